@@ -1,0 +1,136 @@
+"""The scene every test plays in: a slice of Zhuzhou with two districts, their centres, a mediator,
+a court, and the people who work there. Names say who they are, so tests read as stories."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from pingan.accounts.choices import Role
+from pingan.accounts.models import Membership, User
+from pingan.cases.choices import Channel
+from pingan.cases.models import Category
+from pingan.cases.services import case_register, case_transition
+from pingan.regions.choices import OrgType, RegionLevel
+from pingan.regions.models import Organization, Region
+
+PASSWORD = "Pingan-test-2022"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def make_region(code: str, name: str, level: int, parent: Region | None = None) -> Region:
+    return Region.objects.create(code=code, name=name, level=level, parent=parent)
+
+
+def make_org(code: str, name: str, org_type: str, region: Region) -> Organization:
+    return Organization.objects.create(code=code, name=name, org_type=org_type, region=region)
+
+
+def make_user(username: str, full_name: str, *roles: tuple[Organization, str]) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, full_name=full_name)
+    for org, role in roles:
+        Membership.objects.create(user=user, organization=org, role=role)
+    return user
+
+
+@pytest.fixture
+def zhuzhou(db):
+    """Regions and organisations of the scene, as a namespace."""
+
+    class Scene:
+        pass
+
+    s = Scene()
+    s.city = make_region("430200", "株洲市", RegionLevel.CITY)
+    s.tianyuan = make_region("430211", "天元区", RegionLevel.COUNTY, s.city)
+    s.songshan = make_region("430211004", "嵩山路街道", RegionLevel.TOWNSHIP, s.tianyuan)
+    s.taishan = make_region("430211004001", "泰山社区", RegionLevel.COMMUNITY, s.songshan)
+    s.hetang = make_region("430202", "荷塘区", RegionLevel.COUNTY, s.city)
+    s.yuetang = make_region("430202001", "月塘街道", RegionLevel.TOWNSHIP, s.hetang)
+    s.yuetang_c = make_region("430202001001", "月塘社区", RegionLevel.COMMUNITY, s.yuetang)
+
+    s.city_centre = make_org("C430200", "株洲市综治中心", OrgType.CENTRE, s.city)
+    s.tianyuan_centre = make_org("C430211", "天元区综治中心", OrgType.CENTRE, s.tianyuan)
+    s.songshan_centre = make_org("C430211004", "嵩山路街道综治中心", OrgType.CENTRE, s.songshan)
+    s.taishan_centre = make_org("C430211004001", "泰山社区综治中心", OrgType.CENTRE, s.taishan)
+    s.songshan_mediation = make_org("M430211004", "嵩山路街道人民调解委员会", OrgType.MEDIATION_COMMITTEE, s.songshan)
+    s.songshan_justice = make_org("J430211004", "嵩山路司法所", OrgType.JUSTICE, s.songshan)
+    s.tianyuan_court = make_org("F430211", "天元区人民法院", OrgType.COURT, s.tianyuan)
+    s.hetang_centre = make_org("C430202", "荷塘区综治中心", OrgType.CENTRE, s.hetang)
+    s.yuetang_centre = make_org("C430202001", "月塘街道综治中心", OrgType.CENTRE, s.yuetang)
+    return s
+
+
+@pytest.fixture
+def people(zhuzhou):
+    s = zhuzhou
+
+    class People:
+        pass
+
+    p = People()
+    p.clerk = make_user("songshan_clerk", "刘晓", (s.songshan_centre, Role.CENTRE_STAFF))
+    p.head = make_user("songshan_head", "陈主任", (s.songshan_centre, Role.CENTRE_HEAD))
+    p.mediator = make_user("songshan_mediator", "王调解", (s.songshan_mediation, Role.MEDIATOR))
+    p.district_clerk = make_user("tianyuan_clerk", "赵区", (s.tianyuan_centre, Role.CENTRE_STAFF))
+    p.justice = make_user("songshan_justice", "孙司法", (s.songshan_justice, Role.DEPARTMENT_STAFF))
+    p.hetang_clerk = make_user("hetang_clerk", "周荷", (s.hetang_centre, Role.CENTRE_STAFF))
+    p.leader = make_user("city_leader", "钱书记", (s.city_centre, Role.LEADER))
+    return p
+
+
+@pytest.fixture
+def category(db) -> Category:
+    return Category.objects.get(code="neighbour")
+
+
+GOOD_ID = "43021119850315001X"  # passes the GB 11643 check digit
+
+
+@pytest.fixture
+def dispute(zhuzhou, people, category):
+    """A neighbour dispute registered at the 嵩山路街道 counter, in 泰山社区."""
+    return case_register(
+        actor=people.clerk, kind="dispute", category=category, title="楼上漏水纠纷",
+        description="楼上卫生间漏水导致楼下天花板受损,双方就赔偿协商未果。", channel=Channel.VISIT,
+        region=zhuzhou.songshan, address="泰山路88号3栋",
+        parties=[
+            {"name": "张三", "role": "applicant", "id_number": GOOD_ID, "phone": "13800138000"},
+            {"name": "李四", "role": "respondent", "phone": "0731-22880000"},
+        ],
+    )
+
+
+def mediate_to_agreement(case, people):
+    """The usual path up to a concluded, successful mediation."""
+    case = case_transition(case=case, actor=people.clerk, action="accept")
+    case = case_transition(case=case, actor=people.clerk, action="assign_mediator",
+                           data={"mediator": people.mediator.username})
+    case = case_transition(case=case, actor=people.mediator, action="record_session", data={
+        "held_at": timezone.now() - datetime.timedelta(hours=1), "place": "嵩山路街道调解室",
+        "attendees": "张三、李四、王调解", "notes": "双方陈述,初步达成赔偿意向。"})
+    return case_transition(case=case, actor=people.mediator, action="conclude", data={
+        "outcome": "success", "terms": "李四于十日内赔偿张三维修费用人民币3000元。", "amount": "3000"})
+
+
+@pytest.fixture
+def api():
+    def client_for(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client
+
+    return client_for

@@ -1,0 +1,69 @@
+"""Parameters of the generic case actions. One form per action serves the web UI and the API alike."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import FollowUpMethod, Satisfaction
+
+
+def _to_bool(value) -> bool:
+    return value in (True, "true", "True", "1", 1, "on", "yes")
+
+
+class YesNoField(forms.TypedChoiceField):
+    def __init__(self, *, yes: str, no: str, **kwargs) -> None:
+        super().__init__(choices=[("true", yes), ("false", no)], coerce=_to_bool, empty_value=None, **kwargs)
+
+    def to_python(self, value):
+        if value is True:
+            return "true"
+        if value is False:
+            return "false"
+        return super().to_python(value)
+
+
+class ActionForm(forms.Form):
+    comment = forms.CharField(label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(ActionForm):
+    """An action that needs a written reason."""
+
+    comment = forms.CharField(label=_("理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OrgTargetForm(ActionForm):
+    to_org = forms.CharField(label=_("目标单位代码"), max_length=40)
+
+
+class TransferForm(OrgTargetForm):
+    comment = forms.CharField(label=_("转办理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EscalateForm(ReasonForm):
+    to_org = forms.CharField(label=_("上级单位代码(留空为上一级综治中心)"), max_length=40, required=False)
+
+
+class RequestExtensionForm(ReasonForm):
+    amount = forms.IntegerField(label=_("延期时长(与案件时限同单位)"), min_value=1, max_value=90)
+
+
+class ApproveExtensionForm(ActionForm):
+    approve = YesNoField(label=_("审批意见"), yes=_("同意延期"), no=_("不同意"))
+
+
+class VerifyForm(ActionForm):
+    passed = YesNoField(label=_("核查结论"), yes=_("核查通过"), no=_("不通过,退回重办"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("passed") is False and not cleaned.get("comment"):
+            self.add_error("comment", _("核查不通过时须说明理由"))
+        return cleaned
+
+
+class RateForm(ActionForm):
+    satisfaction = forms.ChoiceField(label=_("满意度"), choices=Satisfaction.choices)
+    method = forms.ChoiceField(label=_("回访方式"), choices=FollowUpMethod.choices, initial=FollowUpMethod.PHONE)

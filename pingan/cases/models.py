@@ -1,0 +1,351 @@
+"""The case engine's records: cases (案件) of every kind, their parties, files, timeline and clocks."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from pingan.core.masking import mask_id_number, mask_name, mask_phone
+from pingan.regions.models import Organization, Region
+
+from .choices import (
+    Channel,
+    ClockUnit,
+    EventType,
+    ExtensionStatus,
+    Light,
+    Outcome,
+    PartyRole,
+    Satisfaction,
+    StateType,
+    Urgency,
+)
+
+
+class Category(models.Model):
+    """A category of a case kind (案件类别), e.g. 婚恋家庭 for disputes. Maintained by administrators."""
+
+    kind = models.CharField(_("案件类型"), max_length=20, db_index=True)
+    code = models.CharField(_("类别代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("案件类别")
+        verbose_name_plural = _("案件类别")
+        ordering = ["kind", "sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SlaPolicy(models.Model):
+    """How long a case may take (办理时限), per kind, optionally narrowed to a category and an urgency.
+
+    The most specific matching policy wins; without one, the kind's declared default applies."""
+
+    kind = models.CharField(_("案件类型"), max_length=20)
+    category = models.ForeignKey(Category, verbose_name=_("类别"), null=True, blank=True, on_delete=models.CASCADE)
+    urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, blank=True)
+    amount = models.PositiveIntegerField(_("时限"))
+    unit = models.CharField(_("单位"), max_length=20, choices=ClockUnit.choices, default=ClockUnit.WORKING_DAYS)
+
+    class Meta:
+        verbose_name = _("办理时限")
+        verbose_name_plural = _("办理时限")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "category", "urgency"], name="unique_sla_policy"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.category or '*'} {self.urgency or '*'}: {self.amount} {self.get_unit_display()}"
+
+
+class RoutingRule(models.Model):
+    """Where a new case goes (分流规则): cases of this kind and category inside `region` go to
+    `organization`. The rule with the deepest region wins, a category-specific one before a general one;
+    without a rule, the case goes to the governance centre of the smallest region that contains it."""
+
+    kind = models.CharField(_("案件类型"), max_length=20, blank=True, help_text=_("留空表示所有类型"))
+    category = models.ForeignKey(Category, verbose_name=_("类别"), null=True, blank=True, on_delete=models.CASCADE)
+    region = models.ForeignKey(Region, verbose_name=_("适用区划"), on_delete=models.CASCADE)
+    organization = models.ForeignKey(Organization, verbose_name=_("承办单位"), on_delete=models.CASCADE)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("分流规则")
+        verbose_name_plural = _("分流规则")
+
+    def __str__(self) -> str:
+        return f"{self.kind or '*'}/{self.category or '*'} @ {self.region} → {self.organization}"
+
+
+class CaseQuerySet(models.QuerySet):
+    def within(self, prefixes) -> "CaseQuerySet":
+        query = models.Q(pk__in=[])
+        for prefix in prefixes:
+            query |= models.Q(region_code__startswith=prefix)
+        return self.filter(query)
+
+    def open(self) -> "CaseQuerySet":
+        return self.filter(closed_at__isnull=True)
+
+    def with_light(self, light: str, now: datetime.datetime | None = None) -> "CaseQuerySet":
+        now = now or timezone.now()
+        if light == Light.DONE:
+            return self.filter(closed_at__isnull=False)
+        open_cases = self.filter(closed_at__isnull=True)
+        if light == Light.RED:
+            return open_cases.filter(deadline__lt=now)
+        if light == Light.YELLOW:
+            return open_cases.filter(deadline__gte=now, warn_at__lte=now)
+        return open_cases.filter(warn_at__gt=now)
+
+
+class Case(models.Model):
+    """A case (案件/事项): one dispute, incident, risk or request that came through the one door.
+
+    It carries its location (`region_code` denormalised for jurisdiction checks and sharding), the
+    organisation now responsible for it, its clock, and the dates the statistics count."""
+
+    number = models.CharField(_("案件编号"), max_length=20, unique=True)
+    kind = models.CharField(_("案件类型"), max_length=20, db_index=True)
+    category = models.ForeignKey(Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("标题"), max_length=100)
+    description = models.TextField(_("情况描述"))
+    channel = models.CharField(_("受理渠道"), max_length=20, choices=Channel.choices)
+    urgency = models.CharField(_("紧急程度"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
+    status = models.CharField(_("状态"), max_length=20, db_index=True)
+    state_type = models.CharField(_("状态类别"), max_length=10, choices=StateType.choices, default=StateType.OPEN)
+
+    region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField(_("区划代码"), max_length=20, db_index=True)
+    address = models.CharField(_("详细地址"), max_length=200, blank=True)
+    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+
+    assigned_org = models.ForeignKey(
+        Organization, verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="assigned_cases"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="assigned_cases",
+    )
+    intake_org = models.ForeignKey(
+        Organization, verbose_name=_("登记单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    parent = models.ForeignKey(
+        "self", verbose_name=_("关联案件"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    registered_at = models.DateTimeField(_("登记时间"), default=timezone.now, db_index=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("办结人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True, db_index=True)
+    outcome = models.CharField(_("办理结果"), max_length=10, choices=Outcome.choices, blank=True)
+
+    sla_amount = models.PositiveIntegerField(_("时限"))
+    sla_unit = models.CharField(_("时限单位"), max_length=20, choices=ClockUnit.choices)
+    extension_amount = models.PositiveIntegerField(_("已批准延期"), default=0)
+    deadline = models.DateTimeField(_("办理期限"), db_index=True)
+    warn_at = models.DateTimeField(_("预警时间"))
+    on_time = models.BooleanField(_("按期办结"), null=True, blank=True, help_text=_("结案时确定,不再改变"))
+
+    rework_count = models.PositiveSmallIntegerField(_("返工次数"), default=0)
+    supervision_count = models.PositiveSmallIntegerField(_("督办次数"), default=0)
+    satisfaction = models.CharField(_("回访满意度"), max_length=12, choices=Satisfaction.choices, blank=True)
+    rated_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        ordering = ["-registered_at", "-id"]
+        indexes = [
+            models.Index(fields=["region_code", "registered_at"]),
+            models.Index(fields=["assigned_org", "closed_at", "deadline"]),
+            models.Index(fields=["kind", "registered_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    def light(self, now: datetime.datetime | None = None) -> str:
+        if self.closed_at is not None:
+            return Light.DONE
+        now = now or timezone.now()
+        if now > self.deadline:
+            return Light.RED
+        if now >= self.warn_at:
+            return Light.YELLOW
+        return Light.GREEN
+
+    def get_light_display(self) -> str:
+        return Light(self.light()).label
+
+
+class CaseNumberSequence(models.Model):
+    """The last number issued per prefix and day, locked while a case number is drawn."""
+
+    prefix = models.CharField(max_length=10)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="unique_case_sequence")]
+
+
+class Party(models.Model):
+    """A party to a case (当事人). Name, ID number and phone are stored whole and shown masked."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(_("身份"), max_length=20, choices=PartyRole.choices)
+    name = models.CharField(_("姓名/名称"), max_length=100)
+    id_number = models.CharField(_("身份证号码"), max_length=18, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("当事人")
+        verbose_name_plural = _("当事人")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {mask_name(self.name)}"
+
+    @property
+    def masked(self) -> dict[str, str]:
+        return {
+            "name": mask_name(self.name),
+            "id_number": mask_id_number(self.id_number),
+            "phone": mask_phone(self.phone),
+        }
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    now = timezone.localtime()
+    return f"attachments/{now:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A file attached to a case (附件): photos, recordings, signed agreements."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    sha256 = models.CharField(max_length=64)
+    extension = models.CharField(max_length=10)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's timeline (办理过程): who did what, from which state to which, and why.
+
+    Append-only: the timeline is the record of what happened."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(_("事项"), max_length=30, choices=EventType.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_org = models.ForeignKey(
+        Organization, verbose_name=_("操作单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_status = models.CharField(_("原状态"), max_length=20, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=20, blank=True)
+    comment = models.TextField(_("意见"), blank=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.type} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Timeline events are append-only.")
+        super().save(*args, **kwargs)
+
+
+class ExtensionRequest(models.Model):
+    """A request to extend a case's deadline (延期申请) and its decision."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="extensions")
+    amount = models.PositiveIntegerField(_("延期时长"))
+    reason = models.CharField(_("理由"), max_length=500)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["-requested_at"]
+
+
+class Notification(models.Model):
+    """An in-app message to a user about a case (待办提醒)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    message = models.CharField(_("内容"), max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]

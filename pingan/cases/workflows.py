@@ -1,0 +1,197 @@
+"""Workflows as data: each case kind declares its states, guarded transitions and default clocks once.
+
+The UI's buttons, the API's `allowed_actions` and the guard in the services all read the same
+declaration, so they cannot disagree. Adding a kind means adding an app that registers a Workflow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+
+from pingan.accounts.choices import Role
+from pingan.core.errors import ApplicationError, TransitionNotAllowed
+from pingan.regions.choices import OrgType
+
+from .choices import StateType, Urgency
+
+if TYPE_CHECKING:
+    from django import forms
+
+    from pingan.accounts.models import User
+
+    from .models import Case
+
+
+@dataclass(frozen=True)
+class State:
+    value: str
+    label: str
+    type: str = StateType.OPEN
+
+
+@dataclass(frozen=True)
+class Effect:
+    """What a transition's handler did: the timeline event to write, and where the case goes."""
+
+    event_type: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    target: str | None = None  # overrides the declared target (e.g. a failed verification goes back)
+    notify_org: bool = True
+
+
+Handler = Callable[..., Effect]
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One guarded action. Who may take it: roles held in the case's assigned organisation (`roles`),
+    roles held in a centre above it whose jurisdiction covers the case (`superior_roles`), or the case's
+    assignee. `forbid` names case attributes holding users who may not take it (four-eyes rules)."""
+
+    action: str
+    label: str
+    sources: frozenset[str]
+    target: str | None
+    handler: Handler
+    form: type[forms.Form]
+    roles: frozenset[str] = frozenset()
+    superior_roles: frozenset[str] = frozenset()
+    assignee: bool = False
+    forbid: tuple[str, ...] = ()
+    condition: Callable[[Case], bool] | None = None
+    condition_message: str = ""
+    options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    style: str = "primary"
+
+
+@dataclass(frozen=True)
+class Workflow:
+    kind: str
+    label: str
+    number_prefix: str
+    states: tuple[State, ...]
+    initial: str
+    transitions: tuple[Transition, ...]
+    clocks: Mapping[str, tuple[int, str]]
+    work_state: str = ""  # where a failed verification sends the case back
+
+    def state(self, value: str) -> State:
+        for state in self.states:
+            if state.value == value:
+                return state
+        raise KeyError(value)
+
+    def state_label(self, value: str) -> str:
+        try:
+            return str(self.state(value).label)
+        except KeyError:
+            return value
+
+    def transition(self, action: str) -> Transition | None:
+        return next((t for t in self.transitions if t.action == action), None)
+
+    @property
+    def actions(self) -> list[str]:
+        return [t.action for t in self.transitions]
+
+    def default_clock(self, urgency: str) -> tuple[int, str]:
+        return self.clocks.get(urgency) or self.clocks[Urgency.NORMAL]
+
+
+_REGISTRY: dict[str, Workflow] = {}
+
+
+def register(workflow: Workflow) -> Workflow:
+    _REGISTRY[workflow.kind] = workflow
+    return workflow
+
+
+def get(kind: str) -> Workflow:
+    try:
+        return _REGISTRY[kind]
+    except KeyError:
+        raise ApplicationError(_("未知的案件类型:%(kind)s") % {"kind": kind}, field="kind") from None
+
+
+def kinds() -> list[Workflow]:
+    return list(_REGISTRY.values())
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return [(w.kind, str(w.label)) for w in _REGISTRY.values()]
+
+
+# --- who the actor is to the case ----------------------------------------------------------------
+
+SUPERIOR_ORG_TYPES = frozenset({OrgType.CENTRE, OrgType.PLA_COMMITTEE})
+
+
+@dataclass(frozen=True)
+class Relation:
+    own_roles: frozenset[str]  # roles in the assigned organisation
+    superior_roles: frozenset[str]  # roles in a centre (or 政法委) above it that covers the case
+    is_assignee: bool
+
+
+def relation(case: Case, actor: User) -> Relation:
+    assigned_level = case.assigned_org.region.level
+    assigned_is_centre = case.assigned_org.org_type == OrgType.CENTRE
+    own, superior = set(), set()
+    for membership in actor.active_memberships:
+        org = membership.organization
+        if org.pk == case.assigned_org_id:
+            own.add(membership.role)
+        elif not case.region_code.startswith(org.region.prefix):
+            continue
+        elif membership.role == Role.LEADER or (
+            org.org_type in SUPERIOR_ORG_TYPES
+            and (org.region.level < assigned_level or (org.region.level == assigned_level and not assigned_is_centre))
+        ):
+            # A centre oversees everything below it, and the departments at its own level.
+            superior.add(membership.role)
+    return Relation(frozenset(own), frozenset(superior), actor.pk is not None and case.assignee_id == actor.pk)
+
+
+def _refusal(case: Case, actor: User, transition: Transition, rel: Relation) -> str | None:
+    if case.status not in transition.sources:
+        return _("案件当前状态为“%(state)s”,不能执行“%(action)s”") % {
+            "state": get(case.kind).state_label(case.status),
+            "action": transition.label,
+        }
+    allowed = (
+        bool(rel.own_roles & transition.roles)
+        or bool(rel.superior_roles & transition.superior_roles)
+        or (transition.assignee and rel.is_assignee)
+    )
+    if not allowed:
+        return _("您没有对本案件执行“%(action)s”的权限") % {"action": transition.label}
+    for attribute in transition.forbid:
+        if getattr(case, attribute) == actor.pk:
+            return _("“%(action)s”须由办理人以外的人员执行") % {"action": transition.label}
+    if transition.condition is not None and not transition.condition(case):
+        return str(transition.condition_message) or _("当前条件下不能执行“%(action)s”") % {
+            "action": transition.label
+        }
+    return None
+
+
+def guard(case: Case, actor: User, action: str) -> Transition:
+    """Return the transition if the actor may take it now; otherwise raise TransitionNotAllowed (409)."""
+    transition = get(case.kind).transition(action)
+    if transition is None:
+        raise TransitionNotAllowed(_("未知的操作:%(action)s") % {"action": action}, field="action")
+    refusal = _refusal(case, actor, transition, relation(case, actor))
+    if refusal:
+        raise TransitionNotAllowed(refusal)
+    return transition
+
+
+def allowed_transitions(case: Case, actor: User) -> list[Transition]:
+    rel = relation(case, actor)
+    return [t for t in get(case.kind).transitions if _refusal(case, actor, t, rel) is None]
+

@@ -1,0 +1,88 @@
+"""API base: the one JSON error shape, pagination, and a base view that maps application errors."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import ApplicationError
+
+_DRF_MESSAGES = {
+    exceptions.NotAuthenticated: ("not_authenticated", lambda: _("未登录或令牌无效,请先认证")),
+    exceptions.AuthenticationFailed: ("authentication_failed", lambda: _("认证失败:令牌无效或已停用")),
+    exceptions.PermissionDenied: ("permission_denied", lambda: _("没有执行此操作的权限")),
+    exceptions.NotFound: ("not_found", lambda: _("记录不存在或不在您的辖区内")),
+    exceptions.ParseError: ("malformed_request", lambda: _("请求内容格式错误(不是合法的 JSON 或表单)")),
+    exceptions.MethodNotAllowed: ("method_not_allowed", lambda: _("不支持此请求方法")),
+    exceptions.UnsupportedMediaType: ("unsupported_media_type", lambda: _("不支持的请求内容类型")),
+    exceptions.NotAcceptable: ("not_acceptable", lambda: _("无法提供所请求的格式")),
+    exceptions.Throttled: ("throttled", lambda: _("请求过于频繁,请稍后再试")),
+}
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one error shape of the API: {"error": {"code", "message", "fields"}}."""
+
+    error = ErrorDetailSerializer()
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            out.update(_flatten(value, name))
+    elif isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            out[prefix or "non_field_errors"] = [str(item) for item in detail]
+        else:
+            for index, item in enumerate(detail):
+                out.update(_flatten(item, f"{prefix}[{index}]"))
+    else:
+        out[prefix or "non_field_errors"] = [str(detail)]
+    return out
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        first = next(iter(fields.values()))[0]
+        return Response(error_body("invalid", first, fields), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        first = next(iter(fields.values()))[0] if fields else _("提交的数据有误")
+        response.data = error_body("invalid", first, fields)
+        return response
+    code, message = _DRF_MESSAGES.get(type(exc), (getattr(exc, "default_code", "error"), None))
+    response.data = error_body(code, message() if message else str(exc.detail))
+    return response
+
+
+class Pagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 500

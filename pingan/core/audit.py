@@ -1,0 +1,40 @@
+"""Writing the audit log. Every view, export or unmasking of personal data goes through here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from .context import current_request_info
+from .models import AuditAction, AuditLog
+
+
+def audit_log(
+    *,
+    actor,
+    action: AuditAction | str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    region_code: str = "",
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+) -> AuditLog:
+    info = current_request_info()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        region_code = region_code or getattr(obj, "region_code", "") or ""
+    return AuditLog.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=str(obj)[:200] if obj is not None else "",
+        region_code=region_code,
+        ip=info.ip,
+        user_agent=info.user_agent,
+        reason=reason[:200],
+        changes=changes or {},
+    )

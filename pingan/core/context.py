@@ -1,0 +1,27 @@
+"""Per-request context (client address) that services read for the audit log without passing it around."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    ip: str | None = None
+    user_agent: str = ""
+
+
+_current: ContextVar[RequestInfo] = ContextVar("pingan_request", default=RequestInfo())
+
+
+def current_request_info() -> RequestInfo:
+    return _current.get()
+
+
+def set_request_info(info: RequestInfo):
+    return _current.set(info)
+
+
+def reset_request_info(token) -> None:
+    _current.reset(token)

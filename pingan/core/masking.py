@@ -1,0 +1,28 @@
+"""How personal data is shown by default (脱敏): 430202********1234, 138****8000, 张**."""
+
+from __future__ import annotations
+
+
+def mask_id_number(value: str) -> str:
+    if not value:
+        return ""
+    if len(value) < 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    if not value:
+        return ""
+    digits = value.replace("-", "")
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def mask_name(value: str) -> str:
+    if not value:
+        return ""
+    if len(value) == 1:
+        return value
+    return value[0] + "*" * (len(value) - 1)

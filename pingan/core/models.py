@@ -1,0 +1,68 @@
+"""Framework models: the append-only audit log (审计日志)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("新建")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+    TRANSITION = "transition", _("流转")
+    VIEW_PERSONAL = "view_personal", _("查看个人信息")
+    UNMASK = "unmask", _("查看完整个人信息")
+    EXPORT = "export", _("导出")
+    IMPORT = "import", _("导入")
+    DOWNLOAD = "download", _("下载文书")
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # pragma: no cover - guard
+        raise RuntimeError("The audit log is append-only.")
+
+    def delete(self):  # pragma: no cover - guard
+        raise RuntimeError("The audit log is append-only.")
+
+
+class AuditLog(models.Model):
+    """One line of the append-only audit log (审计日志): who did what to which record, when and from where.
+
+    Views, exports and unmasking of personal data are logged here as well as changes, so that the
+    security auditor (安全审计员) can answer "who saw this citizen's ID number"."""
+
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("对象类型"), max_length=50)
+    object_id = models.CharField(_("对象标识"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    region_code = models.CharField(_("区划代码"), max_length=20, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
+    user_agent = models.CharField(_("客户端"), max_length=200, blank=True)
+    reason = models.CharField(_("事由"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("The audit log is append-only.")

@@ -1,0 +1,43 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+KIND = "dispute"
+
+
+class DisputeState(models.TextChoices):
+    REGISTERED = "registered", _("待受理")
+    ACCEPTED = "accepted", _("已受理")
+    MEDIATING = "mediating", _("调解中")
+    CONCLUDED = "concluded", _("调解终结待核查")
+    VERIFIED = "verified", _("已核查待结案")
+    CLOSED = "closed", _("已结案")
+
+
+class AdvisedRoute(models.TextChoices):
+    """Where the parties were advised to go when mediation failed (调解不成的引导途径)."""
+
+    LITIGATION = "litigation", _("诉讼")
+    ARBITRATION = "arbitration", _("仲裁")
+    ADMINISTRATIVE = "administrative", _("行政途径")
+
+
+class ConfirmationStatus(models.TextChoices):
+    APPLIED = "applied", _("已申请")
+    CONFIRMED = "confirmed", _("已确认")
+    REJECTED = "rejected", _("不予确认")
+
+
+# The editable categories the platform starts with (code, name); administrators maintain them after.
+DEFAULT_CATEGORIES = [
+    ("marriage_family", "婚恋家庭"),
+    ("neighbour", "邻里"),
+    ("labour", "劳资"),
+    ("contract_debt", "合同债务"),
+    ("land_forest", "土地山林"),
+    ("expropriation", "征地拆迁"),
+    ("medical", "医疗"),
+    ("property_mgmt", "物业"),
+    ("traffic", "交通事故"),
+    ("consumer", "消费"),
+    ("other", "其他"),
+]

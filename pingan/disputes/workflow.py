@@ -1,0 +1,89 @@
+"""The dispute kind (矛盾纠纷): its states, guarded transitions and default clocks, declared once."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from pingan.accounts.choices import Role
+from pingan.cases import action_forms as af
+from pingan.cases import services as cs
+from pingan.cases.choices import ClockUnit, StateType, Urgency
+from pingan.cases.workflows import State, Transition, Workflow, register
+from pingan.regions.choices import OrgType
+
+from . import forms as df
+from . import services as ds
+from .choices import KIND, DisputeState as S
+
+CENTRE = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD})
+WORKERS = CENTRE | {Role.DEPARTMENT_STAFF}
+HANDLERS = WORKERS | {Role.MEDIATOR}
+OPEN = frozenset({S.REGISTERED, S.ACCEPTED, S.MEDIATING, S.CONCLUDED, S.VERIFIED})
+AFTER_CONCLUSION = frozenset({S.CONCLUDED, S.VERIFIED, S.CLOSED})
+
+
+def T(action, label, sources, target, handler, form=af.ActionForm, **kwargs) -> Transition:  # noqa: N802
+    return Transition(action=action, label=label, sources=frozenset(sources), target=target, handler=handler,
+                      form=form, **kwargs)
+
+
+DISPUTE = register(Workflow(
+    kind=KIND,
+    label=_("矛盾纠纷"),
+    number_prefix="MJ",
+    initial=S.REGISTERED,
+    work_state=S.MEDIATING,
+    states=(
+        State(S.REGISTERED, S.REGISTERED.label),
+        State(S.ACCEPTED, S.ACCEPTED.label),
+        State(S.MEDIATING, S.MEDIATING.label),
+        State(S.CONCLUDED, S.CONCLUDED.label, StateType.RESOLVED),
+        State(S.VERIFIED, S.VERIFIED.label, StateType.RESOLVED),
+        State(S.CLOSED, S.CLOSED.label, StateType.CLOSED),
+    ),
+    clocks={
+        Urgency.NORMAL: (15, ClockUnit.WORKING_DAYS),
+        Urgency.URGENT: (5, ClockUnit.WORKING_DAYS),
+        Urgency.CRITICAL: (24, ClockUnit.WORKING_HOURS),
+    },
+    transitions=(
+        T("accept", _("受理"), {S.REGISTERED}, S.ACCEPTED, cs.handle_accept, roles=HANDLERS),
+        T("dispatch", _("派遣"), {S.REGISTERED, S.ACCEPTED}, S.REGISTERED, cs.handle_dispatch, af.OrgTargetForm,
+          roles=CENTRE, condition=lambda c: c.assigned_org.org_type == OrgType.CENTRE,
+          condition_message=_("只有综治中心可以派遣")),
+        T("escalate", _("上报"), {S.REGISTERED, S.ACCEPTED, S.MEDIATING}, S.REGISTERED, cs.handle_escalate,
+          af.EscalateForm, roles=HANDLERS, style="warning"),
+        T("return", _("退回"), {S.REGISTERED}, S.REGISTERED, cs.handle_return, af.ReasonForm, roles=HANDLERS,
+          condition=cs.can_return, condition_message=_("本案件没有可退回的上一承办单位"), style="warning"),
+        T("transfer", _("转办"), {S.REGISTERED, S.ACCEPTED}, S.REGISTERED, cs.handle_transfer, af.TransferForm,
+          roles=WORKERS, superior_roles=CENTRE, style="secondary"),
+        T("supervise", _("督办"), OPEN, None, cs.handle_supervise, af.ReasonForm,
+          superior_roles=CENTRE | {Role.LEADER}, style="danger"),
+        T("request_extension", _("申请延期"), {S.ACCEPTED, S.MEDIATING}, None, cs.handle_request_extension,
+          af.RequestExtensionForm, roles=HANDLERS, assignee=True, condition=cs.has_no_pending_extension,
+          condition_message=_("已有待审批的延期申请"), style="secondary"),
+        T("approve_extension", _("审批延期"), {S.ACCEPTED, S.MEDIATING}, None, cs.handle_approve_extension,
+          af.ApproveExtensionForm, roles=frozenset({Role.CENTRE_HEAD}), superior_roles=CENTRE,
+          condition=cs.has_pending_extension, condition_message=_("没有待审批的延期申请")),
+        T("assign_mediator", _("指派调解员"), {S.ACCEPTED, S.MEDIATING}, S.MEDIATING, ds.handle_assign_mediator,
+          df.AssignMediatorForm, roles=WORKERS),
+        T("record_session", _("记录调解"), {S.MEDIATING}, None, ds.handle_record_session, df.RecordSessionForm,
+          roles=frozenset({Role.MEDIATOR}), assignee=True),
+        T("conclude", _("调解终结"), {S.MEDIATING}, S.CONCLUDED, ds.handle_conclude, df.ConcludeForm,
+          roles=frozenset({Role.MEDIATOR}), assignee=True, condition=ds.has_session,
+          condition_message=_("请先记录至少一次调解")),
+        T("verify", _("核查"), {S.CONCLUDED}, S.VERIFIED, cs.handle_verify, af.VerifyForm, roles=CENTRE,
+          superior_roles=CENTRE, forbid=("resolved_by_id", "assignee_id"), options={"rework_to": S.MEDIATING}),
+        T("close", _("结案"), {S.VERIFIED}, S.CLOSED, cs.handle_close, roles=CENTRE, superior_roles=CENTRE),
+        T("rate", _("回访评价"), {S.CLOSED}, None, cs.handle_rate, af.RateForm, roles=CENTRE,
+          superior_roles=CENTRE, forbid=("assignee_id",), condition=cs.is_not_rated,
+          condition_message=_("本案件已回访")),
+        T("request_confirmation", _("申请司法确认"), AFTER_CONCLUSION, None, ds.handle_request_confirmation,
+          df.RequestConfirmationForm, roles=HANDLERS, assignee=True,
+          condition=ds.is_successful_without_confirmation, condition_message=_("仅调解成功且未申请过的案件可申请"),
+          style="secondary"),
+        T("open_followup", _("转入诉讼/仲裁/行政"), AFTER_CONCLUSION, None, ds.handle_open_followup,
+          df.OpenFollowupForm, roles=WORKERS, superior_roles=CENTRE, condition=ds.is_failed_without_followup,
+          condition_message=_("仅调解不成且未转出的案件可转入后续程序"), style="secondary"),
+    ),
+))

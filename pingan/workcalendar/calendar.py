@@ -1,0 +1,116 @@
+"""Working days and hours on the Chinese calendar, with 调休 working weekends.
+
+Order of truth for a date: the admin override table, then `chinesecalendar` (holiday notices up to the
+year it covers), then the plain rule that Monday to Friday are working days.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from functools import lru_cache
+
+import chinese_calendar
+from django.conf import settings
+from django.utils import timezone
+
+from .models import CalendarOverride
+
+
+class Unit:
+    WORKING_DAYS = "working_days"
+    WORKING_HOURS = "working_hours"
+    CALENDAR_DAYS = "calendar_days"
+
+
+def _package_workday(day: datetime.date) -> bool:
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:  # a year the package has no notice for
+        return day.weekday() < 5
+
+
+class WorkCalendar:
+    """A calendar loaded once per computation: one query for the overrides in the range it needs."""
+
+    def __init__(self, overrides: dict[datetime.date, bool] | None = None) -> None:
+        self._overrides = overrides
+
+    @property
+    def overrides(self) -> dict[datetime.date, bool]:
+        if self._overrides is None:
+            self._overrides = dict(CalendarOverride.objects.values_list("date", "is_workday"))
+        return self._overrides
+
+    def is_workday(self, day: datetime.date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        return _package_workday(day)
+
+    def working_days(self, start: datetime.date, count: int) -> Iterable[datetime.date]:
+        """The `count` working days strictly after `start`."""
+        day, found = start, 0
+        while found < count:
+            day += datetime.timedelta(days=1)
+            if self.is_workday(day):
+                found += 1
+                yield day
+
+    def deadline(self, start: datetime.datetime, amount: int, unit: str) -> datetime.datetime:
+        """When a clock of `amount` units started at `start` runs out (an aware datetime).
+
+        Working days: the day of registration does not count; the deadline is the end of the
+        `amount`-th working day after it. Working hours: counted inside office hours on working days."""
+        local = timezone.localtime(start)
+        if unit == Unit.CALENDAR_DAYS:
+            return _end_of_day(local.date() + datetime.timedelta(days=amount))
+        if unit == Unit.WORKING_DAYS:
+            last = local.date()
+            for last in self.working_days(local.date(), amount):
+                pass
+            return _end_of_day(last)
+        if unit == Unit.WORKING_HOURS:
+            return self._add_office_time(local, datetime.timedelta(hours=amount))
+        raise ValueError(f"unknown clock unit {unit!r}")
+
+    def _add_office_time(self, start: datetime.datetime, remaining: datetime.timedelta) -> datetime.datetime:
+        tz = start.tzinfo
+        day = start.date()
+        cursor = start
+        for _guard in range(3660):
+            if self.is_workday(day):
+                for begin, end in office_spans():
+                    span_start = datetime.datetime.combine(day, begin, tzinfo=tz)
+                    span_end = datetime.datetime.combine(day, end, tzinfo=tz)
+                    if cursor >= span_end:
+                        continue
+                    cursor = max(cursor, span_start)
+                    available = span_end - cursor
+                    if remaining <= available:
+                        return cursor + remaining
+                    remaining -= available
+                    cursor = span_end
+            day += datetime.timedelta(days=1)
+            cursor = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+        raise ValueError("clock longer than ten years")
+
+
+@lru_cache(maxsize=1)
+def _spans(raw: tuple[tuple[str, str], ...]) -> tuple[tuple[datetime.time, datetime.time], ...]:
+    return tuple((datetime.time.fromisoformat(a), datetime.time.fromisoformat(b)) for a, b in raw)
+
+
+def office_spans() -> tuple[tuple[datetime.time, datetime.time], ...]:
+    return _spans(tuple(tuple(span) for span in settings.PINGAN_OFFICE_HOURS))
+
+
+def _end_of_day(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(23, 59, 59), tzinfo=timezone.get_current_timezone())
+
+
+def is_workday(day: datetime.date) -> bool:
+    return WorkCalendar().is_workday(day)
+
+
+def deadline(start: datetime.datetime, amount: int, unit: str) -> datetime.datetime:
+    return WorkCalendar().deadline(start, amount, unit)
