@@ -23,6 +23,8 @@ PASSWORD = "Pingan-test-2022"
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -103,9 +105,14 @@ GOOD_ID = "43021119850315001X"  # passes the GB 11643 check digit
 def dispute(zhuzhou, people, category):
     """A neighbour dispute registered at the 嵩山路街道 counter, in 泰山社区."""
     return case_register(
-        actor=people.clerk, kind="dispute", category=category, title="楼上漏水纠纷",
-        description="楼上卫生间漏水导致楼下天花板受损,双方就赔偿协商未果。", channel=Channel.VISIT,
-        region=zhuzhou.songshan, address="泰山路88号3栋",
+        actor=people.clerk,
+        kind="dispute",
+        category=category,
+        title="楼上漏水纠纷",
+        description="楼上卫生间漏水导致楼下天花板受损,双方就赔偿协商未果。",
+        channel=Channel.VISIT,
+        region=zhuzhou.songshan,
+        address="泰山路88号3栋",
         parties=[
             {"name": "张三", "role": "applicant", "id_number": GOOD_ID, "phone": "13800138000"},
             {"name": "李四", "role": "respondent", "phone": "0731-22880000"},
@@ -116,13 +123,26 @@ def dispute(zhuzhou, people, category):
 def mediate_to_agreement(case, people):
     """The usual path up to a concluded, successful mediation."""
     case = case_transition(case=case, actor=people.clerk, action="accept")
-    case = case_transition(case=case, actor=people.clerk, action="assign_mediator",
-                           data={"mediator": people.mediator.username})
-    case = case_transition(case=case, actor=people.mediator, action="record_session", data={
-        "held_at": timezone.now() - datetime.timedelta(hours=1), "place": "嵩山路街道调解室",
-        "attendees": "张三、李四、王调解", "notes": "双方陈述,初步达成赔偿意向。"})
-    return case_transition(case=case, actor=people.mediator, action="conclude", data={
-        "outcome": "success", "terms": "李四于十日内赔偿张三维修费用人民币3000元。", "amount": "3000"})
+    case = case_transition(
+        case=case, actor=people.clerk, action="assign_mediator", data={"mediator": people.mediator.username}
+    )
+    case = case_transition(
+        case=case,
+        actor=people.mediator,
+        action="record_session",
+        data={
+            "held_at": timezone.now() - datetime.timedelta(hours=1),
+            "place": "嵩山路街道调解室",
+            "attendees": "张三、李四、王调解",
+            "notes": "双方陈述,初步达成赔偿意向。",
+        },
+    )
+    return case_transition(
+        case=case,
+        actor=people.mediator,
+        action="conclude",
+        data={"outcome": "success", "terms": "李四于十日内赔偿张三维修费用人民币3000元。", "amount": "3000"},
+    )
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ environment (12-factor): DATABASE_URL, PINGAN_SECRET_KEY, PINGAN_DEBUG, PINGAN_A
 PINGAN_TASK_BACKEND. Without them the site runs on an embedded SQLite database under ./var/.
 """
 
-from pathlib import Path
 import os
+from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP

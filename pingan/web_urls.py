@@ -1,7 +1,12 @@
-"""The staff web UI."""
+"""The staff web UI (and the citizens' tracking page)."""
 
 from django.urls import include, path
 
+from pingan.cases.public import track
+
 urlpatterns = [
+    path("track/", track, name="track"),
     path("", include("pingan.core.web_urls")),
+    path("", include("pingan.cases.urls")),
+    path("dashboard/", include("pingan.stats.urls")),
 ]

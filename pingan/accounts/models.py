@@ -30,7 +30,7 @@ class User(AbstractUser):
         return self.full_name or self.username
 
     @cached_property
-    def active_memberships(self) -> list["Membership"]:
+    def active_memberships(self) -> list[Membership]:
         return list(
             self.memberships.filter(is_active=True, organization__is_active=True).select_related(
                 "organization", "organization__region"
@@ -56,7 +56,7 @@ class User(AbstractUser):
         return [m.organization for m in self.active_memberships if m.role in roles]
 
     @property
-    def primary_membership(self) -> "Membership | None":
+    def primary_membership(self) -> Membership | None:
         return self.active_memberships[0] if self.active_memberships else None
 
 

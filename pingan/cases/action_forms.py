@@ -25,7 +25,9 @@ class YesNoField(forms.TypedChoiceField):
 
 
 class ActionForm(forms.Form):
-    comment = forms.CharField(label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(
+        label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReasonForm(ActionForm):

@@ -11,8 +11,15 @@ from django.utils.translation import gettext as _
 from pingan.core.errors import ApplicationError
 
 CONTENT_TYPES = {
-    "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp",
-    "pdf": "application/pdf", "txt": "text/plain", "mp3": "audio/mpeg", "m4a": "audio/mp4",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "pdf": "application/pdf",
+    "txt": "text/plain",
+    "mp3": "audio/mpeg",
+    "m4a": "audio/mp4",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
@@ -53,23 +60,23 @@ def inspect_upload(upload, *, field: str = "file") -> dict:
     if extension not in allowed:
         raise ApplicationError(
             _("不支持的文件类型“%(ext)s”,允许:%(allowed)s") % {"ext": extension or "?", "allowed": "、".join(allowed)},
-            field=field, code="file_type",
+            field=field,
+            code="file_type",
         )
     limit = settings.PINGAN_ATTACHMENT_MAX_BYTES
     if upload.size > limit:
         raise ApplicationError(
             _("文件“%(name)s”过大(%(size).1f MB),上限为 %(limit).1f MB")
             % {"name": name, "size": upload.size / 1048576, "limit": limit / 1048576},
-            field=field, code="file_too_large",
+            field=field,
+            code="file_too_large",
         )
     if upload.size == 0:
         raise ApplicationError(_("文件“%(name)s”为空") % {"name": name}, field=field, code="file_empty")
     upload.seek(0)
     head = upload.read(64)
     if not _signature_ok(extension, head):
-        raise ApplicationError(
-            _("文件“%(name)s”的内容与扩展名不符") % {"name": name}, field=field, code="file_content"
-        )
+        raise ApplicationError(_("文件“%(name)s”的内容与扩展名不符") % {"name": name}, field=field, code="file_content")
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in upload.chunks():

@@ -87,16 +87,16 @@ class RoutingRule(models.Model):
 
 
 class CaseQuerySet(models.QuerySet):
-    def within(self, prefixes) -> "CaseQuerySet":
+    def within(self, prefixes) -> CaseQuerySet:
         query = models.Q(pk__in=[])
         for prefix in prefixes:
             query |= models.Q(region_code__startswith=prefix)
         return self.filter(query)
 
-    def open(self) -> "CaseQuerySet":
+    def open(self) -> CaseQuerySet:
         return self.filter(closed_at__isnull=True)
 
-    def with_light(self, light: str, now: datetime.datetime | None = None) -> "CaseQuerySet":
+    def with_light(self, light: str, now: datetime.datetime | None = None) -> CaseQuerySet:
         now = now or timezone.now()
         if light == Light.DONE:
             return self.filter(closed_at__isnull=False)
@@ -134,14 +134,22 @@ class Case(models.Model):
         Organization, verbose_name=_("承办单位"), on_delete=models.PROTECT, related_name="assigned_cases"
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="assigned_cases",
     )
     intake_org = models.ForeignKey(
         Organization, verbose_name=_("登记单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     parent = models.ForeignKey(
@@ -152,7 +160,11 @@ class Case(models.Model):
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("办结人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办结人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     verified_at = models.DateTimeField(_("核查时间"), null=True, blank=True)
@@ -217,6 +229,9 @@ class CaseNumberSequence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["prefix", "day"], name="unique_case_sequence")]
 
+    def __str__(self) -> str:
+        return f"{self.prefix}{self.day:%Y%m%d}: {self.last}"
+
 
 class Party(models.Model):
     """A party to a case (当事人). Name, ID number and phone are stored whole and shown masked."""
@@ -247,7 +262,7 @@ class Party(models.Model):
         }
 
 
-def attachment_path(instance: "Attachment", filename: str) -> str:
+def attachment_path(instance: Attachment, filename: str) -> str:
     now = timezone.localtime()
     return f"attachments/{now:%Y/%m}/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
 
@@ -284,7 +299,11 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("事项"), max_length=30, choices=EventType.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_org = models.ForeignKey(
@@ -324,7 +343,11 @@ class ExtensionRequest(models.Model):
     )
     requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
@@ -333,6 +356,9 @@ class ExtensionRequest(models.Model):
         verbose_name = _("延期申请")
         verbose_name_plural = _("延期申请")
         ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} +{self.amount} {self.get_status_display()}"
 
 
 class Notification(models.Model):
@@ -349,3 +375,6 @@ class Notification(models.Model):
         verbose_name_plural = _("提醒")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.message

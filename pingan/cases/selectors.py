@@ -22,8 +22,10 @@ def case_list(*, user: User) -> QuerySet[Case]:
 
 
 def case_detail(*, user: User) -> QuerySet[Case]:
-    return case_list(user=user).select_related("assigned_org__region", "intake_org", "created_by", "parent").prefetch_related(
-        "parties", "attachments", "children"
+    return (
+        case_list(user=user)
+        .select_related("assigned_org__region", "intake_org", "created_by", "parent")
+        .prefetch_related("parties", "attachments__uploaded_by", "children")
     )
 
 
@@ -35,10 +37,7 @@ def my_work(*, user: User) -> QuerySet[Case]:
     """The workbench: open cases of my organisations or assigned to me, soonest deadline first."""
     org_ids = [m.organization_id for m in user.active_memberships]
     return (
-        case_list(user=user)
-        .open()
-        .filter(Q(assigned_org_id__in=org_ids) | Q(assignee=user))
-        .order_by("deadline", "id")
+        case_list(user=user).open().filter(Q(assigned_org_id__in=org_ids) | Q(assignee=user)).order_by("deadline", "id")
     )
 
 
@@ -46,4 +45,3 @@ def organizations_visible_to(user: User) -> QuerySet[Organization]:
     from pingan.regions.selectors import organizations_within
 
     return organizations_within(user.jurisdiction_prefixes())
-

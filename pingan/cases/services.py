@@ -14,8 +14,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from pingan.accounts.choices import UNMASK_ROLES, Role
 from pingan.accounts.models import User
@@ -31,12 +33,20 @@ from . import workflows
 from .choices import Channel, EventType, ExtensionStatus, PartyRole, Urgency
 from .events import event_record
 from .files import inspect_upload
-from .models import Attachment, Case, CaseNumberSequence, Category, ExtensionRequest, Party, RoutingRule, SlaPolicy
+from .models import (
+    Attachment,
+    Case,
+    CaseNumberSequence,
+    Category,
+    ExtensionRequest,
+    Notification,
+    Party,
+    RoutingRule,
+    SlaPolicy,
+)
 from .tasks import notify_organization
 
-INTAKE_ROLES = frozenset(
-    {Role.CENTRE_STAFF, Role.CENTRE_HEAD, Role.MEDIATOR, Role.DEPARTMENT_STAFF, Role.GRID_WORKER}
-)
+INTAKE_ROLES = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD, Role.MEDIATOR, Role.DEPARTMENT_STAFF, Role.GRID_WORKER})
 
 # --- routing ---------------------------------------------------------------------------------------
 
@@ -61,9 +71,9 @@ def nearest_centre(region: Region, *, above_level: int | None = None) -> Organiz
     ancestors = list(region.ancestors(include_self=True))
     centres = {
         org.region_id: org
-        for org in Organization.objects.filter(
-            org_type=OrgType.CENTRE, is_active=True, region__in=ancestors
-        ).order_by("code")
+        for org in Organization.objects.filter(org_type=OrgType.CENTRE, is_active=True, region__in=ancestors).order_by(
+            "code"
+        )
     }
     for ancestor in reversed(ancestors):
         if above_level is not None and ancestor.level >= above_level:
@@ -120,8 +130,11 @@ def _clean_parties(parties: Iterable[Mapping[str, Any] | PartyInput]) -> list[Pa
     cleaned: list[PartyInput] = []
     errors: dict[str, list[str]] = {}
     for index, raw in enumerate(parties):
-        item = raw if isinstance(raw, PartyInput) else PartyInput(**{k: raw.get(k) or "" for k in
-                                                                    ("name", "role", "id_number", "phone", "address")})
+        item = (
+            raw
+            if isinstance(raw, PartyInput)
+            else PartyInput(**{k: raw.get(k) or "" for k in ("name", "role", "id_number", "phone", "address")})
+        )
         where = f"parties[{index}]"
         item.name = (item.name or "").strip()
         if not item.name:
@@ -146,7 +159,8 @@ def _clean_parties(parties: Iterable[Mapping[str, Any] | PartyInput]) -> list[Pa
 
 def _intake_org(actor: User, region: Region) -> Organization | None:
     orgs = [
-        m.organization for m in actor.active_memberships
+        m.organization
+        for m in actor.active_memberships
         if m.role in INTAKE_ROLES and region.code.startswith(m.organization.region.prefix)
     ]
     return max(orgs, key=lambda org: org.region.level, default=None)
@@ -195,26 +209,59 @@ def case_register(
     registered_at = registered_at or timezone.now()
     case = Case(
         number=case_number_next(prefix=workflow.number_prefix, day=timezone.localdate(registered_at)),
-        kind=kind, category=category, title=title.strip(), description=description.strip(), channel=channel,
-        urgency=urgency, status=workflow.initial, state_type=workflow.state(workflow.initial).type,
-        region=region, region_code=region.code, address=address, lat=lat, lng=lng,
-        assigned_org=routed_to, intake_org=intake_org, created_by=actor, parent=parent,
-        registered_at=registered_at, sla_amount=amount, sla_unit=unit,
+        kind=kind,
+        category=category,
+        title=title.strip(),
+        description=description.strip(),
+        channel=channel,
+        urgency=urgency,
+        status=workflow.initial,
+        state_type=workflow.state(workflow.initial).type,
+        region=region,
+        region_code=region.code,
+        address=address,
+        lat=lat,
+        lng=lng,
+        assigned_org=routed_to,
+        intake_org=intake_org,
+        created_by=actor,
+        parent=parent,
+        registered_at=registered_at,
+        sla_amount=amount,
+        sla_unit=unit,
     )
     clock_reset(case)
     case.full_clean(exclude=["category", "region", "assigned_org", "deadline", "warn_at"])
     case.save()
-    Party.objects.bulk_create(
-        Party(case=case, role=p.role, name=p.name, id_number=p.id_number, phone=p.phone, address=p.address)
-        for p in cleaned_parties
+    bulk_create_with_history(
+        [
+            Party(case=case, role=p.role, name=p.name, id_number=p.id_number, phone=p.phone, address=p.address)
+            for p in cleaned_parties
+        ],
+        Party,
+        default_user=actor,
     )
     for upload, info in uploads:
         _attachment_save(case=case, actor=actor, upload=upload, info=info)
-    event_record(case=case, actor=actor, type=EventType.REGISTERED, actor_org=intake_org, at=registered_at,
-                 params={"channel": channel, "intake_org": intake_org.code})
-    event_record(case=case, actor=None, type=EventType.ROUTED, at=registered_at,
-                 params={"to_org": routed_to.code, "to_org_name": routed_to.name,
-                         "deadline": timezone.localtime(case.deadline).isoformat()})
+    event_record(
+        case=case,
+        actor=actor,
+        type=EventType.REGISTERED,
+        actor_org=intake_org,
+        at=registered_at,
+        params={"channel": channel, "intake_org": intake_org.code},
+    )
+    event_record(
+        case=case,
+        actor=None,
+        type=EventType.ROUTED,
+        at=registered_at,
+        params={
+            "to_org": routed_to.code,
+            "to_org_name": routed_to.name,
+            "deadline": timezone.localtime(case.deadline).isoformat(),
+        },
+    )
     audit_log(actor=actor, action=AuditAction.CREATE, obj=case, changes={"number": case.number, "kind": kind})
     _notify(case, _("新案件 %(number)s 已分流至本单位") % {"number": case.number})
     return case
@@ -239,6 +286,8 @@ def _acting_org(case: Case, actor: User) -> Organization | None:
 
 
 def _clean_params(transition: workflows.Transition, data: Mapping[str, Any] | None) -> dict[str, Any]:
+    if isinstance(data, QueryDict):  # a browser form: one value per field, not lists
+        data = data.dict()
     form = transition.form(data=dict(data or {}))
     if not form.is_valid():
         fields = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
@@ -263,10 +312,18 @@ def case_transition(*, case: Case, actor: User, action: str, data: Mapping[str, 
     case.status = target
     case.state_type = workflow.state(target).type
     case.save()
-    event_record(case=case, actor=actor, type=effect.event_type, previous=previous,
-                 comment=params.get("comment", ""), params=effect.params, actor_org=_acting_org(case, actor))
-    audit_log(actor=actor, action=AuditAction.TRANSITION, obj=case,
-              changes={"action": action, "from": previous, "to": target})
+    event_record(
+        case=case,
+        actor=actor,
+        type=effect.event_type,
+        previous=previous,
+        comment=params.get("comment", ""),
+        params=effect.params,
+        actor_org=_acting_org(case, actor),
+    )
+    audit_log(
+        actor=actor, action=AuditAction.TRANSITION, obj=case, changes={"action": action, "from": previous, "to": target}
+    )
     if effect.notify_org:
         _notify(case, _("案件 %(number)s:%(action)s") % {"number": case.number, "action": transition.label})
     return case
@@ -286,8 +343,12 @@ def _move(case: Case, to_org: Organization) -> dict[str, str]:
     from_org = case.assigned_org
     case.assigned_org = to_org
     case.assignee = None
-    return {"from_org": from_org.code, "from_org_name": from_org.name, "to_org": to_org.code,
-            "to_org_name": to_org.name}
+    return {
+        "from_org": from_org.code,
+        "from_org_name": from_org.name,
+        "to_org": to_org.code,
+        "to_org_name": to_org.name,
+    }
 
 
 def handle_accept(*, case: Case, actor: User, transition, data) -> workflows.Effect:
@@ -319,9 +380,9 @@ def handle_escalate(*, case: Case, actor: User, transition, data) -> workflows.E
 
 
 def _last_sender(case: Case) -> str | None:
-    moves = case.events.filter(
-        type__in=[EventType.DISPATCHED, EventType.ESCALATED, EventType.TRANSFERRED]
-    ).order_by("-created_at", "-id")
+    moves = case.events.filter(type__in=[EventType.DISPATCHED, EventType.ESCALATED, EventType.TRANSFERRED]).order_by(
+        "-created_at", "-id"
+    )
     for event in moves[:1]:
         if event.params.get("to_org") == case.assigned_org.code:
             return event.params.get("from_org")
@@ -362,10 +423,12 @@ def has_pending_extension(case: Case) -> bool:
 
 
 def handle_request_extension(*, case: Case, actor: User, transition, data) -> workflows.Effect:
-    request = ExtensionRequest.objects.create(case=case, amount=data["amount"], reason=data["comment"],
-                                              requested_by=actor)
-    return workflows.Effect(EventType.EXTENSION_REQUESTED,
-                            {"request": request.pk, "amount": request.amount, "unit": case.sla_unit})
+    request = ExtensionRequest.objects.create(
+        case=case, amount=data["amount"], reason=data["comment"], requested_by=actor
+    )
+    return workflows.Effect(
+        EventType.EXTENSION_REQUESTED, {"request": request.pk, "amount": request.amount, "unit": case.sla_unit}
+    )
 
 
 def handle_approve_extension(*, case: Case, actor: User, transition, data) -> workflows.Effect:
@@ -392,8 +455,9 @@ def handle_verify(*, case: Case, actor: User, transition, data) -> workflows.Eff
     case.rework_count += 1
     case.resolved_at = None
     case.outcome = ""
-    return workflows.Effect(EventType.REWORK, {"passed": False, "rework_count": case.rework_count},
-                            target=transition.options["rework_to"])
+    return workflows.Effect(
+        EventType.REWORK, {"passed": False, "rework_count": case.rework_count}, target=transition.options["rework_to"]
+    )
 
 
 def handle_close(*, case: Case, actor: User, transition, data) -> workflows.Effect:
@@ -409,17 +473,24 @@ def is_not_rated(case: Case) -> bool:
 def handle_rate(*, case: Case, actor: User, transition, data) -> workflows.Effect:
     case.satisfaction = data["satisfaction"]
     case.rated_at = timezone.now()
-    return workflows.Effect(EventType.RATED, {"satisfaction": data["satisfaction"], "method": data["method"]},
-                            notify_org=False)
+    return workflows.Effect(
+        EventType.RATED, {"satisfaction": data["satisfaction"], "method": data["method"]}, notify_org=False
+    )
 
 
 # --- attachments and personal data -----------------------------------------------------------------
 
 
 def _attachment_save(*, case: Case, actor: User, upload, info: dict) -> Attachment:
-    attachment = Attachment(case=case, original_name=info["name"], content_type=info["content_type"],
-                            size=info["size"], sha256=info["sha256"], extension=info["extension"],
-                            uploaded_by=actor)
+    attachment = Attachment(
+        case=case,
+        original_name=info["name"],
+        content_type=info["content_type"],
+        size=info["size"],
+        sha256=info["sha256"],
+        extension=info["extension"],
+        uploaded_by=actor,
+    )
     attachment.file.save(info["name"], upload, save=False)
     attachment.save()
     return attachment
@@ -434,8 +505,13 @@ def attachment_add(*, case: Case, actor: User, upload) -> Attachment:
         raise PermissionDeniedError(_("只有承办单位和承办人可以上传附件"))
     info = inspect_upload(upload)
     attachment = _attachment_save(case=case, actor=actor, upload=upload, info=info)
-    event_record(case=case, actor=actor, type=EventType.ATTACHMENT_ADDED, previous=case.status,
-                 params={"attachment": attachment.pk, "name": attachment.original_name})
+    event_record(
+        case=case,
+        actor=actor,
+        type=EventType.ATTACHMENT_ADDED,
+        previous=case.status,
+        params={"attachment": attachment.pk, "name": attachment.original_name},
+    )
     return attachment
 
 
@@ -453,8 +529,9 @@ def parties_unmask(*, case: Case, actor: User, reason: str) -> list[Party]:
     if not can_unmask(case, actor):
         raise PermissionDeniedError(_("您无权查看本案件当事人的完整个人信息"))
     parties = list(case.parties.all())
-    audit_log(actor=actor, action=AuditAction.UNMASK, obj=case, reason=reason,
-              changes={"parties": [p.pk for p in parties]})
+    audit_log(
+        actor=actor, action=AuditAction.UNMASK, obj=case, reason=reason, changes={"parties": [p.pk for p in parties]}
+    )
     return parties
 
 
@@ -466,3 +543,9 @@ def case_for_actor_or_404(*, case_id: int, actor: User) -> Case:
         raise NotFoundError(_("案件不存在或不在您的辖区内"))
     return case
 
+
+def notification_mark_read(*, user: User, notification_id: int) -> int:
+    """Mark one of the user's own reminders as read (bookkeeping of the inbox, not a change to a case)."""
+    return Notification.objects.filter(pk=notification_id, user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

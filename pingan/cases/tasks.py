@@ -22,8 +22,9 @@ def notify_organization(*, case_id: int, org_id: int, message: str) -> int:
     if case is None:
         return 0
     users = set(
-        Membership.objects.filter(organization_id=org_id, is_active=True, role__in=NOTIFIED_ROLES)
-        .values_list("user_id", flat=True)
+        Membership.objects.filter(organization_id=org_id, is_active=True, role__in=NOTIFIED_ROLES).values_list(
+            "user_id", flat=True
+        )
     )
     if case.assignee_id:
         users.add(case.assignee_id)
@@ -41,15 +42,22 @@ def sla_sweep() -> int:
 
     now = timezone.now()
     overdue = (
-        Case.objects.open().filter(deadline__lt=now).exclude(events__type=EventType.OVERDUE).select_related(
-            "assigned_org"
-        )
+        Case.objects.open()
+        .filter(deadline__lt=now)
+        .exclude(events__type=EventType.OVERDUE)
+        .select_related("assigned_org")
     )
     count = 0
     for case in overdue.iterator(chunk_size=500):
-        event_record(case=case, actor=None, type=EventType.OVERDUE, previous=case.status,
-                     params={"deadline": timezone.localtime(case.deadline).isoformat()})
-        notify_organization.call(case_id=case.pk, org_id=case.assigned_org_id,
-                                 message=f"案件 {case.number} 已超过办理期限")
+        event_record(
+            case=case,
+            actor=None,
+            type=EventType.OVERDUE,
+            previous=case.status,
+            params={"deadline": timezone.localtime(case.deadline).isoformat()},
+        )
+        notify_organization.call(
+            case_id=case.pk, org_id=case.assigned_org_id, message=f"案件 {case.number} 已超过办理期限"
+        )
         count += 1
     return count

@@ -174,9 +174,7 @@ def _refusal(case: Case, actor: User, transition: Transition, rel: Relation) -> 
         if getattr(case, attribute) == actor.pk:
             return _("“%(action)s”须由办理人以外的人员执行") % {"action": transition.label}
     if transition.condition is not None and not transition.condition(case):
-        return str(transition.condition_message) or _("当前条件下不能执行“%(action)s”") % {
-            "action": transition.label
-        }
+        return str(transition.condition_message) or _("当前条件下不能执行“%(action)s”") % {"action": transition.label}
     return None
 
 
@@ -194,4 +192,3 @@ def guard(case: Case, actor: User, action: str) -> Transition:
 def allowed_transitions(case: Case, actor: User) -> list[Transition]:
     rel = relation(case, actor)
     return [t for t in get(case.kind).transitions if _refusal(case, actor, t, rel) is None]
-

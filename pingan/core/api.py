@@ -6,7 +6,10 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiViewExtension
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
+from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -86,3 +89,56 @@ def exception_handler(exc, context):
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class FirstRendererNegotiation(BaseContentNegotiation):
+    """For endpoints that stream a file: ignore the Accept header (the file is returned as an HttpResponse
+    whatever it says); errors are still rendered by the first renderer, in the one JSON error shape."""
+
+    def select_parser(self, request, parsers):
+        return DefaultContentNegotiation().select_parser(request, parsers)
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """OpenAPI documentation of the error answers an endpoint gives, all in the one error shape."""
+    return {code: OpenApiResponse(ErrorSerializer, description=_ERROR_DESCRIPTIONS[code]) for code in codes}
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "提交的数据有误(字段错误见 error.fields)",
+    401: "未认证",
+    403: "没有权限",
+    404: "记录不存在或不在您的辖区内",
+    409: "案件当前状态不允许该操作",
+}
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ObtainAuthTokenSchema(OpenApiViewExtension):
+    """Documents DRF's token endpoint: {username, password} → {token}; bad credentials → 400 error shape."""
+
+    target_class = "rest_framework.authtoken.views.ObtainAuthToken"
+    match_subclasses = True
+    priority = 1  # before drf-spectacular's own (no-op) extension for this view
+
+    def view_replacement(self):
+        from rest_framework.authtoken.serializers import AuthTokenSerializer
+
+        @extend_schema(
+            tags=["auth"],
+            summary="获取 API 令牌",
+            description="用用户名和密码换取令牌;之后在请求头中携带 `Authorization: Token <token>`。",
+            auth=[],
+            request=AuthTokenSerializer,
+            responses={200: TokenSerializer, **error_responses(400)},
+        )
+        class DocumentedObtainAuthToken(self.target):
+            pass
+
+        return DocumentedObtainAuthToken

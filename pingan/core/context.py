@@ -12,11 +12,12 @@ class RequestInfo:
     user_agent: str = ""
 
 
-_current: ContextVar[RequestInfo] = ContextVar("pingan_request", default=RequestInfo())
+_NO_REQUEST = RequestInfo()
+_current: ContextVar[RequestInfo | None] = ContextVar("pingan_request", default=None)
 
 
 def current_request_info() -> RequestInfo:
-    return _current.get()
+    return _current.get() or _NO_REQUEST
 
 
 def set_request_info(info: RequestInfo):

@@ -14,7 +14,10 @@ def mask_id_number(value: str) -> str:
 def mask_phone(value: str) -> str:
     if not value:
         return ""
-    digits = value.replace("-", "")
+    if "-" in value:  # fixed line: keep the area code and the last four digits (0731-****0000)
+        area, _sep, local = value.partition("-")
+        return f"{area}-{'*' * max(len(local) - 4, 0)}{local[-4:]}"
+    digits = value
     if len(digits) < 7:
         return "*" * len(digits)
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

@@ -17,9 +17,41 @@ from django.utils.translation import gettext as _
 from stdnum.cn import ric
 
 PROVINCE_PREFIXES = {
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
-    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65",
-    "71", "81", "82", "83",
+    "11",
+    "12",
+    "13",
+    "14",
+    "15",
+    "21",
+    "22",
+    "23",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "36",
+    "37",
+    "41",
+    "42",
+    "43",
+    "44",
+    "45",
+    "46",
+    "50",
+    "51",
+    "52",
+    "53",
+    "54",
+    "61",
+    "62",
+    "63",
+    "64",
+    "65",
+    "71",
+    "81",
+    "82",
+    "83",
 }
 
 
@@ -51,10 +83,14 @@ def normalize_phone(value: str) -> str:
     if parsed.country_code != 86 or not phonenumbers.is_valid_number(parsed):
         raise ValidationError(_("电话号码无效,请填写11位手机号或带区号的固定电话"), code="phone_invalid")
     national = str(parsed.national_number)
-    if phonenumbers.number_type(parsed) in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    ) and len(national) == 11:
+    if (
+        phonenumbers.number_type(parsed)
+        in (
+            phonenumbers.PhoneNumberType.MOBILE,
+            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        )
+        and len(national) == 11
+    ):
         return national
     area = phonenumbers.length_of_geographical_area_code(parsed)
     return f"0{national[:area]}-{national[area:]}" if area else national

@@ -32,10 +32,10 @@ class RecordSessionForm(ActionForm):
 class ConcludeForm(ActionForm):
     outcome = forms.ChoiceField(label=_("调解结果"), choices=Outcome.choices)
     terms = forms.CharField(label=_("协议内容"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    amount = forms.DecimalField(label=_("涉及金额(元)"), required=False, min_value=0, max_digits=14,
-                                decimal_places=2)
-    advised_route = forms.ChoiceField(label=_("调解不成的引导途径"), choices=[("", "—")] + AdvisedRoute.choices,
-                                      required=False)
+    amount = forms.DecimalField(label=_("涉及金额(元)"), required=False, min_value=0, max_digits=14, decimal_places=2)
+    advised_route = forms.ChoiceField(
+        label=_("调解不成的引导途径"), choices=[("", "—")] + AdvisedRoute.choices, required=False
+    )
 
     def clean(self):
         cleaned = super().clean()

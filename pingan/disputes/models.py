@@ -35,6 +35,9 @@ class MediationSession(models.Model):
         verbose_name_plural = _("调解记录")
         ordering = ["held_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.held_at:%Y-%m-%d %H:%M}"
+
 
 class MediationResult(models.Model):
     """How mediation ended (调解结果). On success the agreed terms become the 调解协议书; on failure the
@@ -57,6 +60,9 @@ class MediationResult(models.Model):
         verbose_name = _("调解结果")
         verbose_name_plural = _("调解结果")
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_outcome_display()}"
+
 
 class JudicialConfirmation(models.Model):
     """An application to a court to confirm a mediation agreement (司法确认申请)."""
@@ -76,3 +82,6 @@ class JudicialConfirmation(models.Model):
     class Meta:
         verbose_name = _("司法确认申请")
         verbose_name_plural = _("司法确认申请")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.court_id} {self.get_status_display()}"

@@ -39,22 +39,33 @@ def handle_assign_mediator(*, case: Case, actor: User, transition, data) -> Effe
         raise ApplicationError(_("“%(name)s”不是本案件所在地的调解员") % {"name": data["mediator"]}, field="mediator")
     previous = case.assignee
     case.assignee = mediator
-    return Effect(EventType.MEDIATOR_ASSIGNED, {
-        "mediator": mediator.username, "mediator_name": str(mediator),
-        "previous": previous.username if previous else "",
-    })
+    return Effect(
+        EventType.MEDIATOR_ASSIGNED,
+        {
+            "mediator": mediator.username,
+            "mediator_name": str(mediator),
+            "previous": previous.username if previous else "",
+        },
+    )
 
 
 def handle_record_session(*, case: Case, actor: User, transition, data) -> Effect:
     if data["held_at"] > timezone.now():
         raise ApplicationError(_("调解时间不能晚于现在"), field="held_at")
     session = MediationSession.objects.create(
-        case=case, held_at=data["held_at"], place=data.get("place", ""), online_link=data.get("online_link", ""),
-        attendees=data["attendees"], notes=data["notes"], recorded_by=actor,
+        case=case,
+        held_at=data["held_at"],
+        place=data.get("place", ""),
+        online_link=data.get("online_link", ""),
+        attendees=data["attendees"],
+        notes=data["notes"],
+        recorded_by=actor,
     )
-    return Effect(EventType.SESSION_RECORDED, {"session": session.pk,
-                                               "held_at": timezone.localtime(session.held_at).isoformat()},
-                  notify_org=False)
+    return Effect(
+        EventType.SESSION_RECORDED,
+        {"session": session.pk, "held_at": timezone.localtime(session.held_at).isoformat()},
+        notify_org=False,
+    )
 
 
 def has_session(case: Case) -> bool:
@@ -69,15 +80,18 @@ def handle_conclude(*, case: Case, actor: User, transition, data) -> Effect:
     now = timezone.now()
     outcome = data["outcome"]
     success = outcome == Outcome.SUCCESS
-    MediationResult.objects.update_or_create(case=case, defaults={
-        "outcome": outcome,
-        "terms": data.get("terms", "") if success else "",
-        "amount": data.get("amount"),
-        "advised_route": "" if success else data.get("advised_route", ""),
-        "agreement_number": agreement_number(case) if success else "",
-        "mediator": actor,
-        "concluded_at": now,
-    })
+    MediationResult.objects.update_or_create(
+        case=case,
+        defaults={
+            "outcome": outcome,
+            "terms": data.get("terms", "") if success else "",
+            "amount": data.get("amount"),
+            "advised_route": "" if success else data.get("advised_route", ""),
+            "agreement_number": agreement_number(case) if success else "",
+            "mediator": actor,
+            "concluded_at": now,
+        },
+    )
     case.outcome, case.resolved_at, case.resolved_by = outcome, now, actor
     return Effect(EventType.CONCLUDED, {"outcome": outcome, "advised_route": data.get("advised_route", "")})
 
@@ -91,8 +105,7 @@ def handle_request_confirmation(*, case: Case, actor: User, transition, data) ->
     if court is None or court.org_type != OrgType.COURT or not case.region_code.startswith(court.region.prefix):
         raise ApplicationError(_("请选择对案件所在地有管辖权的人民法院"), field="court")
     JudicialConfirmation.objects.create(case=case, court=court, applied_by=actor)
-    return Effect(EventType.CONFIRMATION_REQUESTED, {"court": court.code, "court_name": court.name},
-                  notify_org=False)
+    return Effect(EventType.CONFIRMATION_REQUESTED, {"court": court.code, "court_name": court.name}, notify_org=False)
 
 
 def is_failed_without_followup(case: Case) -> bool:
@@ -105,12 +118,24 @@ def handle_open_followup(*, case: Case, actor: User, transition, data) -> Effect
         raise ApplicationError(_("承接单位不存在或对案件所在地没有管辖权"), field="to_org")
     route = getattr(getattr(case, "mediation", None), "advised_route", "")
     child = case_register(
-        actor=actor, kind=KIND, category=case.category, title=case.title, channel=Channel.REFERRAL,
+        actor=actor,
+        kind=KIND,
+        category=case.category,
+        title=case.title,
+        channel=Channel.REFERRAL,
         description=_("由 %(number)s 调解不成转入。%(text)s") % {"number": case.number, "text": case.description},
-        region=case.region, urgency=case.urgency, address=case.address,
-        parties=[{"name": p.name, "role": p.role, "id_number": p.id_number, "phone": p.phone, "address": p.address}
-                 for p in case.parties.all()],
-        parent=case, assigned_org=to_org,
+        region=case.region,
+        urgency=case.urgency,
+        address=case.address,
+        parties=[
+            {"name": p.name, "role": p.role, "id_number": p.id_number, "phone": p.phone, "address": p.address}
+            for p in case.parties.all()
+        ],
+        parent=case,
+        assigned_org=to_org,
     )
-    return Effect(EventType.FOLLOWUP_OPENED, {"child": child.pk, "child_number": child.number,
-                                              "to_org": to_org.code, "route": route}, notify_org=False)
+    return Effect(
+        EventType.FOLLOWUP_OPENED,
+        {"child": child.pk, "child_number": child.number, "to_org": to_org.code, "route": route},
+        notify_org=False,
+    )

@@ -24,7 +24,7 @@ def scope_prefix(code: str, level: int) -> str:
 
 
 class RegionQuerySet(TreeQuerySet):
-    def within(self, prefixes) -> "RegionQuerySet":
+    def within(self, prefixes) -> RegionQuerySet:
         query = models.Q(pk__in=[])
         for prefix in prefixes:
             query |= models.Q(code__startswith=prefix)
@@ -65,10 +65,10 @@ class Region(TreeNode):
     def contains_code(self, code: str) -> bool:
         return code.startswith(self.prefix)
 
-    def is_within(self, other: "Region") -> bool:
+    def is_within(self, other: Region) -> bool:
         return other.contains_code(self.code)
 
-    def ancestors_and_self(self) -> list["Region"]:
+    def ancestors_and_self(self) -> list[Region]:
         return list(self.ancestors(include_self=True))
 
 

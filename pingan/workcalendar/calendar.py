@@ -35,6 +35,7 @@ class WorkCalendar:
 
     def __init__(self, overrides: dict[datetime.date, bool] | None = None) -> None:
         self._overrides = overrides
+        self._verdicts: dict[datetime.date, bool] = {}  # chinesecalendar's look-up is slow: ask once a day
 
     @property
     def overrides(self) -> dict[datetime.date, bool]:
@@ -45,7 +46,9 @@ class WorkCalendar:
     def is_workday(self, day: datetime.date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
-        return _package_workday(day)
+        if day not in self._verdicts:
+            self._verdicts[day] = _package_workday(day)
+        return self._verdicts[day]
 
     def working_days(self, start: datetime.date, count: int) -> Iterable[datetime.date]:
         """The `count` working days strictly after `start`."""
@@ -65,10 +68,8 @@ class WorkCalendar:
         if unit == Unit.CALENDAR_DAYS:
             return _end_of_day(local.date() + datetime.timedelta(days=amount))
         if unit == Unit.WORKING_DAYS:
-            last = local.date()
-            for last in self.working_days(local.date(), amount):
-                pass
-            return _end_of_day(last)
+            days = list(self.working_days(local.date(), amount))
+            return _end_of_day(days[-1] if days else local.date())
         if unit == Unit.WORKING_HOURS:
             return self._add_office_time(local, datetime.timedelta(hours=amount))
         raise ValueError(f"unknown clock unit {unit!r}")

@@ -7,7 +7,7 @@ import pytest
 from conftest import mediate_to_agreement
 from pingan.cases.choices import EventType, Outcome
 from pingan.cases.services import case_transition
-from pingan.core.errors import ApplicationError, TransitionNotAllowed
+from pingan.core.errors import TransitionNotAllowed
 from pingan.disputes.choices import DisputeState
 
 
@@ -24,12 +24,14 @@ def test_full_loop_to_a_rated_close(dispute, people):
     case = case_transition(case=case, actor=people.head, action="verify", data={"passed": True})
     case = case_transition(case=case, actor=people.head, action="close")
     assert case.status == DisputeState.CLOSED and case.on_time is True
-    case = case_transition(case=case, actor=people.clerk, action="rate",
-                           data={"satisfaction": "satisfied", "method": "phone"})
+    case = case_transition(
+        case=case, actor=people.clerk, action="rate", data={"satisfaction": "satisfied", "method": "phone"}
+    )
     assert case.satisfaction == "satisfied"
     with pytest.raises(TransitionNotAllowed):
-        case_transition(case=case, actor=people.clerk, action="rate", data={"satisfaction": "satisfied",
-                                                                             "method": "phone"})
+        case_transition(
+            case=case, actor=people.clerk, action="rate", data={"satisfaction": "satisfied", "method": "phone"}
+        )
 
 
 def test_mediator_cannot_verify_own_mediation(dispute, people, zhuzhou):
@@ -44,8 +46,9 @@ def test_mediator_cannot_verify_own_mediation(dispute, people, zhuzhou):
 
 def test_failed_verification_sends_back_and_counts_rework(dispute, people):
     case = mediate_to_agreement(dispute, people)
-    case = case_transition(case=case, actor=people.head, action="verify",
-                           data={"passed": False, "comment": "协议未写明履行期限"})
+    case = case_transition(
+        case=case, actor=people.head, action="verify", data={"passed": False, "comment": "协议未写明履行期限"}
+    )
     assert case.status == DisputeState.MEDIATING
     assert case.rework_count == 1 and case.outcome == ""
 
@@ -65,7 +68,8 @@ def test_other_district_cannot_act(dispute, people):
 
 def test_conclude_success_requires_terms(dispute, people):
     case = case_transition(case=dispute, actor=people.clerk, action="accept")
-    case = case_transition(case=case, actor=people.clerk, action="assign_mediator",
-                           data={"mediator": people.mediator.username})
+    case = case_transition(
+        case=case, actor=people.clerk, action="assign_mediator", data={"mediator": people.mediator.username}
+    )
     with pytest.raises(TransitionNotAllowed):  # no session recorded yet
         case_transition(case=case, actor=people.mediator, action="conclude", data={"outcome": "success"})

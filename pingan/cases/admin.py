@@ -1,0 +1,135 @@
+"""Back office for the case engine: editable reference data (categories, clocks, routing) and read-only
+views of cases and their timelines. Cases change only through services, never in the admin."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from pingan.core.admin import HistoryAdmin, ReadOnlyAdminMixin, ReadOnlyInline
+from pingan.core.masking import mask_id_number, mask_name, mask_phone
+
+from .models import Case, CaseEvent, Category, ExtensionRequest, Party, RoutingRule, SlaPolicy
+
+# Inlines that case kinds add to the case page (a kind's app appends here from its admin.py), so that
+# the engine does not import any kind.
+CASE_INLINES: list[type[admin.options.InlineModelAdmin]] = []
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "sort_order", "is_active"]
+    list_editable = ["name", "sort_order", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    list_display = ["kind", "category", "urgency", "amount", "unit"]
+    list_filter = ["kind", "urgency", "unit"]
+    list_select_related = ["category"]
+    autocomplete_fields = ["category"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ["kind", "category", "region", "organization", "is_active"]
+    list_filter = ["kind", "is_active", "organization__org_type"]
+    search_fields = ["region__name", "region__code", "organization__name", "organization__code"]
+    list_select_related = ["category", "region", "organization"]
+    autocomplete_fields = ["category", "region", "organization"]
+
+
+PERSONAL_FIELDS = {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone}
+
+
+class PartyMasking:
+    """Party names, ID numbers and phones appear masked in the back office: seeing them in full is a
+    logged action of the people working the case (see cases.services.parties_unmask), not of admins."""
+
+    @admin.display(description=_("姓名/名称"))
+    def masked_name(self, obj: Party) -> str:
+        return mask_name(obj.name)
+
+    @admin.display(description=_("身份证号码"))
+    def masked_id_number(self, obj: Party) -> str:
+        return mask_id_number(obj.id_number)
+
+    @admin.display(description=_("联系电话"))
+    def masked_phone(self, obj: Party) -> str:
+        return mask_phone(obj.phone)
+
+
+class PartyInline(PartyMasking, ReadOnlyInline):
+    model = Party
+    fields = ["role", "masked_name", "masked_id_number", "masked_phone"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+class MaskedHistoryHelper(HistoricalRecordContextHelper):
+    def prepare_delta_change_value(self, change, value):
+        mask = PERSONAL_FIELDS.get(change.field)
+        return mask(value or "") if mask else super().prepare_delta_change_value(change, value)
+
+
+@admin.register(Party)
+class PartyAdmin(PartyMasking, ReadOnlyAdminMixin, HistoryAdmin):
+    list_display = ["case", "role", "masked_name", "masked_id_number", "masked_phone"]
+    list_filter = ["role"]
+    search_fields = ["case__number"]
+    list_select_related = ["case"]
+    fields = ["case", "role", "masked_name", "masked_id_number", "masked_phone", "address"]
+    readonly_fields = fields
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return MaskedHistoryHelper(self.model, historical_record)
+
+
+class EventInline(ReadOnlyInline):
+    model = CaseEvent
+    fields = ["created_at", "type", "actor", "actor_org", "from_status", "to_status", "comment"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor", "actor_org")
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdminMixin, HistoryAdmin):
+    list_display = ["number", "title", "kind", "category", "status", "assigned_org", "deadline", "closed_at"]
+    list_filter = ["kind", "state_type", "channel", "urgency", "outcome", "category"]
+    search_fields = ["number", "title"]
+    list_select_related = ["assigned_org", "category"]
+    date_hierarchy = "registered_at"
+    show_full_result_count = False
+    inlines = [PartyInline, EventInline]
+
+    def get_inlines(self, request, obj):
+        return [*self.inlines, *CASE_INLINES]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "case", "type", "actor", "actor_org", "from_status", "to_status"]
+    list_filter = ["type"]
+    search_fields = ["case__number", "comment"]
+    list_select_related = ["case", "actor", "actor_org"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["case", "amount", "status", "requested_by", "requested_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["case__number", "reason"]
+    list_select_related = ["case", "requested_by", "decided_by"]

@@ -1,0 +1,412 @@
+"""Cases as the API reads and writes them. Writes are validated here and handed to the services."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from pingan.cases import services, workflows
+from pingan.cases.choices import Channel, FollowUpMethod, Light, Outcome, PartyRole, Satisfaction, Urgency
+from pingan.cases.models import Attachment, Case, CaseEvent, Category, Notification, Party
+from pingan.disputes.choices import AdvisedRoute
+from pingan.disputes.models import MediationResult, MediationSession
+from pingan.regions.api.serializers import OrganizationRefSerializer, RegionRefSerializer
+from pingan.regions.models import Region
+
+# --- small references ------------------------------------------------------------------------------
+
+
+class UserRefSerializer(serializers.Serializer):
+    username = serializers.CharField(read_only=True)
+    name = serializers.CharField(source="__str__", read_only=True)
+
+
+class CaseRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Case
+        fields = ["id", "number"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["code", "name", "kind"]
+
+
+# --- parties ---------------------------------------------------------------------------------------
+
+
+class PartyMaskedSerializer(serializers.ModelSerializer):
+    """A party as everyone who may see the case sees it: name, ID number and phone masked (脱敏)."""
+
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = Party
+        fields = ["id", "role", "role_label", "name", "id_number", "phone"]
+
+    def to_representation(self, party: Party) -> dict:
+        data = super().to_representation(party)
+        data.update(party.masked)
+        return data
+
+
+class PartyFullSerializer(serializers.ModelSerializer):
+    """A party in full: only after `parties_unmask`, which logs who saw it and why."""
+
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = Party
+        fields = ["id", "role", "role_label", "name", "id_number", "phone", "address"]
+
+
+class PartyInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    role = serializers.ChoiceField(choices=PartyRole.choices, default=PartyRole.APPLICANT)
+    id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+# --- the parts of a case's detail ------------------------------------------------------------------
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="original_name", read_only=True)
+    uploaded_by = UserRefSerializer(read_only=True, allow_null=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at", "download_url"]
+
+    def get_download_url(self, attachment: Attachment) -> str:
+        url = reverse("api-case-download", kwargs={"pk": attachment.case_id, "att_id": attachment.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class MediationResultSerializer(serializers.ModelSerializer):
+    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
+    advised_route_label = serializers.CharField(source="get_advised_route_display", read_only=True)
+    mediator = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = MediationResult
+        fields = [
+            "outcome",
+            "outcome_label",
+            "terms",
+            "amount",
+            "advised_route",
+            "advised_route_label",
+            "agreement_number",
+            "mediator",
+            "concluded_at",
+        ]
+
+
+class MediationSessionSerializer(serializers.ModelSerializer):
+    recorded_by = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = MediationSession
+        fields = ["id", "held_at", "place", "online_link", "attendees", "notes", "recorded_by", "created_at"]
+
+
+# --- cases -----------------------------------------------------------------------------------------
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    """One row of the case list. Everything it shows is loaded by `selectors.case_list` (no N+1)."""
+
+    kind_label = serializers.SerializerMethodField()
+    category = CategorySerializer(read_only=True)
+    status_label = serializers.SerializerMethodField()
+    channel_label = serializers.CharField(source="get_channel_display", read_only=True)
+    urgency_label = serializers.CharField(source="get_urgency_display", read_only=True)
+    light = serializers.SerializerMethodField()
+    light_label = serializers.CharField(source="get_light_display", read_only=True)
+    region = RegionRefSerializer(read_only=True)
+    assigned_org = OrganizationRefSerializer(read_only=True)
+    assignee = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "kind_label",
+            "category",
+            "title",
+            "status",
+            "status_label",
+            "state_type",
+            "channel",
+            "channel_label",
+            "urgency",
+            "urgency_label",
+            "light",
+            "light_label",
+            "region",
+            "address",
+            "assigned_org",
+            "assignee",
+            "registered_at",
+            "deadline",
+            "closed_at",
+        ]
+
+    def get_kind_label(self, case: Case) -> str:
+        return str(workflows.get(case.kind).label)
+
+    def get_status_label(self, case: Case) -> str:
+        return workflows.get(case.kind).state_label(case.status)
+
+    @extend_schema_field(serializers.ChoiceField(choices=Light.choices))
+    def get_light(self, case: Case) -> str:
+        return case.light()
+
+
+class CaseDetailSerializer(CaseListSerializer):
+    """A case in full, for someone inside its jurisdiction. Parties are masked; `can_unmask` says whether
+    this user may ask for them in full (POST …/unmask/ with a reason)."""
+
+    intake_org = OrganizationRefSerializer(read_only=True, allow_null=True)
+    created_by = UserRefSerializer(read_only=True, allow_null=True)
+    parent = CaseRefSerializer(read_only=True, allow_null=True)
+    children = CaseRefSerializer(many=True, read_only=True)
+    parties = PartyMaskedSerializer(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    mediation = serializers.SerializerMethodField()
+    sessions = MediationSessionSerializer(many=True, read_only=True)
+    allowed_actions = serializers.SerializerMethodField()
+    can_unmask = serializers.SerializerMethodField()
+
+    class Meta(CaseListSerializer.Meta):
+        fields = [
+            *CaseListSerializer.Meta.fields,
+            "description",
+            "lat",
+            "lng",
+            "intake_org",
+            "created_by",
+            "parent",
+            "children",
+            "accepted_at",
+            "resolved_at",
+            "verified_at",
+            "outcome",
+            "on_time",
+            "satisfaction",
+            "rated_at",
+            "sla_amount",
+            "sla_unit",
+            "extension_amount",
+            "warn_at",
+            "rework_count",
+            "supervision_count",
+            "updated_at",
+            "parties",
+            "attachments",
+            "mediation",
+            "sessions",
+            "allowed_actions",
+            "can_unmask",
+        ]
+
+    @property
+    def _user(self):
+        return self.context["request"].user
+
+    @extend_schema_field(MediationResultSerializer(allow_null=True))
+    def get_mediation(self, case: Case) -> dict | None:
+        try:
+            result = case.mediation
+        except MediationResult.DoesNotExist:
+            return None
+        return MediationResultSerializer(result).data
+
+    def get_allowed_actions(self, case: Case) -> list[str]:
+        return [t.action for t in workflows.allowed_transitions(case, self._user)]
+
+    def get_can_unmask(self, case: Case) -> bool:
+        return services.can_unmask(case, self._user)
+
+
+def intake_payload(data):
+    """A multipart intake form carries `parties` as a JSON string and files as repeated `attachments`."""
+    if not isinstance(data, QueryDict):
+        return data
+    payload = {key: value for key, value in data.dict().items() if not (key in ("lat", "lng") and value == "")}
+    payload["attachments"] = data.getlist("attachments")
+    if isinstance(payload.get("parties"), str):
+        try:
+            payload["parties"] = json.loads(payload["parties"])
+        except ValueError:
+            raise serializers.ValidationError({"parties": [_("当事人须为 JSON 数组")]}) from None
+    return payload
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    """Intake through the one door (登记). As JSON, or as multipart with `parties` as a JSON string and
+    files in repeated `attachments` fields."""
+
+    kind = serializers.ChoiceField(choices=[])
+    category = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Category.objects.filter(is_active=True),
+        error_messages={"does_not_exist": _("类别代码“{value}”不存在或已停用")},
+    )
+    title = serializers.CharField(max_length=100)
+    description = serializers.CharField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    region = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.filter(is_active=True),
+        error_messages={"does_not_exist": _("区划代码“{value}”不存在")},
+    )
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    lat = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True
+    )
+    lng = serializers.DecimalField(
+        max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False, allow_null=True
+    )
+    parties = PartyInputSerializer(many=True, required=False)
+    attachments = serializers.ListField(child=serializers.FileField(), required=False, write_only=True)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = workflows.kind_choices()
+
+
+class TransitionSerializer(serializers.Serializer):
+    """An action on a case. `action` and `comment` always; the other fields only for the actions that take
+    them (see each field). The same forms as the web UI check the parameters again in the service."""
+
+    action = serializers.ChoiceField(choices=[], help_text=_("操作名称,见案件详情的 allowed_actions"))
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text=_("意见或理由;return、transfer、supervise、escalate、request_extension 与核查不通过时必填"),
+    )
+    to_org = serializers.CharField(
+        required=False,
+        max_length=40,
+        help_text=_("目标单位代码:dispatch、transfer、open_followup 必填;escalate 可选(默认上一级综治中心)"),
+    )
+    amount = serializers.DecimalField(
+        required=False,
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        help_text=_("request_extension:延期时长(整数,与案件时限同单位);conclude:涉及金额(元)"),
+    )
+    approve = serializers.BooleanField(required=False, help_text=_("approve_extension:是否同意延期"))
+    mediator = serializers.CharField(required=False, max_length=150, help_text=_("assign_mediator:调解员用户名"))
+    held_at = serializers.DateTimeField(required=False, help_text=_("record_session:调解时间"))
+    place = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text=_("record_session:调解地点(与 online_link 二选一)")
+    )
+    online_link = serializers.URLField(required=False, allow_blank=True, help_text=_("record_session:线上调解链接"))
+    attendees = serializers.CharField(required=False, max_length=500, help_text=_("record_session:参加人员"))
+    notes = serializers.CharField(required=False, help_text=_("record_session:调解情况"))
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, help_text=_("conclude:调解结果"))
+    terms = serializers.CharField(required=False, allow_blank=True, help_text=_("conclude:协议内容(调解成功时必填)"))
+    advised_route = serializers.ChoiceField(
+        choices=AdvisedRoute.choices,
+        required=False,
+        allow_blank=True,
+        help_text=_("conclude:调解不成时引导的途径"),
+    )
+    passed = serializers.BooleanField(required=False, help_text=_("verify:核查是否通过"))
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, required=False, help_text=_("rate:满意度"))
+    method = serializers.ChoiceField(choices=FollowUpMethod.choices, required=False, help_text=_("rate:回访方式"))
+    court = serializers.CharField(required=False, max_length=40, help_text=_("request_confirmation:法院单位代码"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        actions = dict.fromkeys(action for workflow in workflows.kinds() for action in workflow.actions)
+        self.fields["action"].choices = list(actions)
+
+    @staticmethod
+    def params(data) -> dict:
+        """The raw parameters for the service's action form (it parses them exactly as the web UI does)."""
+        params = data.dict() if isinstance(data, QueryDict) else dict(data)
+        params.pop("action", None)
+        return params
+
+
+class UnmaskSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text=_("查看完整个人信息的事由(记入审计日志)"))
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """One entry of the timeline (办理过程)."""
+
+    type_label = serializers.CharField(source="get_type_display", read_only=True)
+    actor = UserRefSerializer(read_only=True, allow_null=True)
+    actor_org = OrganizationRefSerializer(read_only=True, allow_null=True)
+    from_status_label = serializers.SerializerMethodField()
+    to_status_label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseEvent
+        fields = [
+            "id",
+            "type",
+            "type_label",
+            "actor",
+            "actor_org",
+            "from_status",
+            "from_status_label",
+            "to_status",
+            "to_status_label",
+            "comment",
+            "params",
+            "created_at",
+        ]
+
+    def _label(self, status: str) -> str:
+        return workflows.get(self.context["case"].kind).state_label(status) if status else ""
+
+    def get_from_status_label(self, event: CaseEvent) -> str:
+        return self._label(event.from_status)
+
+    def get_to_status_label(self, event: CaseEvent) -> str:
+        return self._label(event.to_status)
+
+
+class MediatorSerializer(serializers.Serializer):
+    username = serializers.CharField(read_only=True)
+    name = serializers.CharField(source="__str__", read_only=True)
+
+
+class MediatorQuerySerializer(serializers.Serializer):
+    case = serializers.IntegerField(help_text=_("案件 ID"))
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    case = CaseRefSerializer(read_only=True)
+    is_read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "message", "case", "created_at", "read_at", "is_read"]
+
+    def get_is_read(self, notification: Notification) -> bool:
+        return notification.read_at is not None

@@ -1,0 +1,315 @@
+"""The case API: thin views that validate with serializers, read through selectors and write through services.
+
+Every case endpoint starts from `selectors.case_list` / `case_detail` (what the user may see), so a case
+outside the user's jurisdiction is simply "not found" (404) everywhere, including files and documents.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F, QuerySet
+from django.http import FileResponse, HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from pingan.cases import selectors, services
+from pingan.cases.choices import Outcome
+from pingan.cases.models import Attachment, Case, Category, Notification
+from pingan.core.api import FirstRendererNegotiation, error_responses
+from pingan.core.audit import audit_log
+from pingan.core.errors import NotFoundError, PermissionDeniedError
+from pingan.core.models import AuditAction
+
+from .filtersets import CaseFilter
+from .serializers import (
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    CaseCreateSerializer,
+    CaseDetailSerializer,
+    CaseListSerializer,
+    CategorySerializer,
+    EventSerializer,
+    MediatorQuerySerializer,
+    MediatorSerializer,
+    NotificationSerializer,
+    PartyFullSerializer,
+    TransitionSerializer,
+    UnmaskSerializer,
+    intake_payload,
+)
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DISPUTE = "dispute"
+
+
+def _file_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    return HttpResponse(
+        content, content_type=content_type, headers={"Content-Disposition": content_disposition_header(True, filename)}
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="案件列表", responses={200: CaseListSerializer(many=True), **error_responses(400, 401)}),
+    retrieve=extend_schema(summary="案件详情", responses={200: CaseDetailSerializer, **error_responses(401, 404)}),
+)
+@extend_schema(tags=["cases"])
+class CaseViewSet(viewsets.GenericViewSet):
+    serializer_class = CaseListSerializer
+    filterset_class = CaseFilter
+    lookup_value_converter = "int"
+
+    def get_queryset(self) -> QuerySet[Case]:
+        user = self.request.user
+        if self.action in ("list", "export"):
+            return selectors.case_list(user=user)
+        return (
+            selectors.case_detail(user=user)
+            .select_related("mediation__mediator")
+            .prefetch_related("attachments__uploaded_by", "sessions__recorded_by")
+        )
+
+    def get_object(self) -> Case:
+        # Not filtered by the list's query parameters: a detail URL names one case.
+        case = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        if case is None:
+            raise NotFoundError(_("案件不存在或不在您的辖区内"))
+        return case
+
+    def _detail(self, status_code: int = status.HTTP_200_OK) -> Response:
+        serializer = CaseDetailSerializer(self.get_object(), context=self.get_serializer_context())
+        return Response(serializer.data, status=status_code)
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(CaseListSerializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail()
+
+    @extend_schema(
+        summary="登记案件",
+        request=CaseCreateSerializer,
+        responses={201: CaseDetailSerializer, **error_responses(400, 401, 403)},
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = CaseCreateSerializer(data=intake_payload(request.data))
+        serializer.is_valid(raise_exception=True)
+        case = services.case_register(actor=request.user, **serializer.validated_data)
+        self.kwargs["pk"] = case.pk
+        return self._detail(status.HTTP_201_CREATED)
+
+    @extend_schema(summary="办理过程", responses={200: EventSerializer(many=True), **error_responses(401, 404)})
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def events(self, request, pk=None):
+        case = self.get_object()
+        events = selectors.case_events(case=case)
+        return Response(EventSerializer(events, many=True, context={"case": case}).data)
+
+    @extend_schema(
+        summary="办理操作(流转)",
+        description="执行一项办理操作;可执行的操作见案件详情的 `allowed_actions`。状态或权限不允许时返回 409。",
+        request=TransitionSerializer,
+        responses={200: CaseDetailSerializer, **error_responses(400, 401, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def transitions(self, request, pk=None):
+        case = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.case_transition(
+            case=case,
+            actor=request.user,
+            action=serializer.validated_data["action"],
+            data=TransitionSerializer.params(request.data),
+        )
+        return self._detail()
+
+    @extend_schema(
+        summary="查看当事人完整信息",
+        description="须填写事由;仅承办单位、上级综治中心和承办人可查看。每次查看记入审计日志。",
+        request=UnmaskSerializer,
+        responses={200: PartyFullSerializer(many=True), **error_responses(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"])
+    def unmask(self, request, pk=None):
+        case = self.get_object()
+        serializer = UnmaskSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        parties = services.parties_unmask(case=case, actor=request.user, reason=serializer.validated_data["reason"])
+        return Response(PartyFullSerializer(parties, many=True).data)
+
+    @extend_schema(
+        summary="上传附件",
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def attachments(self, request, pk=None):
+        case = self.get_object()
+        serializer = AttachmentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        attachment = services.attachment_add(case=case, actor=request.user, upload=serializer.validated_data["file"])
+        return Response(
+            AttachmentSerializer(attachment, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(
+        summary="下载附件",
+        parameters=[OpenApiParameter("att_id", int, OpenApiParameter.PATH, description="附件 ID")],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **error_responses(401, 404)},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="attachments/<int:att_id>/download",
+        url_name="download",
+        content_negotiation_class=FirstRendererNegotiation,
+    )
+    def download(self, request, pk=None, att_id=None):
+        case = self.get_object()
+        attachment = Attachment.objects.filter(case=case, pk=att_id).first()
+        if attachment is None:
+            raise NotFoundError(_("附件不存在"))
+        audit_log(
+            actor=request.user,
+            action=AuditAction.DOWNLOAD,
+            obj=attachment,
+            region_code=case.region_code,
+            changes={"case": case.number, "name": attachment.original_name},
+        )
+        return FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+
+    @extend_schema(
+        summary="下载调解协议书",
+        operation_id="v1_cases_agreement_docx",
+        description="仅调解成功的矛盾纠纷;文书含完整个人信息,仅可查看完整个人信息的人员可下载,记入审计日志。",
+        responses={(200, DOCX): OpenApiTypes.BINARY, **error_responses(401, 403, 404)},
+    )
+    def agreement(self, request, pk=None):
+        """GET cases/{id}/agreement.docx (mapped in urls.py: a file name, not a collection, so no slash)."""
+        case = self.get_object()
+        if case.kind != DISPUTE or case.outcome != Outcome.SUCCESS:
+            raise NotFoundError(_("本案件没有调解协议书"))
+        if not services.can_unmask(case, request.user):
+            raise PermissionDeniedError(_("调解协议书含完整个人信息,您无权下载"))
+        from pingan.disputes import documents  # written alongside; imported here so this module always loads
+
+        content = documents.agreement_docx(case)
+        filename = documents.agreement_filename(case)
+        audit_log(
+            actor=request.user,
+            action=AuditAction.DOWNLOAD,
+            obj=case,
+            changes={"document": "agreement", "filename": filename},
+        )
+        return _file_response(content, DOCX, filename)
+
+    @extend_schema(
+        summary="导出案件(Excel)",
+        operation_id="v1_cases_export_xlsx",
+        filters=True,
+        description="与案件列表相同的筛选条件;个人信息脱敏;记入审计日志。",
+        responses={(200, XLSX): OpenApiTypes.BINARY, **error_responses(400, 401)},
+    )
+    def export(self, request):
+        """GET cases/export.xlsx (mapped in urls.py)."""
+        from pingan.cases.exports import cases_xlsx  # written alongside; imported here so this module always loads
+
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = queryset.count()
+        content = cases_xlsx(queryset)
+        audit_log(
+            actor=request.user,
+            action=AuditAction.EXPORT,
+            object_type="cases.case",
+            changes={"filters": request.query_params.dict(), "rows": rows},
+        )
+        return _file_response(content, XLSX, f"cases-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
+
+
+@extend_schema(
+    tags=["cases"],
+    summary="案件类别",
+    parameters=[OpenApiParameter("kind", str, description="案件类型,如 dispute;不填则列出全部")],
+    responses={200: CategorySerializer(many=True), **error_responses(401)},
+)
+class CategoryListView(generics.ListAPIView):
+    serializer_class = CategorySerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[Category]:
+        queryset = Category.objects.filter(is_active=True)
+        kind = self.request.query_params.get("kind")
+        return queryset.filter(kind=kind) if kind else queryset
+
+
+@extend_schema(
+    tags=["cases"],
+    summary="可指派的调解员",
+    parameters=[MediatorQuerySerializer],
+    responses={200: MediatorSerializer(many=True), **error_responses(400, 401, 404)},
+)
+class MediatorListView(generics.GenericAPIView):
+    serializer_class = MediatorSerializer
+    pagination_class = None
+    filter_backends: list = []
+
+    def get(self, request):
+        query = MediatorQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        case = services.case_for_actor_or_404(case_id=query.validated_data["case"], actor=request.user)
+        from pingan.disputes.services import mediators_for
+
+        return Response(MediatorSerializer(mediators_for(case), many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="我的提醒",
+        description="未读在前,其次按时间倒序。",
+        parameters=[OpenApiParameter("unread", bool, description="只看未读")],
+        responses={200: NotificationSerializer(many=True), **error_responses(401)},
+    ),
+)
+@extend_schema(tags=["notifications"])
+class NotificationViewSet(viewsets.GenericViewSet):
+    serializer_class = NotificationSerializer
+    filter_backends: list = []
+    lookup_value_converter = "int"
+
+    def get_queryset(self) -> QuerySet[Notification]:
+        queryset = Notification.objects.filter(user=self.request.user).select_related("case")
+        if self.request.query_params.get("unread") in ("true", "1"):
+            queryset = queryset.filter(read_at__isnull=True)
+        return queryset.order_by(F("read_at").desc(nulls_first=True), "-created_at", "-id")
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(NotificationSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="标记已读", request=None, responses={200: NotificationSerializer, **error_responses(401, 404)}
+    )
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = self.get_queryset().filter(pk=pk).first()
+        if notification is None:
+            raise NotFoundError(_("提醒不存在"))
+        services.notification_mark_read(user=request.user, notification_id=notification.pk)
+        notification.refresh_from_db(fields=["read_at"])
+        return Response(NotificationSerializer(notification).data)

@@ -1,0 +1,74 @@
+"""The case list's filters (web list and its Excel export). Always applied to a queryset that already
+starts from what the user may see (selectors.case_list)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from . import workflows
+from .choices import Channel, Light, Urgency
+from .forms import CaseFilterForm
+from .models import Category
+
+
+def status_choices() -> list[tuple[str, str]]:
+    """Every state of every registered kind, once (kinds may share state names)."""
+    seen: dict[str, str] = {}
+    for workflow in workflows.kinds():
+        for state in workflow.states:
+            seen.setdefault(state.value, str(state.label))
+    return list(seen.items())
+
+
+def active_categories(request):
+    return Category.objects.filter(is_active=True).order_by("kind", "sort_order", "code")
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="filter_q")
+    kind = django_filters.ChoiceFilter(label=_("案件类型"), choices=workflows.kind_choices, empty_label=_("全部类型"))
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=status_choices, empty_label=_("全部状态"))
+    category = django_filters.ModelChoiceFilter(label=_("类别"), queryset=active_categories, empty_label=_("全部类别"))
+    channel = django_filters.ChoiceFilter(label=_("受理渠道"), choices=Channel.choices, empty_label=_("全部渠道"))
+    urgency = django_filters.ChoiceFilter(label=_("紧急程度"), choices=Urgency.choices, empty_label=_("全部"))
+    light = django_filters.ChoiceFilter(
+        label=_("预警"), choices=Light.choices, empty_label=_("全部"), method="filter_light"
+    )
+    region = django_filters.CharFilter(label=_("区划代码"), method="filter_region")
+    date_from = django_filters.DateFilter(
+        label=_("登记日期自"),
+        field_name="registered_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("至"),
+        field_name="registered_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        form = CaseFilterForm
+        fields: list[str] = []
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value) | Q(address__icontains=value))
+
+    def filter_light(self, queryset, name, value):
+        return queryset.with_light(value) if value else queryset
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region_code__startswith=value) if value else queryset
+
+    def active_filters(self) -> dict[str, str]:
+        """The filters in effect, for the audit log of an export and for keeping them across pages."""
+        if not self.is_bound:
+            return {}
+        return {name: self.data.get(name) for name in self.filters if self.data.get(name)}

@@ -1,0 +1,196 @@
+"""Forms of the staff web UI: case intake with its parties, the list filter, and the parameter forms of
+the workflow actions with choices suited to the case (organisations, courts, mediators)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from pingan.core.validators import normalize_id_number, normalize_phone
+from pingan.regions.choices import OrgType, RegionLevel
+from pingan.regions.models import Organization, Region
+from pingan.regions.selectors import regions_within
+
+from . import workflows
+from .choices import Channel, PartyRole, Urgency
+from .models import Case, Category
+
+# --- intake ----------------------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the service checks each one's type, size and content."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        if obj.level >= RegionLevel.COMMUNITY:
+            return f"\u3000└ {obj.name}"
+        return obj.name
+
+
+def intake_regions(user):
+    """Townships and communities inside the user's jurisdiction (the places a case is usually filed)."""
+    return (
+        regions_within(user.jurisdiction_prefixes())
+        .filter(is_active=True, level__in=[RegionLevel.TOWNSHIP, RegionLevel.COMMUNITY])
+        .order_by("code")
+    )
+
+
+class CaseIntakeForm(forms.Form):
+    """登记: the one form every case comes in through (the parties are a formset beside it)."""
+
+    kind = forms.ChoiceField(label=_("案件类型"), choices=workflows.kind_choices)
+    category = forms.ModelChoiceField(label=_("类别"), queryset=Category.objects.none(), empty_label=_("请选择"))
+    title = forms.CharField(label=_("标题"), max_length=100, help_text=_("一句话概括,如“楼上漏水纠纷”"))
+    description = forms.CharField(label=_("情况描述"), widget=forms.Textarea(attrs={"rows": 4}))
+    channel = forms.ChoiceField(label=_("受理渠道"), choices=Channel.choices, initial=Channel.VISIT)
+    urgency = forms.ChoiceField(label=_("紧急程度"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    region = RegionChoiceField(
+        label=_("所在区划"),
+        queryset=Region.objects.none(),
+        to_field_name="code",
+        empty_label=_("请选择乡镇(街道)或社区"),
+    )
+    address = forms.CharField(label=_("详细地址"), max_length=200, required=False)
+    lat = forms.DecimalField(
+        label=_("纬度"), required=False, min_value=-90, max_value=90, decimal_places=6, max_digits=9
+    )
+    lng = forms.DecimalField(
+        label=_("经度"), required=False, min_value=-180, max_value=180, decimal_places=6, max_digits=9
+    )
+    attachments = MultipleFileField(
+        label=_("附件"), required=False, help_text=_("可多选:照片、录音、PDF、Word、Excel,单个不超过 10 MB")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = [value for value, _label in workflows.kind_choices()]
+        categories = Category.objects.filter(is_active=True, kind__in=kinds).order_by("kind", "sort_order", "code")
+        self.fields["category"].queryset = categories
+        if len(kinds) > 1:
+            labels = dict(workflows.kind_choices())
+            self.fields["category"].label_from_instance = lambda c: f"{labels.get(c.kind, c.kind)} · {c.name}"
+        if len(kinds) == 1:
+            self.fields["kind"].initial = kinds[0]
+        self.fields["region"].queryset = intake_regions(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        category, kind = cleaned.get("category"), cleaned.get("kind")
+        if category and kind and category.kind != kind:
+            self.add_error("category", _("所选类别不属于该案件类型"))
+        if (cleaned.get("lat") is None) != (cleaned.get("lng") is None):
+            self.add_error("lng", _("经纬度须同时填写"))
+        return cleaned
+
+
+class PartyForm(forms.Form):
+    """当事人: ID number and phone are checked (and normalised) by the service."""
+
+    name = forms.CharField(label=_("姓名/名称"), max_length=100)
+    role = forms.ChoiceField(label=_("身份"), choices=PartyRole.choices, initial=PartyRole.APPLICANT)
+    id_number = forms.CharField(label=_("身份证号码"), max_length=18, required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    address = forms.CharField(label=_("住址"), max_length=200, required=False)
+
+    # Checked here too so that these errors show together with the others; the service checks again.
+    def clean_id_number(self) -> str:
+        value = self.cleaned_data["id_number"].strip()
+        return normalize_id_number(value) if value else ""
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"].strip()
+        return normalize_phone(value) if value else ""
+
+
+class BasePartyFormSet(forms.BaseFormSet):
+    def parties(self) -> list[tuple[int, dict]]:
+        """(row index, data) of each filled-in row, in order."""
+        return [
+            (index, form.cleaned_data)
+            for index, form in enumerate(self.forms)
+            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+PartyFormSet = forms.formset_factory(
+    PartyForm, formset=BasePartyFormSet, extra=2, min_num=1, validate_min=True, max_num=50, validate_max=True
+)
+
+
+# --- list filter -----------------------------------------------------------------------------------
+
+
+class CaseFilterForm(forms.Form):
+    """The form class of the case list's FilterSet (see filters.py)."""
+
+    def clean_region(self):
+        code = (self.cleaned_data.get("region") or "").strip()
+        if code and not code.isdigit():
+            raise ValidationError(_("区划代码应为数字"))
+        return code
+
+
+# --- action parameters -----------------------------------------------------------------------------
+
+
+def _covering_orgs(case: Case) -> list[Organization]:
+    """Active organisations whose jurisdiction contains the case's location."""
+    ancestors = list(case.region.ancestors(include_self=True))
+    return list(
+        Organization.objects.filter(is_active=True, region__in=ancestors)
+        .select_related("region")
+        .order_by("region__code", "org_type", "code")
+    )
+
+
+def _org_choices(case: Case, action: str, field: str) -> list[tuple[str, str]] | None:
+    here = case.assigned_org
+    orgs = _covering_orgs(case)
+    if field == "court":
+        orgs = [o for o in orgs if o.org_type == OrgType.COURT]
+    elif action == "dispatch":
+        orgs = [o for o in orgs if o.pk != here.pk and o.region.code.startswith(here.region.prefix)]
+    elif action == "escalate":
+        orgs = [o for o in orgs if o.region.level < here.region.level]
+    elif action == "open_followup":
+        orgs = [o for o in orgs if o.org_type not in (OrgType.CENTRE, OrgType.PLA_COMMITTEE)]
+    else:
+        orgs = [o for o in orgs if o.pk != here.pk]
+    return [(o.code, f"{o.name}({o.region.name})") for o in orgs]
+
+
+def action_form(transition: workflows.Transition, case: Case, data=None) -> forms.Form:
+    """The transition's own parameter form, with selects in place of code inputs where we can list the
+    suitable choices. The service validates the submitted values again with the same form class."""
+    form = transition.form(data=data, prefix=None)
+    for name, field in form.fields.items():
+        choices = None
+        if name in ("to_org", "court"):
+            choices = _org_choices(case, transition.action, name)
+        elif name == "mediator":
+            from pingan.disputes.services import mediators_for
+
+            choices = [(u.username, f"{u}({u.username})") for u in mediators_for(case)]
+        if choices is not None:
+            blank = _("上一级综治中心(默认)") if not field.required else _("请选择")
+            field.widget = forms.Select(choices=[("", blank), *choices])
+        elif isinstance(field, forms.DateTimeField):
+            field.widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    return form

@@ -1,0 +1,36 @@
+"""Print every registered case kind's workflow as Markdown, straight from its declaration."""
+
+from django.core.management.base import BaseCommand
+
+from pingan.accounts.choices import Role
+from pingan.cases import workflows
+from pingan.cases.choices import ClockUnit, StateType, Urgency
+
+
+def _roles(values) -> str:
+    return "、".join(str(Role(v).label) for v in sorted(values)) or "—"
+
+
+class Command(BaseCommand):
+    help = "Describe the registered workflows (states, transitions, who may act, clocks) as Markdown."
+
+    def handle(self, *args, **options):
+        out = []
+        for wf in workflows.kinds():
+            out.append(f"## {wf.label} (`{wf.kind}`, 编号前缀 {wf.number_prefix})\n")
+            out.append("| 状态 | 代码 | 类别 |\n| --- | --- | --- |")
+            out += [f"| {s.label} | `{s.value}` | {StateType(s.type).label} |" for s in wf.states]
+            out.append("\n| 默认时限 | |\n| --- | --- |")
+            out += [f"| {Urgency(u).label} | {a} {ClockUnit(unit).label} |" for u, (a, unit) in wf.clocks.items()]
+            out.append("\n| 操作 | 代码 | 从 | 到 | 承办单位角色 | 上级中心角色 | 承办人 | 回避 | 条件 |")
+            out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+            for t in wf.transitions:
+                sources = "、".join(str(s.label) for s in wf.states if s.value in t.sources)
+                target = wf.state_label(t.target) if t.target else "(不变)"
+                out.append(
+                    f"| {t.label} | `{t.action}` | {sources} | {target} | {_roles(t.roles)} | "
+                    f"{_roles(t.superior_roles)} | {'是' if t.assignee else ''} | {', '.join(t.forbid)} | "
+                    f"{t.condition_message or ''} |"
+                )
+            out.append("")
+        self.stdout.write("\n".join(out))

@@ -1,0 +1,19 @@
+"""URLs of the staff web UI for cases (mounted at the site root by pingan.web_urls)."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+    path("notifications/<int:notification_id>/read/", views.notification_read, name="notification-read"),
+    path("cases/", views.case_list, name="case-list"),
+    path("cases/new/", views.case_new, name="case-new"),
+    path("cases/export.xlsx", views.case_export, name="case-export"),
+    path("cases/<int:case_id>/", views.case_detail, name="case-detail"),
+    path("cases/<int:case_id>/actions/<slug:action>/", views.case_action, name="case-action"),
+    path("cases/<int:case_id>/parties/unmask/", views.case_unmask, name="case-unmask"),
+    path("cases/<int:case_id>/attachments/", views.attachment_upload, name="case-attachment-upload"),
+    path("cases/<int:case_id>/attachments/<int:attachment_id>/", views.attachment_download, name="case-attachment"),
+    path("cases/<int:case_id>/agreement.docx", views.case_agreement, name="case-agreement"),
+]

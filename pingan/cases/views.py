@@ -1,0 +1,458 @@
+"""The staff web UI of the case engine: workbench, intake, list and export, detail with its actions.
+
+Views read through selectors (which start from what the user may see: anything else is a 404) and write
+only through services; an ApplicationError from a service is shown on the page with its status code."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from pingan.accounts.choices import Role
+from pingan.core.audit import audit_log
+from pingan.core.errors import ApplicationError
+from pingan.core.models import AuditAction
+
+from . import selectors, services, workflows
+from .choices import ExtensionStatus, Light, Outcome
+from .exports import cases_xlsx
+from .filters import CaseFilter
+from .forms import CaseIntakeForm, PartyFormSet, action_form
+from .models import Attachment, Case, ExtensionRequest, Notification
+
+PAGE_SIZE = 50
+WORKBENCH_LIMIT = 100
+EXPORT_LIMIT = 50_000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+INLINE_TYPES = ("image/",)
+PARTY_ERROR_KEY = re.compile(r"^parties\[(\d+)\]\.(\w+)$")
+
+
+def _visible_case(request, case_id: int, *, detail: bool = False) -> Case:
+    source = selectors.case_detail if detail else selectors.case_list
+    case = source(user=request.user).filter(pk=case_id).first()
+    if case is None:
+        raise Http404(_("案件不存在或不在您的辖区内"))
+    return case
+
+
+# --- workbench -------------------------------------------------------------------------------------
+
+
+def _pending_extensions(user) -> list[ExtensionRequest]:
+    """Extension requests this user may decide now (centre heads of the case's organisation, or centres
+    above it), read from the kinds' declared `approve_extension` transition."""
+    if not user.has_role(Role.CENTRE_HEAD, Role.CENTRE_STAFF):
+        return []
+    pending = (
+        ExtensionRequest.objects.filter(
+            status=ExtensionStatus.PENDING,
+            case__in=selectors.cases_visible_to(user).open(),
+        )
+        .select_related("case__assigned_org__region", "case__category", "requested_by")
+        .order_by("requested_at")[:50]
+    )
+    decidable = []
+    for request in pending:
+        case = request.case
+        try:
+            transition = workflows.get(case.kind).transition("approve_extension")
+        except ApplicationError:
+            continue
+        if transition is None or case.status not in transition.sources or request.requested_by_id == user.pk:
+            continue
+        rel = workflows.relation(case, user)
+        if rel.own_roles & transition.roles or rel.superior_roles & transition.superior_roles:
+            decidable.append(request)
+    return decidable
+
+
+@login_required
+def workbench(request):
+    user = request.user
+    now = timezone.now()
+    work = selectors.my_work(user=user)
+    counts = work.aggregate(
+        red=Count("pk", filter=Q(deadline__lt=now)),
+        yellow=Count("pk", filter=Q(deadline__gte=now, warn_at__lte=now)),
+        green=Count("pk", filter=Q(warn_at__gt=now)),
+    )
+    light = request.GET.get("light", "")
+    if light in (Light.GREEN, Light.YELLOW, Light.RED):
+        work = work.with_light(light, now)
+    else:
+        light = ""
+    notifications = Notification.objects.filter(user=user, read_at__isnull=True).select_related("case")
+    context = {
+        "cases": list(work[:WORKBENCH_LIMIT]),
+        "limit": WORKBENCH_LIMIT,
+        "light": light,
+        "counts": counts,
+        "lights": [(Light.RED, counts["red"]), (Light.YELLOW, counts["yellow"]), (Light.GREEN, counts["green"])],
+        "extensions": _pending_extensions(user),
+        "notifications": list(notifications[:20]),
+        "can_register": user.has_role(*services.INTAKE_ROLES),
+    }
+    return render(request, "cases/workbench.html", context)
+
+
+@login_required
+@require_POST
+def notification_read(request, notification_id: int):
+    services.notification_mark_read(user=request.user, notification_id=notification_id)
+    if request.htmx:
+        return HttpResponse("")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = ""
+    return redirect(target or "workbench")
+
+
+# --- intake ----------------------------------------------------------------------------------------
+
+
+def _place_errors(exc: ApplicationError, form, formset, rows: list[int]) -> list[str]:
+    """Put the service's field errors on the form and the party rows; return what fits nowhere."""
+    general: list[str] = []
+    placed = False
+    for key, field_messages in exc.fields.items():
+        match = PARTY_ERROR_KEY.match(key)
+        for message in field_messages:
+            if match:
+                index, name = int(match[1]), match[2]
+                if index < len(rows) and name in formset.forms[rows[index]].fields:
+                    formset.forms[rows[index]].add_error(name, message)
+                    placed = True
+                    continue
+            elif key in form.fields:
+                form.add_error(key, message)
+                placed = True
+                continue
+            general.append(message)
+    if not placed and not general:
+        general.append(exc.message)
+    return general
+
+
+@login_required
+def case_new(request):
+    user = request.user
+    status = 200
+    general_errors: list[str] = []
+    if request.method == "POST":
+        form = CaseIntakeForm(request.POST, request.FILES, user=user)
+        formset = PartyFormSet(request.POST, prefix="parties")
+        status = 400
+        if form.is_valid() and formset.is_valid():
+            rows = formset.parties()
+            data = form.cleaned_data
+            try:
+                case = services.case_register(
+                    actor=user,
+                    kind=data["kind"],
+                    category=data["category"],
+                    title=data["title"],
+                    description=data["description"],
+                    channel=data["channel"],
+                    urgency=data["urgency"],
+                    region=data["region"],
+                    address=data["address"],
+                    lat=data["lat"],
+                    lng=data["lng"],
+                    parties=[party for _index, party in rows],
+                    attachments=data["attachments"],
+                )
+            except ApplicationError as exc:
+                general_errors = _place_errors(exc, form, formset, [index for index, _party in rows])
+                status = exc.status_code
+            else:
+                messages.success(
+                    request,
+                    _("已登记,编号 %(number)s,已分流至 %(org)s")
+                    % {"number": case.number, "org": case.assigned_org.name},
+                )
+                return redirect("case-detail", case_id=case.pk)
+    else:
+        form = CaseIntakeForm(user=user)
+        formset = PartyFormSet(prefix="parties")
+    context = {
+        "form": form,
+        "formset": formset,
+        "general_errors": general_errors,
+        "has_regions": form.fields["region"].queryset.exists(),
+    }
+    return render(request, "cases/case_form.html", context, status=status)
+
+
+# --- list and export -------------------------------------------------------------------------------
+
+
+@login_required
+def case_list(request):
+    filterset = CaseFilter(request.GET, queryset=selectors.case_list(user=request.user), request=request)
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "cases": page.object_list,
+        "filtered": bool(filterset.active_filters()),
+    }
+    return render(request, "cases/case_list.html", context)
+
+
+@login_required
+def case_export(request):
+    filterset = CaseFilter(request.GET, queryset=selectors.case_list(user=request.user), request=request)
+    queryset = filterset.qs
+    rows = queryset.count()
+    if rows > EXPORT_LIMIT:
+        messages.error(
+            request,
+            _("符合条件的案件有 %(rows)s 件,超过单次导出上限 %(limit)s 件,请缩小筛选范围")
+            % {"rows": rows, "limit": EXPORT_LIMIT},
+        )
+        query = request.GET.urlencode()
+        return redirect(reverse("case-list") + (f"?{query}" if query else ""))
+    content = cases_xlsx(queryset, masked=True)
+    audit_log(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        object_type="cases.case",
+        changes={"filters": filterset.active_filters(), "rows": rows, "masked": True, "format": "xlsx"},
+    )
+    filename = _("案件列表-%(date)s.xlsx") % {"date": timezone.localtime().strftime("%Y%m%d-%H%M")}
+    return HttpResponse(
+        content,
+        content_type=XLSX,
+        headers={
+            "Content-Disposition": content_disposition_header(True, filename),
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+# --- detail ----------------------------------------------------------------------------------------
+
+
+def _action_panels(case: Case, user, *, bound_action: str = "", data=None, error: ApplicationError | None = None):
+    panels = []
+    for transition in workflows.allowed_transitions(case, user):
+        is_bound = transition.action == bound_action
+        form = action_form(transition, case, data=data if is_bound else None)
+        if is_bound and error is not None:
+            form.is_valid()
+            for name, field_messages in error.fields.items():
+                for message in field_messages:
+                    form.add_error(name if name in form.fields else None, message)
+        panels.append({"transition": transition, "form": form, "open": is_bound})
+    return panels
+
+
+def _agreement_available(case: Case, mediation, can_unmask: bool) -> bool:
+    return (
+        can_unmask
+        and case.outcome == Outcome.SUCCESS
+        and mediation is not None
+        and mediation.outcome == Outcome.SUCCESS
+        and importlib.util.find_spec("pingan.disputes.documents") is not None
+    )
+
+
+def _render_detail(
+    request,
+    case: Case,
+    *,
+    status: int = 200,
+    error: ApplicationError | None = None,
+    bound_action: str = "",
+    action_data=None,
+    full_parties=None,
+    unmask_error: str = "",
+    upload_error: str = "",
+):
+    user = request.user
+    workflow = workflows.get(case.kind)
+    rel = workflows.relation(case, user)
+    can_unmask = services.can_unmask(case, user)
+    mediation = getattr(case, "mediation", None)
+    sessions = case.sessions.select_related("recorded_by") if hasattr(case, "sessions") else []
+    confirmation = getattr(case, "judicial_confirmation", None)
+    context = {
+        "case": case,
+        "workflow": workflow,
+        "state_label": workflow.state_label(case.status),
+        "light": case.light(),
+        "panels": _action_panels(case, user, bound_action=bound_action, data=action_data, error=error),
+        "error": error,
+        "events": selectors.case_events(case=case),
+        "parties": full_parties if full_parties is not None else list(case.parties.all()),
+        "full": full_parties is not None,
+        "can_unmask": can_unmask,
+        "unmask_error": unmask_error,
+        "attachments": list(case.attachments.all()),
+        "can_upload": not case.is_closed and (bool(rel.own_roles) or rel.is_assignee),
+        "upload_error": upload_error,
+        "sessions": list(sessions),
+        "mediation": mediation,
+        "confirmation": confirmation,
+        "children": list(case.children.all()),
+        "pending_extension": case.extensions.filter(status=ExtensionStatus.PENDING).first(),
+        "agreement": _agreement_available(case, mediation, can_unmask),
+    }
+    response = render(request, "cases/case_detail.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@never_cache
+def case_detail(request, case_id: int):
+    return _render_detail(request, _visible_case(request, case_id, detail=True))
+
+
+@login_required
+@require_POST
+def case_action(request, case_id: int, action: str):
+    case = _visible_case(request, case_id)
+    data = request.POST.dict()
+    data.pop("csrfmiddlewaretoken", None)
+    try:
+        services.case_transition(case=case, actor=request.user, action=action, data=data)
+    except ApplicationError as exc:
+        return _render_detail(
+            request,
+            _visible_case(request, case_id, detail=True),
+            status=exc.status_code,
+            error=exc,
+            bound_action=action,
+            action_data=data,
+        )
+    transition = workflows.get(case.kind).transition(action)
+    messages.success(request, _("已完成“%(action)s”") % {"action": transition.label if transition else action})
+    return redirect("case-detail", case_id=case.pk)
+
+
+@login_required
+@require_POST
+@never_cache
+def case_unmask(request, case_id: int):
+    case = _visible_case(request, case_id, detail=True)
+    reason = request.POST.get("reason", "")
+    try:
+        parties = services.parties_unmask(case=case, actor=request.user, reason=reason)
+    except ApplicationError as exc:
+        status, parties, unmask_error = exc.status_code, None, exc.message
+    else:
+        status, unmask_error = 200, ""
+    if request.htmx:
+        context = {
+            "case": case,
+            "parties": parties if parties is not None else list(case.parties.all()),
+            "full": parties is not None,
+            "can_unmask": services.can_unmask(case, request.user),
+            "unmask_error": unmask_error,
+        }
+        response = render(request, "cases/partials/parties.html", context, status=status)
+        response["Cache-Control"] = "no-store"
+        return response
+    return _render_detail(request, case, status=status, full_parties=parties, unmask_error=unmask_error)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, case_id: int):
+    case = _visible_case(request, case_id)
+    uploads = request.FILES.getlist("files")
+    if not uploads:
+        return _render_detail(
+            request, _visible_case(request, case_id, detail=True), status=400, upload_error=_("请选择要上传的文件")
+        )
+    added = 0
+    try:
+        for upload in uploads:
+            services.attachment_add(case=case, actor=request.user, upload=upload)
+            added += 1
+    except ApplicationError as exc:
+        message = exc.message
+        if added:
+            message = _("已上传 %(added)s 个文件;%(message)s") % {"added": added, "message": message}
+        return _render_detail(
+            request, _visible_case(request, case_id, detail=True), status=exc.status_code, upload_error=message
+        )
+    messages.success(request, _("已上传 %(count)s 个附件") % {"count": added})
+    return redirect("case-detail", case_id=case.pk)
+
+
+@login_required
+def attachment_download(request, case_id: int, attachment_id: int):
+    """Files are served only through here, after the jurisdiction check; never from a public media URL."""
+    case = _visible_case(request, case_id)
+    attachment = get_object_or_404(Attachment, pk=attachment_id, case=case)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("文件已丢失")) from None
+    audit_log(
+        actor=request.user,
+        action=AuditAction.DOWNLOAD,
+        obj=attachment,
+        region_code=case.region_code,
+        changes={"case": case.number, "name": attachment.original_name},
+    )
+    response = FileResponse(
+        handle,
+        as_attachment=not attachment.content_type.startswith(INLINE_TYPES),
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def case_agreement(request, case_id: int):
+    """调解协议书 (DOCX) of a successful mediation, for those who may see the parties in full."""
+    case = _visible_case(request, case_id)
+    if not services.can_unmask(case, request.user):
+        raise PermissionDenied(_("您无权下载本案件的调解协议书"))
+    if importlib.util.find_spec("pingan.disputes.documents") is None:
+        raise Http404(_("调解协议书功能尚未启用"))
+    from pingan.disputes import documents
+
+    try:
+        content = documents.agreement_docx(case)
+        filename = documents.agreement_filename(case)
+    except ApplicationError as exc:
+        if exc.status_code == 403:
+            raise PermissionDenied(exc.message) from None
+        raise Http404(exc.message) from None
+    audit_log(
+        actor=request.user,
+        action=AuditAction.DOWNLOAD,
+        obj=case,
+        changes={"document": "mediation_agreement", "filename": filename},
+    )
+    return HttpResponse(
+        content,
+        content_type=DOCX,
+        headers={
+            "Content-Disposition": content_disposition_header(True, filename),
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -1,0 +1,150 @@
+"""Build `agreement.docx`, the Word template of the 人民调解协议书, with python-docx.
+
+Run from the repository root after changing the layout, and commit the result:
+
+    .venv/bin/python pingan/disputes/templates_docx/build_agreement_template.py
+
+The template holds docxtpl (Jinja) tags; pingan.disputes.documents fills them. Each tag sits alone in a
+run, as docxtpl requires: `{%tr %}` tags control table rows, `{%p %}` tags whole paragraphs. The layout
+follows the 人民调解协议书 form of the Ministry of Justice (司法部 人民调解文书格式) and the contents
+required by 人民调解法 第二十九条. A designer may restyle the file in Word, keeping the tags intact.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+OUTPUT = Path(__file__).with_name("agreement.docx")
+FONT = "宋体"
+FONT_LATIN = "SimSun"
+BODY_SIZE = Pt(12)
+
+
+def set_font(run, size=BODY_SIZE, bold=False) -> None:
+    """宋体 for Chinese (w:eastAsia), SimSun for Latin text, so Word never falls back to a Latin font."""
+    run.font.name = FONT_LATIN
+    run.font.size = size
+    run.font.bold = bold
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), FONT)
+    fonts.set(qn("w:ascii"), FONT_LATIN)
+    fonts.set(qn("w:hAnsi"), FONT_LATIN)
+
+
+def para(container, text: str = "", *, size=BODY_SIZE, bold=False, align=None, indent=False, space_after=Pt(4)):
+    paragraph = container.add_paragraph()
+    if text:
+        set_font(paragraph.add_run(text), size=size, bold=bold)
+    if align is not None:
+        paragraph.alignment = align
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Pt(24)  # two characters
+    paragraph.paragraph_format.space_after = space_after
+    paragraph.paragraph_format.line_spacing = 1.3
+    return paragraph
+
+
+def heading(document, text: str):
+    return para(document, text, bold=True, space_after=Pt(2))
+
+
+def tag(container, text: str):
+    """A paragraph holding only a {%p %} tag: docxtpl removes it when rendering."""
+    return para(container, text, space_after=Pt(0))
+
+
+def cell_text(cell, text: str, bold=False) -> None:
+    paragraph = cell.paragraphs[0]
+    set_font(paragraph.add_run(text), size=Pt(10.5), bold=bold)
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def build() -> Document:
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4
+    section.left_margin = section.right_margin = Cm(2.6)
+    section.top_margin, section.bottom_margin = Cm(3.0), Cm(2.5)
+
+    normal = document.styles["Normal"]
+    normal.font.name = FONT_LATIN
+    normal.font.size = BODY_SIZE
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+
+    para(document, "{{ committee }}", size=Pt(16), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=Pt(0))
+    para(document, "人民调解协议书", size=Pt(22), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=Pt(6))
+    para(document, "编号:{{ agreement_number }}", align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=Pt(8))
+
+    heading(document, "当事人基本情况")
+    table = document.add_table(rows=4, cols=5)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, title in zip(table.rows[0].cells, ["身份", "姓名/名称", "身份证号码", "联系电话", "住址"], strict=True):
+        cell_text(cell, title, bold=True)
+    cell_text(table.rows[1].cells[0], "{%tr for p in parties %}")
+    row = table.rows[2].cells
+    for cell, field in zip(row, ["role", "name", "id_number", "phone", "address"], strict=True):
+        cell_text(cell, "{{ p." + field + " }}")
+    cell_text(table.rows[3].cells[0], "{%tr endfor %}")
+    widths = [Cm(2.2), Cm(2.8), Cm(4.4), Cm(3.0), Cm(3.4)]
+    for table_row in table.rows:
+        for cell, width in zip(table_row.cells, widths, strict=True):
+            cell.width = width
+    para(document, space_after=Pt(2))
+
+    heading(document, "纠纷主要事实")
+    tag(document, "{%p for line in facts %}")
+    para(document, "{{ line }}", indent=True)
+    tag(document, "{%p endfor %}")
+
+    heading(document, "争议事项")
+    para(document, "{{ dispute_matter }}", indent=True)
+
+    heading(document, "经调解,自愿达成如下协议")
+    tag(document, "{%p for line in terms %}")
+    para(document, "{{ line }}", indent=True)
+    tag(document, "{%p endfor %}")
+
+    heading(document, "履行方式和期限")
+    para(document, "{{ performance }}", indent=True)
+
+    para(
+        document,
+        "本协议经各方当事人签名(盖章)、调解员签名并加盖人民调解委员会印章后生效。经人民调解委员会调解达成的"
+        "调解协议,具有法律约束力,当事人应当按照约定履行。",
+        indent=True,
+    )
+    para(
+        document,
+        "依照《中华人民共和国人民调解法》第三十三条,双方当事人认为有必要的,可以自本调解协议生效之日起"
+        "三十日内共同向人民法院申请司法确认。",
+        indent=True,
+    )
+    para(document, "本协议一式{{ copies }}份,当事人各执一份,人民调解委员会留存一份。", indent=True, space_after=Pt(14))
+
+    tag(document, "{%p for p in parties %}")
+    para(document, "{{ p.role }} {{ p.name }}(签名/盖章):____________    日期:______年____月____日", space_after=Pt(12))
+    tag(document, "{%p endfor %}")
+    para(document, "调解员签名:____________({{ mediator }})", space_after=Pt(18))
+
+    para(document, "{{ committee }}(印章)", align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=Pt(4))
+    para(document, "{{ date }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+    properties = document.core_properties
+    properties.title = "人民调解协议书"
+    properties.author = "平安 Ping'an"
+    properties.comments = "docxtpl template; built by build_agreement_template.py"
+    return document
+
+
+if __name__ == "__main__":
+    build().save(OUTPUT)
+    print(f"wrote {OUTPUT}")

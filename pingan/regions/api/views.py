@@ -1,0 +1,111 @@
+"""Browsing the region tree and finding organisations, always within the user's jurisdiction."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+
+from pingan.core.api import error_responses
+from pingan.regions.choices import OrgType
+from pingan.regions.models import Organization, Region
+from pingan.regions.selectors import region_by_code, regions_within
+
+from .serializers import OrganizationSerializer, RegionSerializer
+
+
+def jurisdiction_roots(user) -> QuerySet[Region]:
+    """The top regions of the user's jurisdiction (one per organisation subtree they belong to)."""
+    return Region.objects.filter(prefix__in=user.jurisdiction_prefixes(), is_active=True)
+
+
+@extend_schema(tags=["regions"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="下级区划",
+        description="`parent` 的直接下级区划;不带 `parent` 时为本人辖区的顶层区划。辖区外的 `parent` 返回 404。",
+        parameters=[OpenApiParameter("parent", str, description="上级区划代码")],
+        responses={200: RegionSerializer(many=True), **error_responses(401, 404)},
+    ),
+    retrieve=extend_schema(summary="区划详情", responses={200: RegionSerializer, **error_responses(401, 404)}),
+)
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = RegionSerializer
+    pagination_class = None
+    lookup_field = "code"
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self) -> QuerySet[Region]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Region.objects.none()
+        return regions_within(self.request.user.jurisdiction_prefixes()).filter(is_active=True).order_by("code")
+
+    def filter_queryset(self, queryset: QuerySet[Region]) -> QuerySet[Region]:
+        if self.action != "list":
+            return queryset
+        parent_code = self.request.query_params.get("parent")
+        if not parent_code:
+            return jurisdiction_roots(self.request.user).order_by("code")
+        parent = queryset.filter(code=parent_code).first()
+        if parent is None:
+            raise Http404
+        return queryset.filter(parent=parent)
+
+
+class OrganizationFilter(django_filters.FilterSet):
+    region = django_filters.CharFilter(method="filter_region", label=_("区划代码(该区划及其下级的单位)"))
+    covering = django_filters.CharFilter(method="filter_covering", label=_("区划代码(管辖范围包含该区划的单位)"))
+    type = django_filters.ChoiceFilter(field_name="org_type", choices=OrgType.choices, label=_("单位类型"))
+    q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("名称包含"))
+
+    class Meta:
+        model = Organization
+        fields: list[str] = []
+
+    def filter_region(self, queryset, name, value):
+        region = region_by_code(value)
+        return queryset.filter(region__code__startswith=region.prefix) if region else queryset.none()
+
+    def filter_covering(self, queryset, name, value):
+        region = region_by_code(value)
+        if region is None:
+            return queryset.none()
+        return queryset.filter(region__in=region.ancestors(include_self=True))
+
+
+@extend_schema(tags=["regions"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="组织机构",
+        description="辖区内的单位,以及管辖范围覆盖本人辖区的上级单位(用于上报、转办时选择目标单位)。",
+        responses={200: OrganizationSerializer(many=True), **error_responses(400, 401)},
+    ),
+    retrieve=extend_schema(
+        summary="组织机构详情", responses={200: OrganizationSerializer, **error_responses(401, 404)}
+    ),
+)
+class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = OrganizationSerializer
+    filterset_class = OrganizationFilter
+    lookup_field = "code"
+    lookup_value_regex = r"[^/]+"
+
+    def get_queryset(self) -> QuerySet[Organization]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Organization.objects.none()
+        user = self.request.user
+        prefixes = user.jurisdiction_prefixes()
+        # A township clerk must find the district and city centres above to escalate to them.
+        above = {ancestor.pk for root in jurisdiction_roots(user) for ancestor in root.ancestors()}
+        inside = Q(pk__in=[])
+        for prefix in prefixes:
+            inside |= Q(region__code__startswith=prefix)
+        return (
+            Organization.objects.filter(is_active=True)
+            .filter(inside | Q(region_id__in=above))
+            .select_related("region")
+            .order_by("region__code", "org_type", "code")
+        )

@@ -1,0 +1,107 @@
+"""Shapes of the statistics API (read-only: every figure is computed by pingan.stats.indicators)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from pingan.cases import workflows
+from pingan.cases.models import Case
+
+
+class StatsRegionRefSerializer(serializers.Serializer):
+    code = serializers.CharField(allow_null=True, help_text=_("区划代码;为空表示用户的全部辖区"))
+    name = serializers.CharField()
+
+
+class StatsPeriodSerializer(serializers.Serializer):
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+
+
+class StatsIndicatorResultSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    formula = serializers.CharField(help_text=_("书面公式"))
+    numerator_definition = serializers.CharField(help_text=_("分子口径"))
+    denominator_definition = serializers.CharField(help_text=_("分母口径;计数指标为空"))
+    unit = serializers.CharField(help_text=_("“%”:value 为比率(0–1);“件”:value 为件数"))
+    version = serializers.CharField(help_text=_("公式版本"))
+    better = serializers.CharField(allow_blank=True, help_text=_("利好方向:up 越高越好,down 越低越好,空为计数指标"))
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField(allow_null=True, help_text=_("计数指标为 null"))
+    value = serializers.FloatField(allow_null=True, help_text=_("比率保留4位小数;分母为0时为 null"))
+    display = serializers.CharField(help_text=_("显示值,如 97.80%"))
+    yoy_value = serializers.FloatField(allow_null=True, help_text=_("上年同期的值"))
+    yoy = serializers.FloatField(allow_null=True, help_text=_("同比 = (本期 − 上年同期) ÷ 上年同期"))
+    yoy_change = serializers.FloatField(allow_null=True, help_text=_("本期 − 上年同期(比率:×100 即百分点)"))
+    mom_value = serializers.FloatField(allow_null=True, help_text=_("上期的值"))
+    mom = serializers.FloatField(allow_null=True, help_text=_("环比 = (本期 − 上期) ÷ 上期"))
+    mom_change = serializers.FloatField(allow_null=True, help_text=_("本期 − 上期(比率:×100 即百分点)"))
+
+
+class StatsSummarySerializer(serializers.Serializer):
+    region = StatsRegionRefSerializer()
+    kind = serializers.CharField(help_text=_("案件类型;为空表示全部类型"))
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    yoy_period = StatsPeriodSerializer(help_text=_("上年同期"))
+    mom_period = StatsPeriodSerializer(help_text=_("环比的上期"))
+    indicators = StatsIndicatorResultSerializer(many=True)
+
+
+class StatsFigureSerializer(serializers.Serializer):
+    numerator = serializers.IntegerField()
+    denominator = serializers.IntegerField(allow_null=True)
+    value = serializers.FloatField(allow_null=True)
+
+
+class StatsBreakdownRowSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text=_("区划代码、类别代码或月份 YYYY-MM"))
+    label = serializers.CharField()
+    received = serializers.IntegerField()
+    closed = serializers.IntegerField()
+    closure_rate = serializers.FloatField(allow_null=True)
+    mediation_success_rate = serializers.FloatField(allow_null=True)
+    satisfaction_rate = serializers.FloatField(allow_null=True)
+    figures = serializers.DictField(child=StatsFigureSerializer(), help_text=_("各指标的分子、分母和值"))
+
+
+class StatsBreakdownSerializer(serializers.Serializer):
+    region = StatsRegionRefSerializer()
+    kind = serializers.CharField()
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    by = serializers.CharField(help_text=_("district、township、category 或 month"))
+    rows = StatsBreakdownRowSerializer(many=True)
+
+
+class StatsDrilldownCaseSerializer(serializers.ModelSerializer):
+    status_display = serializers.SerializerMethodField()
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "title",
+            "status",
+            "status_display",
+            "category_name",
+            "region_code",
+            "region_name",
+            "registered_at",
+            "deadline",
+            "closed_at",
+            "on_time",
+            "outcome",
+            "satisfaction",
+            "rework_count",
+        ]
+        read_only_fields = fields
+
+    def get_status_display(self, case: Case) -> str:
+        return workflows.get(case.kind).state_label(case.status)

@@ -1,0 +1,11 @@
+"""Mounted at /api/v1/stats/."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("summary/", views.SummaryView.as_view(), name="stats-summary"),
+    path("breakdown/", views.BreakdownView.as_view(), name="stats-breakdown"),
+    path("drilldown/", views.DrilldownView.as_view(), name="stats-drilldown"),
+]

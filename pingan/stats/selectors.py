@@ -1,0 +1,126 @@
+"""Reads for statistics: what a user may count (their visible cases, narrowed to a region and a kind), the
+regions they may choose, and the validated request parameters shared by the API and the dashboard."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from pingan.accounts.models import User
+from pingan.cases import workflows
+from pingan.cases.models import Case
+from pingan.cases.selectors import cases_visible_to
+from pingan.core.errors import ApplicationError, NotFoundError
+from pingan.regions.choices import RegionLevel
+from pingan.regions.models import Region
+from pingan.regions.selectors import regions_within
+
+from .indicators import Period, this_year
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MIN_YEAR = 1990  # 同比 needs a year before, and nothing older is ever counted
+
+
+@dataclass(frozen=True)
+class StatsScope:
+    """What a statistic counts: the cases a user may see, inside `region` (None: their whole jurisdiction)."""
+
+    user: User
+    region: Region | None
+    kind: str
+    period: Period
+
+    @property
+    def cases(self) -> QuerySet[Case]:
+        cases = cases_visible_to(self.user)
+        if self.region is not None:
+            cases = cases.filter(region_code__startswith=self.region.prefix)
+        if self.kind:
+            cases = cases.filter(kind=self.kind)
+        return cases
+
+    def region_dict(self) -> dict:
+        if self.region is None:
+            return {"code": None, "name": _("全部辖区")}
+        return {"code": self.region.code, "name": self.region.name}
+
+    def query(self) -> dict[str, str]:
+        """The parameters that reproduce this scope (for links to drill-downs and the API)."""
+        params = {**self.period.as_dict()}
+        if self.region is not None:
+            params["region"] = self.region.code
+        if self.kind:
+            params["kind"] = self.kind
+        return params
+
+
+def jurisdiction_roots(user: User) -> list[Region]:
+    """The regions at the top of the user's jurisdiction (one per organisation not covered by another)."""
+    prefixes = set(user.jurisdiction_prefixes())
+    roots = {m.organization.region for m in user.active_memberships if m.organization.region.prefix in prefixes}
+    return sorted(roots, key=lambda region: region.code)
+
+
+def regions_for_filter(user: User) -> list[Region]:
+    """The regions a user may pick on the dashboard: their roots and the counties and townships below them."""
+    prefixes = user.jurisdiction_prefixes()
+    if not prefixes:
+        return []
+    return list(regions_within(prefixes).filter(level__lte=RegionLevel.TOWNSHIP, is_active=True).order_by("code"))
+
+
+def region_for_user_or_404(user: User, code: str) -> Region:
+    region = Region.objects.filter(code=code, is_active=True).first()
+    if region is None or not user.can_see_code(region.code):
+        raise NotFoundError(_("区划“%(code)s”不存在或不在您的辖区内") % {"code": code})
+    return region
+
+
+def _parse_date(value: str, field: str) -> datetime.date:
+    value = (value or "").strip()
+    try:
+        if not _DATE.match(value):
+            raise ValueError(value)
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ApplicationError(_("日期格式应为 YYYY-MM-DD,且须为有效日期"), field=field) from None
+    if day.year < MIN_YEAR:
+        raise ApplicationError(_("日期不能早于%(year)d年") % {"year": MIN_YEAR}, field=field)
+    return day
+
+
+def stats_scope(*, user: User, params: Mapping[str, str]) -> StatsScope:
+    """Validate `region`, `date_from`, `date_to` and `kind` from a request.
+
+    Bad input raises ApplicationError (400, Chinese message, per field); a region outside the user's
+    jurisdiction raises NotFoundError (404). Defaults: the user's jurisdiction root (or all of it when they
+    have several), this year to date, every kind."""
+    errors: dict[str, list[str]] = {}
+    default = this_year()
+    dates = {}
+    for field, fallback in (("date_from", default.date_from), ("date_to", default.date_to)):
+        raw = params.get(field)
+        try:
+            dates[field] = _parse_date(raw, field) if raw else fallback
+        except ApplicationError as exc:
+            errors.update(exc.fields)
+    if not errors and dates["date_from"] > dates["date_to"]:
+        errors["date_to"] = [_("结束日期不能早于开始日期")]
+    kind = (params.get("kind") or "").strip()
+    if kind and kind not in {w.kind for w in workflows.kinds()}:
+        errors["kind"] = [_("未知的案件类型:%(kind)s") % {"kind": kind}]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], fields=errors)
+
+    code = (params.get("region") or "").strip()
+    if code:
+        region = region_for_user_or_404(user, code)
+    else:
+        roots = jurisdiction_roots(user)
+        region = roots[0] if len(roots) == 1 else None
+    return StatsScope(user=user, region=region, kind=kind, period=Period(dates["date_from"], dates["date_to"]))

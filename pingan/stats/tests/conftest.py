@@ -1,0 +1,112 @@
+"""A small, known set of disputes in 嵩山路街道, worked through the services to every state the indicators
+count, so that each numerator and denominator can be asserted exactly."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from conftest import mediate_to_agreement
+from pingan.cases.choices import Channel
+from pingan.cases.models import Category
+from pingan.cases.services import case_register, case_transition
+from pingan.stats.indicators import Period
+
+
+def register(scene, *, at: datetime.datetime, actor=None, region=None, category=None, title="邻里纠纷"):
+    return case_register(
+        actor=actor or scene.people.clerk,
+        kind="dispute",
+        category=category or scene.category,
+        title=title,
+        description="双方就赔偿问题协商未果。",
+        channel=Channel.VISIT,
+        region=region or scene.zhuzhou.songshan,
+        parties=[{"name": "张三", "role": "applicant"}],
+        registered_at=at,
+    )
+
+
+def local(*args) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(*args), timezone.get_default_timezone())
+
+
+def verify_and_close(case, people, satisfaction: str = ""):
+    case = case_transition(case=case, actor=people.head, action="verify", data={"passed": True})
+    case = case_transition(case=case, actor=people.head, action="close")
+    if satisfaction:
+        case = case_transition(
+            case=case, actor=people.clerk, action="rate", data={"satisfaction": satisfaction, "method": "phone"}
+        )
+    return case
+
+
+def mediate_to_failure(case, people):
+    case = case_transition(case=case, actor=people.clerk, action="accept")
+    case = case_transition(
+        case=case, actor=people.clerk, action="assign_mediator", data={"mediator": people.mediator.username}
+    )
+    case = case_transition(
+        case=case,
+        actor=people.mediator,
+        action="record_session",
+        data={
+            "held_at": timezone.now() - datetime.timedelta(hours=1),
+            "place": "调解室",
+            "attendees": "双方",
+            "notes": "分歧较大。",
+        },
+    )
+    return case_transition(
+        case=case, actor=people.mediator, action="conclude", data={"outcome": "failure", "advised_route": "litigation"}
+    )
+
+
+class Scene:
+    pass
+
+
+@pytest.fixture
+def scene(zhuzhou, people, category):
+    s = Scene()
+    s.zhuzhou, s.people, s.category = zhuzhou, people, category
+    return s
+
+
+@pytest.fixture
+def cohort(scene):
+    """Six disputes registered in the last 100 days (the period) and one before it:
+
+    c1 success → verified → closed on time → 满意          c4 registered 60 days ago, never worked (overdue)
+    c2 success → sent back once → success → closed → 基本满意  c5 60 days ago, success, closed late, not rated
+    c3 failure → verified → closed on time → 不满意         c6 yesterday, accepted only
+    old: 200 days ago, outside the period"""
+    people, now = scene.people, timezone.now()
+    day = datetime.timedelta(days=1)
+    s = Scene()
+    s.period = Period(timezone.localdate() - 100 * day, timezone.localdate())
+
+    s.c1 = verify_and_close(
+        mediate_to_agreement(register(scene, at=now - day, title="一号"), people), people, "satisfied"
+    )
+    c2 = mediate_to_agreement(register(scene, at=now - 2 * day, title="二号"), people)
+    c2 = case_transition(case=c2, actor=people.head, action="verify", data={"passed": False, "comment": "未写明期限"})
+    c2 = case_transition(
+        case=c2, actor=people.mediator, action="conclude", data={"outcome": "success", "terms": "十日内赔偿3000元。"}
+    )
+    s.c2 = verify_and_close(c2, people, "basically")
+    s.c3 = verify_and_close(
+        mediate_to_failure(register(scene, at=now - 3 * day, title="三号"), people), people, "unsatisfied"
+    )
+    s.c4 = register(scene, at=now - 60 * day, region=scene.zhuzhou.taishan, title="四号")
+    s.c5 = verify_and_close(mediate_to_agreement(register(scene, at=now - 60 * day, title="五号"), people), people)
+    s.c6 = case_transition(case=register(scene, at=now - day, title="六号"), actor=people.clerk, action="accept")
+    s.old = register(scene, at=now - 200 * day, title="旧案")
+    return s
+
+
+@pytest.fixture
+def labour(db) -> Category:
+    return Category.objects.get(code="labour")

@@ -1,0 +1,184 @@
+"""The dashboard (数据看板): indicator cards, charts by district/category/month, and drill-down lists."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from pingan.cases import workflows
+from pingan.core.errors import ApplicationError, NotFoundError
+from pingan.regions.choices import RegionLevel
+
+from . import indicators
+from .selectors import StatsScope, jurisdiction_roots, regions_for_filter, stats_scope
+
+DRILLDOWN_PAGE_SIZE = 50
+
+
+def _scope_or_defaults(request: HttpRequest) -> tuple[StatsScope, str]:
+    """The scope asked for; on bad input, the defaults and the message (a foreign region is a 404)."""
+    try:
+        return stats_scope(user=request.user, params=request.GET), ""
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+    except ApplicationError as exc:
+        params = {k: v for k, v in request.GET.items() if k in ("region", "kind") and k not in exc.fields}
+        try:
+            return stats_scope(user=request.user, params=params), exc.message
+        except ApplicationError:
+            return stats_scope(user=request.user, params={}), exc.message
+
+
+def _change_text(indicator: dict, key: str) -> tuple[str, str]:
+    """(arrow, text) for 同比/环比: rates move in percentage points, counts in per cent."""
+    change, relative = indicator[f"{key}_change"], indicator[key]
+    if change is None:
+        return "", _("无可比数据")
+    arrow = "▲" if change > 0 else "▼" if change < 0 else "■"
+    if indicator["unit"] == indicators.RATE:
+        return arrow, _("%(sign)s%(value).2f个百分点") % {"sign": "+" if change > 0 else "", "value": change * 100}
+    if relative is None:
+        return arrow, _("%(sign)s%(value)d件") % {"sign": "+" if change > 0 else "", "value": change}
+    return arrow, f"{'+' if relative > 0 else ''}{relative * 100:.2f}%"
+
+
+def _tone(indicator: dict, key: str) -> str:
+    change = indicator[f"{key}_change"]
+    if not change or not indicator["better"]:
+        return "text-secondary"
+    good = (change > 0) == (indicator["better"] == "up")
+    return "text-success" if good else "text-danger"
+
+
+def _cards(result: dict, query: dict) -> list[dict]:
+    cards = []
+    for item in result["indicators"]:
+        yoy_arrow, yoy_text = _change_text(item, "yoy")
+        mom_arrow, mom_text = _change_text(item, "mom")
+        cards.append(
+            {
+                **item,
+                "yoy_arrow": yoy_arrow,
+                "yoy_text": yoy_text,
+                "yoy_tone": _tone(item, "yoy"),
+                "mom_arrow": mom_arrow,
+                "mom_text": mom_text,
+                "mom_tone": _tone(item, "mom"),
+                "numerator_url": urlencode({**query, "indicator": item["code"], "part": "numerator"}),
+                "denominator_url": urlencode({**query, "indicator": item["code"], "part": "denominator"})
+                if item["denominator"] is not None
+                else "",
+            }
+        )
+    return cards
+
+
+def _series(rows: list[dict]) -> dict:
+    def percent(value):
+        return None if value is None else round(value * 100, 2)
+
+    return {
+        "keys": [r["key"] for r in rows],
+        "labels": [r["label"] for r in rows],
+        "received": [r["received"] for r in rows],
+        "closed": [r["closed"] for r in rows],
+        "closure_rate": [percent(r["closure_rate"]) for r in rows],
+        "mediation_success_rate": [percent(r["mediation_success_rate"]) for r in rows],
+        "satisfaction_rate": [percent(r["satisfaction_rate"]) for r in rows],
+    }
+
+
+def _region_choices(request: HttpRequest, scope: StatsScope) -> list[dict]:
+    regions = regions_for_filter(request.user)
+    top = min((r.level for r in regions), default=RegionLevel.CITY)
+    choices = [
+        {
+            "code": r.code,
+            "label": "\u3000" * (r.level - top) + r.name,
+            "selected": scope.region is not None and r.pk == scope.region.pk,
+        }
+        for r in regions
+    ]
+    if len(jurisdiction_roots(request.user)) != 1:
+        choices.insert(0, {"code": "", "label": _("全部辖区"), "selected": scope.region is None})
+    return choices
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope, error = _scope_or_defaults(request)
+    cases, period = scope.cases, scope.period
+    result = indicators.summary(cases, period)
+    by_region = "district" if scope.region is None or scope.region.level <= RegionLevel.CITY else "township"
+    charts = {
+        "region": {"by": by_region, **_series(indicators.breakdown(cases, period, by_region))},
+        "category": _series(indicators.breakdown(cases, period, "category")),
+        "month": _series(indicators.breakdown(cases, period, "month")),
+        "texts": {
+            "received": _("受理数"),
+            "closed": _("结案数"),
+            "closure_rate": _("结案率(%)"),
+            "mediation_success_rate": _("调解成功率(%)"),
+            "satisfaction_rate": _("满意率(%)"),
+            "empty": _("暂无数据"),
+        },
+    }
+    query = scope.query()
+    keep = {k: v for k, v in query.items() if k in ("region", "kind")}
+    context = {
+        "scope": scope,
+        "region": scope.region_dict(),
+        "error": error,
+        "result": result,
+        "cards": _cards(result, query),
+        "charts": charts,
+        "region_title": _("按区县") if by_region == "district" else _("按乡镇(街道)"),
+        "region_choices": _region_choices(request, scope),
+        "kind_choices": workflows.kind_choices(),
+        "quick_links": [
+            {"label": _("本年"), "query": urlencode(keep)},
+            {"label": _("2022年"), "query": urlencode({**keep, "date_from": "2022-01-01", "date_to": "2022-12-31"})},
+        ],
+    }
+    return render(request, "stats/dashboard.html", context)
+
+
+@login_required
+def drilldown(request: HttpRequest) -> HttpResponse:
+    scope, error = _scope_or_defaults(request)
+    code, part = request.GET.get("indicator", ""), request.GET.get("part", "numerator")
+    indicator, page, status = None, None, 200
+    if not error:
+        try:
+            indicator = indicators.get(code)
+            cases = indicators.drilldown(scope.cases, scope.period, code, part).select_related("category", "region")
+            page = Paginator(cases, DRILLDOWN_PAGE_SIZE).get_page(request.GET.get("page"))
+        except ApplicationError as exc:
+            error = exc.message
+    if error:
+        status = 400
+    rows = []
+    if page is not None:
+        for case in page:
+            rows.append({"case": case, "status": workflows.get(case.kind).state_label(case.status)})
+    query = scope.query()
+    return render(
+        request,
+        "stats/drilldown.html",
+        {
+            "scope": scope,
+            "region": scope.region_dict(),
+            "indicator": indicator.describe() if indicator else None,
+            "part": part,
+            "error": error,
+            "page": page,
+            "rows": rows,
+            "page_query": urlencode({**query, "indicator": code, "part": part}),
+            "back_query": urlencode(query),
+        },
+        status=status,
+    )
