@@ -120,13 +120,13 @@ def dispute(zhuzhou, people, category):
     )
 
 
-def mediate_to_agreement(case, people):
-    """The usual path up to a concluded, successful mediation."""
+def mediate(case, people):
+    """Accept, assign the township mediator, and record one session."""
     case = case_transition(case=case, actor=people.clerk, action="accept")
     case = case_transition(
         case=case, actor=people.clerk, action="assign_mediator", data={"mediator": people.mediator.username}
     )
-    case = case_transition(
+    return case_transition(
         case=case,
         actor=people.mediator,
         action="record_session",
@@ -137,11 +137,25 @@ def mediate_to_agreement(case, people):
             "notes": "双方陈述,初步达成赔偿意向。",
         },
     )
+
+
+def mediate_to_agreement(case, people):
+    """The usual path up to a concluded, successful mediation."""
     return case_transition(
-        case=case,
+        case=mediate(case, people),
         actor=people.mediator,
         action="conclude",
         data={"outcome": "success", "terms": "李四于十日内赔偿张三维修费用人民币3000元。", "amount": "3000"},
+    )
+
+
+def mediate_to_failure(case, people):
+    """Mediation that ends without agreement; the parties are advised to sue."""
+    return case_transition(
+        case=mediate(case, people),
+        actor=people.mediator,
+        action="conclude",
+        data={"outcome": "failure", "advised_route": "litigation"},
     )
 
 

@@ -13,6 +13,15 @@ class Channel(models.TextChoices):
     SCREENING = "screening", _("排查")
 
 
+class RoutingBasis(models.TextChoices):
+    """Why a new case went where it went (分流依据)."""
+
+    RULE = "rule", _("分流规则")
+    FIRST_CONTACT = "first_contact", _("首接负责(来访窗口所在中心)")
+    NEAREST_CENTRE = "nearest_centre", _("所在地综治中心")
+    ASSIGNED = "assigned", _("指定承接单位")
+
+
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("一般")
     URGENT = "urgent", _("紧急")

@@ -178,8 +178,10 @@ def _org_choices(case: Case, action: str, field: str) -> list[tuple[str, str]] |
 
 def action_form(transition: workflows.Transition, case: Case, data=None) -> forms.Form:
     """The transition's own parameter form, with selects in place of code inputs where we can list the
-    suitable choices. The service validates the submitted values again with the same form class."""
-    form = transition.form(data=data, prefix=None)
+    suitable choices. The service validates the submitted values again with the same form class.
+    Every action's panel sits on the same page: its own auto_id keeps the field ids (and the labels
+    pointing at them) apart."""
+    form = transition.form(data=data, prefix=None, auto_id=f"id_{transition.action}_%s")
     for name, field in form.fields.items():
         choices = None
         if name in ("to_org", "court"):
@@ -188,6 +190,7 @@ def action_form(transition: workflows.Transition, case: Case, data=None) -> form
             from pingan.disputes.services import mediators_for
 
             choices = [(u.username, f"{u}({u.username})") for u in mediators_for(case)]
+            field.label = _("调解员")
         if choices is not None:
             blank = _("上一级综治中心(默认)") if not field.required else _("请选择")
             field.widget = forms.Select(choices=[("", blank), *choices])

@@ -30,7 +30,7 @@ from pingan.regions.models import Organization, Region
 from pingan.workcalendar.calendar import WorkCalendar
 
 from . import workflows
-from .choices import Channel, EventType, ExtensionStatus, PartyRole, Urgency
+from .choices import Channel, EventType, ExtensionStatus, PartyRole, RoutingBasis, Urgency
 from .events import event_record
 from .files import inspect_upload
 from .models import (
@@ -51,8 +51,17 @@ INTAKE_ROLES = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD, Role.MEDIATOR, Ro
 # --- routing ---------------------------------------------------------------------------------------
 
 
-def route(*, kind: str, category: Category, region: Region) -> Organization:
-    """The organisation a new case goes to: the most specific routing rule, else the nearest centre."""
+def route(
+    *,
+    kind: str,
+    category: Category,
+    region: Region,
+    channel: str = "",
+    intake_org: Organization | None = None,
+) -> tuple[Organization, str]:
+    """Where a new case goes, and why: the most specific routing rule; else, for a walk-in at a centre's
+    counter inside its own jurisdiction, that centre (首接负责制, it may dispatch down); else the nearest
+    centre."""
     rules = (
         RoutingRule.objects.filter(is_active=True, organization__is_active=True)
         .filter(Q(kind="") | Q(kind=kind))
@@ -62,8 +71,15 @@ def route(*, kind: str, category: Category, region: Region) -> Organization:
     matching = [rule for rule in rules if region.code.startswith(rule.region.prefix)]
     if matching:
         best = max(matching, key=lambda r: (r.region.level, r.category_id is not None, bool(r.kind)))
-        return best.organization
-    return nearest_centre(region)
+        return best.organization, RoutingBasis.RULE
+    if (
+        channel == Channel.VISIT
+        and intake_org is not None
+        and intake_org.org_type == OrgType.CENTRE
+        and region.code.startswith(intake_org.region.prefix)
+    ):
+        return intake_org, RoutingBasis.FIRST_CONTACT
+    return nearest_centre(region), RoutingBasis.NEAREST_CENTRE
 
 
 def nearest_centre(region: Region, *, above_level: int | None = None) -> Organization:
@@ -204,7 +220,10 @@ def case_register(
         raise ApplicationError(_("矛盾纠纷至少需要一名当事人"), field="parties")
     uploads = [(upload, inspect_upload(upload, field="attachments")) for upload in attachments]
 
-    routed_to = assigned_org or route(kind=kind, category=category, region=region)
+    if assigned_org is not None:
+        routed_to, basis = assigned_org, RoutingBasis.ASSIGNED
+    else:
+        routed_to, basis = route(kind=kind, category=category, region=region, channel=channel, intake_org=intake_org)
     amount, unit = sla_for(kind=kind, category=category, urgency=urgency)
     registered_at = registered_at or timezone.now()
     case = Case(
@@ -259,6 +278,7 @@ def case_register(
         params={
             "to_org": routed_to.code,
             "to_org_name": routed_to.name,
+            "basis": basis,
             "deadline": timezone.localtime(case.deadline).isoformat(),
         },
     )
@@ -513,6 +533,25 @@ def attachment_add(*, case: Case, actor: User, upload) -> Attachment:
         params={"attachment": attachment.pk, "name": attachment.original_name},
     )
     return attachment
+
+
+def attachment_open(*, case: Case, actor: User, attachment_id: int):
+    """Open a case's file for download (the caller has checked the case is visible); logged."""
+    attachment = case.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFoundError(_("附件不存在"))
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise NotFoundError(_("文件已丢失")) from None
+    audit_log(
+        actor=actor,
+        action=AuditAction.DOWNLOAD,
+        obj=attachment,
+        region_code=case.region_code,
+        changes={"case": case.number, "name": attachment.original_name},
+    )
+    return attachment, handle
 
 
 def can_unmask(case: Case, actor: User) -> bool:

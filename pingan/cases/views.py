@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
@@ -26,13 +26,14 @@ from pingan.accounts.choices import Role
 from pingan.core.audit import audit_log
 from pingan.core.errors import ApplicationError
 from pingan.core.models import AuditAction
+from pingan.disputes.services import agreement_download
 
 from . import selectors, services, workflows
 from .choices import ExtensionStatus, Light, Outcome
 from .exports import cases_xlsx
 from .filters import CaseFilter
 from .forms import CaseIntakeForm, PartyFormSet, action_form
-from .models import Attachment, Case, ExtensionRequest, Notification
+from .models import Case, ExtensionRequest, Notification
 
 PAGE_SIZE = 50
 WORKBENCH_LIMIT = 100
@@ -403,18 +404,10 @@ def attachment_upload(request, case_id: int):
 def attachment_download(request, case_id: int, attachment_id: int):
     """Files are served only through here, after the jurisdiction check; never from a public media URL."""
     case = _visible_case(request, case_id)
-    attachment = get_object_or_404(Attachment, pk=attachment_id, case=case)
     try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("文件已丢失")) from None
-    audit_log(
-        actor=request.user,
-        action=AuditAction.DOWNLOAD,
-        obj=attachment,
-        region_code=case.region_code,
-        changes={"case": case.number, "name": attachment.original_name},
-    )
+        attachment, handle = services.attachment_open(case=case, actor=request.user, attachment_id=attachment_id)
+    except ApplicationError as exc:
+        raise Http404(exc.message) from None
     response = FileResponse(
         handle,
         as_attachment=not attachment.content_type.startswith(INLINE_TYPES),
@@ -429,25 +422,12 @@ def attachment_download(request, case_id: int, attachment_id: int):
 def case_agreement(request, case_id: int):
     """调解协议书 (DOCX) of a successful mediation, for those who may see the parties in full."""
     case = _visible_case(request, case_id)
-    if not services.can_unmask(case, request.user):
-        raise PermissionDenied(_("您无权下载本案件的调解协议书"))
-    if importlib.util.find_spec("pingan.disputes.documents") is None:
-        raise Http404(_("调解协议书功能尚未启用"))
-    from pingan.disputes import documents
-
     try:
-        content = documents.agreement_docx(case)
-        filename = documents.agreement_filename(case)
+        filename, content = agreement_download(case=case, actor=request.user)
     except ApplicationError as exc:
         if exc.status_code == 403:
             raise PermissionDenied(exc.message) from None
         raise Http404(exc.message) from None
-    audit_log(
-        actor=request.user,
-        action=AuditAction.DOWNLOAD,
-        obj=case,
-        changes={"document": "mediation_agreement", "filename": filename},
-    )
     return HttpResponse(
         content,
         content_type=DOCX,

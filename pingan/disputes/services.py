@@ -10,14 +10,36 @@ from pingan.accounts.choices import Role
 from pingan.accounts.models import User
 from pingan.cases.choices import Channel, EventType, Outcome
 from pingan.cases.models import Case
-from pingan.cases.services import case_register
+from pingan.cases.services import can_unmask, case_register
 from pingan.cases.workflows import Effect
-from pingan.core.errors import ApplicationError
+from pingan.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from pingan.regions.choices import OrgType
 from pingan.regions.models import Organization
 
 from .choices import KIND
 from .models import JudicialConfirmation, MediationResult, MediationSession
+
+
+def agreement_download(*, case: Case, actor: User) -> tuple[str, bytes]:
+    """The 调解协议书 of a successful mediation as (filename, DOCX bytes). It carries the parties' personal
+    data in full, so only those who may unmask it get it, and every download is logged."""
+    from pingan.core.audit import audit_log
+    from pingan.core.models import AuditAction
+
+    from . import documents
+
+    if case.kind != KIND or case.outcome != Outcome.SUCCESS:
+        raise NotFoundError(_("本案件没有调解协议书"))
+    if not can_unmask(case, actor):
+        raise PermissionDeniedError(_("调解协议书含完整个人信息,您无权下载"))
+    content, filename = documents.agreement_docx(case), documents.agreement_filename(case)
+    audit_log(
+        actor=actor,
+        action=AuditAction.DOWNLOAD,
+        obj=case,
+        changes={"document": "mediation_agreement", "filename": filename},
+    )
+    return filename, content
 
 
 def mediators_for(case: Case):

@@ -19,12 +19,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from pingan.cases import selectors, services
-from pingan.cases.choices import Outcome
-from pingan.cases.models import Attachment, Case, Category, Notification
+from pingan.cases.models import Case, Category, Notification
 from pingan.core.api import FirstRendererNegotiation, error_responses
 from pingan.core.audit import audit_log
-from pingan.core.errors import NotFoundError, PermissionDeniedError
+from pingan.core.errors import NotFoundError
 from pingan.core.models import AuditAction
+from pingan.disputes.services import agreement_download
 
 from .filtersets import CaseFilter
 from .serializers import (
@@ -176,18 +176,9 @@ class CaseViewSet(viewsets.GenericViewSet):
     )
     def download(self, request, pk=None, att_id=None):
         case = self.get_object()
-        attachment = Attachment.objects.filter(case=case, pk=att_id).first()
-        if attachment is None:
-            raise NotFoundError(_("附件不存在"))
-        audit_log(
-            actor=request.user,
-            action=AuditAction.DOWNLOAD,
-            obj=attachment,
-            region_code=case.region_code,
-            changes={"case": case.number, "name": attachment.original_name},
-        )
+        attachment, handle = services.attachment_open(case=case, actor=request.user, attachment_id=att_id)
         return FileResponse(
-            attachment.file.open("rb"),
+            handle,
             as_attachment=True,
             filename=attachment.original_name,
             content_type=attachment.content_type,
@@ -201,21 +192,7 @@ class CaseViewSet(viewsets.GenericViewSet):
     )
     def agreement(self, request, pk=None):
         """GET cases/{id}/agreement.docx (mapped in urls.py: a file name, not a collection, so no slash)."""
-        case = self.get_object()
-        if case.kind != DISPUTE or case.outcome != Outcome.SUCCESS:
-            raise NotFoundError(_("本案件没有调解协议书"))
-        if not services.can_unmask(case, request.user):
-            raise PermissionDeniedError(_("调解协议书含完整个人信息,您无权下载"))
-        from pingan.disputes import documents  # written alongside; imported here so this module always loads
-
-        content = documents.agreement_docx(case)
-        filename = documents.agreement_filename(case)
-        audit_log(
-            actor=request.user,
-            action=AuditAction.DOWNLOAD,
-            obj=case,
-            changes={"document": "agreement", "filename": filename},
-        )
+        filename, content = agreement_download(case=self.get_object(), actor=request.user)
         return _file_response(content, DOCX, filename)
 
     @extend_schema(

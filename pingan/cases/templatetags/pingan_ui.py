@@ -13,7 +13,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from pingan.cases import workflows
-from pingan.cases.choices import Channel, ClockUnit, EventType, FollowUpMethod, Light, Outcome, Satisfaction
+from pingan.cases.choices import (
+    Channel,
+    ClockUnit,
+    EventType,
+    FollowUpMethod,
+    Light,
+    Outcome,
+    RoutingBasis,
+    Satisfaction,
+)
 from pingan.core.errors import ApplicationError
 
 register = template.Library()
@@ -157,6 +166,7 @@ PARAM_LABELS = {
     "intake_org": (_("登记单位代码"), str),
     "from_org_name": (_("原承办单位"), str),
     "to_org_name": (_("承办单位"), str),
+    "basis": (_("分流依据"), _label_of(RoutingBasis)),
     "deadline": (_("办理期限"), _when),
     "count": (_("督办次数"), str),
     "amount": (_("时长/金额"), str),

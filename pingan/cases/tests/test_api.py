@@ -226,7 +226,7 @@ def many_cases(zhuzhou, people, category):
             category=category,
             title=f"纠纷{index}",
             description="情况",
-            channel="visit",
+            channel="phone" if index % 2 else "visit",  # phoned-in cases go to the community
             region=zhuzhou.taishan if index % 2 else zhuzhou.songshan,
             parties=[{"name": "张三", "role": "applicant"}],
         )

@@ -53,6 +53,18 @@ class TestRouting:
         RoutingRule.objects.create(kind="", region=zhuzhou.songshan, organization=zhuzhou.songshan_justice)
         assert register(people, zhuzhou, category).assigned_org == zhuzhou.songshan_justice
 
+    def test_walk_in_stays_with_the_centre_whose_counter_took_it(self, people, zhuzhou, category):
+        """首接负责: the township counter keeps a visitor's case and may dispatch it down itself."""
+        case = register(people, zhuzhou, category, channel=Channel.VISIT)
+        assert case.assigned_org == zhuzhou.songshan_centre
+        assert case.events.get(type=EventType.ROUTED).params["basis"] == "first_contact"
+
+    def test_a_rule_still_wins_over_first_contact(self, people, zhuzhou, category):
+        RoutingRule.objects.create(
+            kind="dispute", category=category, region=zhuzhou.taishan, organization=zhuzhou.songshan_mediation
+        )
+        assert register(people, zhuzhou, category, channel=Channel.VISIT).assigned_org == zhuzhou.songshan_mediation
+
     def test_nearest_centre_above_a_level(self, zhuzhou):
         assert nearest_centre(zhuzhou.taishan, above_level=zhuzhou.taishan.level) == zhuzhou.songshan_centre
 

@@ -7,8 +7,7 @@ import io
 import pytest
 from docx import Document
 
-from conftest import GOOD_ID, mediate_to_agreement
-from pingan.cases.services import case_transition
+from conftest import GOOD_ID, mediate_to_agreement, mediate_to_failure
 from pingan.core.errors import NotFoundError
 from pingan.disputes.documents import agreement_docx, agreement_filename, numbered_terms
 
@@ -54,24 +53,7 @@ def test_filename_names_the_agreement(agreed):
 
 
 def test_failed_mediation_has_no_agreement(dispute, people):
-    case = case_transition(case=dispute, actor=people.clerk, action="accept")
-    case = case_transition(
-        case=case, actor=people.clerk, action="assign_mediator", data={"mediator": people.mediator.username}
-    )
-    case = case_transition(
-        case=case,
-        actor=people.mediator,
-        action="record_session",
-        data={
-            "held_at": "2020-01-01T10:00:00+08:00",
-            "place": "调解室",
-            "attendees": "张三、李四",
-            "notes": "未达成一致",
-        },
-    )
-    case = case_transition(
-        case=case, actor=people.mediator, action="conclude", data={"outcome": "failure", "advised_route": "litigation"}
-    )
+    case = mediate_to_failure(dispute, people)
     with pytest.raises(NotFoundError):
         agreement_docx(case)
     with pytest.raises(NotFoundError):

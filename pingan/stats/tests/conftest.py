@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from conftest import mediate_to_agreement
+from conftest import mediate_to_agreement, mediate_to_failure
 from pingan.cases.choices import Channel
 from pingan.cases.models import Category
 from pingan.cases.services import case_register, case_transition
@@ -41,27 +41,6 @@ def verify_and_close(case, people, satisfaction: str = ""):
             case=case, actor=people.clerk, action="rate", data={"satisfaction": satisfaction, "method": "phone"}
         )
     return case
-
-
-def mediate_to_failure(case, people):
-    case = case_transition(case=case, actor=people.clerk, action="accept")
-    case = case_transition(
-        case=case, actor=people.clerk, action="assign_mediator", data={"mediator": people.mediator.username}
-    )
-    case = case_transition(
-        case=case,
-        actor=people.mediator,
-        action="record_session",
-        data={
-            "held_at": timezone.now() - datetime.timedelta(hours=1),
-            "place": "调解室",
-            "attendees": "双方",
-            "notes": "分歧较大。",
-        },
-    )
-    return case_transition(
-        case=case, actor=people.mediator, action="conclude", data={"outcome": "failure", "advised_route": "litigation"}
-    )
 
 
 class Scene:
