@@ -4,6 +4,7 @@ a court, and the people who work there. Names say who they are, so tests read as
 from __future__ import annotations
 
 import datetime
+import importlib
 
 import pytest
 from django.utils import timezone
@@ -30,6 +31,22 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def migration_data(django_db_blocker):
+    """For transactional tests (live server, the task worker): their flush at the end empties every table,
+    taking away what data migrations put there. Put it back before (an earlier transactional test may
+    have flushed it) and after (for the tests that follow in this process). Django's serialized_rollback
+    would do this but collides with the content types that a flush without it recreates."""
+    from django.apps import apps
+
+    migration = importlib.import_module("pingan.disputes.migrations.0002_default_categories")
+    with django_db_blocker.unblock():
+        migration.create_categories(apps, None)
+    yield
+    with django_db_blocker.unblock():
+        migration.create_categories(apps, None)
 
 
 def make_region(code: str, name: str, level: int, parent: Region | None = None) -> Region:

@@ -196,4 +196,8 @@ def action_form(transition: workflows.Transition, case: Case, data=None) -> form
             field.widget = forms.Select(choices=[("", blank), *choices])
         elif isinstance(field, forms.DateTimeField):
             field.widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    # The action's own fields first; the free-text comment that every action inherits comes last
+    # (unless it is the action's required reason, which reads best on top).
+    if "comment" in form.fields and not form.fields["comment"].required:
+        form.order_fields([name for name in form.fields if name != "comment"] + ["comment"])
     return form

@@ -886,9 +886,9 @@ def _preparer(field):
 
 
 def rows_insert(model: type[Model], rows: list[dict]) -> None:
-    """INSERT rows with executemany. bulk_create spends most of its time compiling one huge statement per
-    batch; a prepared statement writes the ~300,000 rows of two demo years several times faster. Missing
-    values take the field's default, as they would in a model instance."""
+    """INSERT rows with executemany (COPY on PostgreSQL). bulk_create spends most of its time compiling one
+    huge statement per batch; a prepared statement writes the ~300,000 rows of two demo years several times
+    faster. Missing values take the field's default, as they would in a model instance."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     defaults = {f.attname: f.get_default() for f in fields}
     now = timezone.now()
@@ -911,6 +911,12 @@ def rows_insert(model: type[Model], rows: list[dict]) -> None:
             values[i] = prepare(values[i])
         params.append(values)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # COPY: one stream instead of a round trip per row
+            copy_sql = f"COPY {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for values in params:
+                    copy.write_row(values)
+            return
         for start in range(0, len(params), BATCH):
             cursor.executemany(sql, params[start : start + BATCH])
 

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from conftest import GOOD_ID
@@ -283,3 +284,35 @@ def test_roles_are_per_organisation(dispute, people, zhuzhou):
     Membership.objects.create(user=people.mediator, organization=zhuzhou.taishan_centre, role=Role.GRID_WORKER)
     with pytest.raises(TransitionNotAllowed):
         case_transition(case=dispute, actor=people.mediator, action="accept")
+
+
+def test_files_of_rolled_back_registrations_are_collected(people, zhuzhou, category, settings):
+    import os
+
+    from django.core.files.storage import default_storage
+    from django.core.management import call_command
+
+    good = SimpleUploadedFile("现场.png", PNG)
+    case = register(people, zhuzhou, category, attachments=[good])
+    kept = case.attachments.get().file.name
+    with pytest.raises(RuntimeError), transaction.atomic():  # an outer transaction fails after the file is saved
+        register(people, zhuzhou, category, attachments=[SimpleUploadedFile("b.png", PNG + b"x")])
+        raise RuntimeError
+    assert len(_stored_files()) == 2
+    for path in (default_storage.path(p) for p in _stored_files()):
+        os.utime(path, (0, 0))  # pretend both files are old
+    call_command("attachments_gc", verbosity=0)
+    assert _stored_files() == [kept]
+
+
+def _stored_files() -> list[str]:
+    from django.core.files.storage import default_storage
+
+    def walk(directory):
+        folders, files = default_storage.listdir(directory)
+        for name in files:
+            yield f"{directory}/{name}"
+        for folder in folders:
+            yield from walk(f"{directory}/{folder}")
+
+    return sorted(walk("attachments"))

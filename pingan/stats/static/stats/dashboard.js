@@ -23,7 +23,7 @@
       tooltip: { trigger: "axis" },
       legend: { top: 0, type: "scroll" },
       grid: { left: 8, right: 8, top: 56, bottom: 8, containLabel: true },
-      xAxis: { type: "category", data: series.labels, axisLabel: { interval: 0, rotate: rotate ? 30 : 0 } },
+      xAxis: { type: "category", data: series.labels, axisLabel: { interval: "auto", hideOverlap: true, rotate: rotate ? 30 : 0 } },
       yAxis: [
         { type: "value", name: "件", minInterval: 1 },
         { type: "value", name: "%", min: 0, max: 100, splitLine: { show: false } },
