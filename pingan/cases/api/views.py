@@ -138,7 +138,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         request=UnmaskSerializer,
         responses={200: PartyFullSerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None)
     def unmask(self, request, pk=None):
         case = self.get_object()
         serializer = UnmaskSerializer(data=request.data)

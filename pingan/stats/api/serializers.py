@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from pingan.cases import workflows
+from pingan.cases.choices import Outcome, Satisfaction
 from pingan.cases.models import Case
 
 
@@ -80,6 +81,9 @@ class StatsDrilldownCaseSerializer(serializers.ModelSerializer):
     status_display = serializers.SerializerMethodField()
     category_name = serializers.CharField(source="category.name", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
+    # Declared so that the schema says they may be blank (a read-only model field loses allow_blank).
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
+    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Case
