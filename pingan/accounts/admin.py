@@ -8,8 +8,10 @@ from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pingan.core.admin import HistoryAdmin
+from pingan.core.admin import HistoryAdmin, JurisdictionAdminMixin
+from pingan.regions.admin import ImportAdminMixin
 
+from . import services
 from .management.commands.setup_roles import ROLE_PERMISSIONS
 from .models import Membership, User
 
@@ -37,7 +39,10 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(JurisdictionAdminMixin, ImportAdminMixin, DjangoUserAdmin):
+    # A district's security administrator sees the people who hold a post in the district.
+    jurisdiction_field = "memberships__organization__region__code"
+    jurisdiction_distinct = True
     form = PingAnUserChangeForm
     list_display = ["username", "full_name", "phone", "organizations", "is_active", "is_staff", "last_login"]
     list_filter = ["is_active", "is_staff", "is_superuser", "groups", "memberships__role"]
@@ -56,6 +61,21 @@ class UserAdmin(DjangoUserAdmin):
     )
     readonly_fields = ["last_login", "date_joined"]
     inlines = [MembershipInline]
+    # "从Excel/CSV导入" on the changelist, for those who may add and change users (the 安全管理员).
+    import_service = staticmethod(services.users_import)
+    import_columns = (
+        ("用户名", _("必填;已有用户按用户名更新姓名和手机号")),
+        ("姓名", _("必填;同一用户的各行须一致")),
+        ("手机号", _("可选,11位手机号;留空则不改动已有号码")),
+        ("机构代码", _("必填,须是已启用的组织机构")),
+        ("角色", _("必填,如 综治中心工作人员、调解员、网格员;管理员角色不能导入")),
+        ("启用", _("可选,是 或 否,默认为 是")),
+    )
+    import_note = _(
+        "第一行为表头,列名如下(中文或英文均可),每行一个岗位(用户、机构、角色),一人多岗写多行。"
+        "导入前逐行检查,任何一行有错误则全部不导入;按用户名新增或更新用户,新增或启用、停用所列岗位,"
+        "未列出的岗位不变。表格中不含密码:新用户导入后须由安全管理员在后台设置初始密码。"
+    )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("memberships__organization")
@@ -76,7 +96,8 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(HistoryAdmin):
+class MembershipAdmin(JurisdictionAdminMixin, HistoryAdmin):
+    jurisdiction_field = "organization__region__code"
     list_display = ["user", "organization", "role", "is_active"]
     list_filter = ["role", "is_active", "organization__org_type"]
     search_fields = ["user__username", "user__full_name", "organization__name", "organization__code"]

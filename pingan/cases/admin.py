@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from pingan.core.admin import HistoryAdmin, ReadOnlyAdminMixin, ReadOnlyInline
+from pingan.core.admin import HistoryAdmin, JurisdictionAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
 from pingan.core.masking import mask_id_number, mask_name, mask_phone
 
 from .models import Case, CaseEvent, Category, ExtensionRequest, Party, RoutingRule, SlaPolicy
@@ -34,7 +34,8 @@ class SlaPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
+class RoutingRuleAdmin(JurisdictionAdminMixin, admin.ModelAdmin):
+    jurisdiction_field = "region__code"
     list_display = ["kind", "category", "region", "organization", "is_active"]
     list_filter = ["kind", "is_active", "organization__org_type"]
     search_fields = ["region__name", "region__code", "organization__name", "organization__code"]
@@ -77,7 +78,8 @@ class MaskedHistoryHelper(HistoricalRecordContextHelper):
 
 
 @admin.register(Party)
-class PartyAdmin(PartyMasking, ReadOnlyAdminMixin, HistoryAdmin):
+class PartyAdmin(JurisdictionAdminMixin, PartyMasking, ReadOnlyAdminMixin, HistoryAdmin):
+    jurisdiction_field = "case__region_code"
     list_display = ["case", "role", "masked_name", "masked_id_number", "masked_phone"]
     list_filter = ["role"]
     search_fields = ["case__number"]
@@ -101,7 +103,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ReadOnlyAdminMixin, HistoryAdmin):
+class CaseAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["number", "title", "kind", "category", "status", "assigned_org", "deadline", "closed_at"]
     list_filter = ["kind", "state_type", "channel", "urgency", "outcome", "category"]
     search_fields = ["number", "title"]
@@ -118,7 +120,8 @@ class CaseAdmin(ReadOnlyAdminMixin, HistoryAdmin):
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CaseEventAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    jurisdiction_field = "case__region_code"
     list_display = ["created_at", "case", "type", "actor", "actor_org", "from_status", "to_status"]
     list_filter = ["type"]
     search_fields = ["case__number", "comment"]
@@ -128,7 +131,8 @@ class CaseEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ExtensionRequestAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    jurisdiction_field = "case__region_code"
     list_display = ["case", "amount", "status", "requested_by", "requested_at", "decided_by", "decided_at"]
     list_filter = ["status"]
     search_fields = ["case__number", "reason"]

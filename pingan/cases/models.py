@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from pingan.core.masking import mask_id_number, mask_name, mask_phone
-from pingan.regions.models import Organization, Region
+from pingan.regions.models import Organization, Region, prefix_q
 
 from .choices import (
     Channel,
@@ -88,10 +88,7 @@ class RoutingRule(models.Model):
 
 class CaseQuerySet(models.QuerySet):
     def within(self, prefixes) -> CaseQuerySet:
-        query = models.Q(pk__in=[])
-        for prefix in prefixes:
-            query |= models.Q(region_code__startswith=prefix)
-        return self.filter(query)
+        return self.filter(prefix_q("region_code", prefixes))
 
     def open(self) -> CaseQuerySet:
         return self.filter(closed_at__isnull=True)

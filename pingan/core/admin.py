@@ -30,6 +30,24 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class JurisdictionAdminMixin:
+    """Staff see in the back office only what lies inside their organisations' jurisdictions: a district's
+    system administrator maintains the district, the city's the city. `jurisdiction_field` is the lookup
+    to the record's region code. Superusers (the platform's operators) see everything."""
+
+    jurisdiction_field = "region_code"
+    jurisdiction_distinct = False
+
+    def get_queryset(self, request):
+        from pingan.regions.models import prefix_q
+
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        queryset = queryset.filter(prefix_q(self.jurisdiction_field, request.user.jurisdiction_prefixes()))
+        return queryset.distinct() if self.jurisdiction_distinct else queryset
+
+
 class ReadOnlyAdminMixin:
     """Lists and detail pages only: no add, change or delete, for superusers too."""
 
@@ -53,8 +71,17 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """The audit log, for the security auditor (安全审计员): append-only, so read-only here."""
+class AuditLogAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The audit log, for the security auditor (安全审计员): append-only, so read-only here. Entries tied
+    to no place (imports, account changes) are shown to the city's auditors only."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if not request.user.is_superuser and any(
+            len(prefix) <= len(settings.PINGAN_CITY_CODE) - 2 for prefix in request.user.jurisdiction_prefixes()
+        ):
+            queryset = queryset | AuditLog.objects.filter(region_code="")
+        return queryset
 
     list_display = ["created_at", "actor", "action", "object_type", "object_repr", "ip", "reason"]
     list_filter = ["action", "object_type"]

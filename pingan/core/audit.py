@@ -25,7 +25,8 @@ def audit_log(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
-        region_code = region_code or getattr(obj, "region_code", "") or ""
+        owner = getattr(obj, "case", None)  # parties, files, sessions: the case's place
+        region_code = region_code or getattr(obj, "region_code", "") or getattr(owner, "region_code", "") or ""
     return AuditLog.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,

@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from pingan.core.admin import HistoryAdmin
+from pingan.core.admin import HistoryAdmin, JurisdictionAdminMixin
 from pingan.core.errors import ApplicationError
 
 from . import services
@@ -25,6 +25,7 @@ class ImportAdminMixin:
     change_list_template = "admin/regions/change_list_import.html"
     import_service = None  # staticmethod(services.regions_import) etc.
     import_columns: tuple[tuple[str, str], ...] = ()
+    import_note = None  # how rows are matched, shown above the columns (default: by code)
 
     def has_import_permission(self, request) -> bool:
         return self.has_add_permission(request) and self.has_change_permission(request)
@@ -64,6 +65,7 @@ class ImportAdminMixin:
             "form": form,
             "result": result,
             "columns": self.import_columns,
+            "import_note": self.import_note,
             "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
         }
         return TemplateResponse(request, "admin/regions/import.html", context)
@@ -85,7 +87,8 @@ class ChildrenInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(ImportAdminMixin, HistoryAdmin):
+class RegionAdmin(JurisdictionAdminMixin, ImportAdminMixin, HistoryAdmin):
+    jurisdiction_field = "code"
     list_display = ["code", "name", "level", "parent", "is_generated", "is_active"]
     list_display_links = ["code", "name"]
     list_filter = ["level", "is_generated", "is_active"]
@@ -112,7 +115,8 @@ class RegionAdmin(ImportAdminMixin, HistoryAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ImportAdminMixin, HistoryAdmin):
+class OrganizationAdmin(JurisdictionAdminMixin, ImportAdminMixin, HistoryAdmin):
+    jurisdiction_field = "region__code"
     list_display = ["code", "name", "org_type", "region", "level_display", "phone", "is_active"]
     list_display_links = ["code", "name"]
     list_filter = ["org_type", "region__level", "is_active"]

@@ -23,12 +23,17 @@ def scope_prefix(code: str, level: int) -> str:
     return code
 
 
+def prefix_q(field: str, prefixes) -> models.Q:
+    """Records whose region code in `field` lies inside any of the jurisdictions `prefixes` (none: nothing)."""
+    query = models.Q(pk__in=[])
+    for prefix in prefixes:
+        query |= models.Q(**{f"{field}__startswith": prefix})
+    return query
+
+
 class RegionQuerySet(TreeQuerySet):
     def within(self, prefixes) -> RegionQuerySet:
-        query = models.Q(pk__in=[])
-        for prefix in prefixes:
-            query |= models.Q(code__startswith=prefix)
-        return self.filter(query)
+        return self.filter(prefix_q("code", prefixes))
 
 
 class Region(TreeNode):

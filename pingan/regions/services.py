@@ -2,6 +2,9 @@
 
 An import is all or nothing: every row is checked first and every problem is reported with its row
 number; only a clean file is written (created or updated by code) and logged once in the audit log.
+
+The reading and checking machinery (read_table, check_table, row_error, ImportResult) is shared with
+the other imports (pingan.accounts.services.users_import).
 """
 
 from __future__ import annotations
@@ -70,20 +73,26 @@ LEVEL_ALIASES = {
 
 @dataclass
 class ImportResult:
-    """What an import did, or why it did nothing (`errors`, each naming its row)."""
+    """What an import did, or why it did nothing (`errors`, each naming its row).
+
+    `details` holds further counts an import wants in its audit entry (as_dict); `notes` are sentences
+    for the person who ran it, shown under the counts."""
 
     total: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     errors: list[str] = field(default_factory=list)
+    details: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     def as_dict(self) -> dict[str, int]:
-        return {"total": self.total, "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        counts = {"total": self.total, "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        return {**counts, **self.details}
 
 
 # --- reading files --------------------------------------------------------------------------------
@@ -198,7 +207,8 @@ def _canonical_rows(
     return result
 
 
-def _row_error(errors: list[str], row: int, message: str) -> None:
+def row_error(errors: list[str], row: int, message: str) -> None:
+    """Add "第 N 行:message" to errors."""
     errors.append(_("第 %(row)d 行:%(message)s") % {"row": row, "message": message})
 
 
@@ -221,9 +231,7 @@ def _duplicates(errors: list[str], rows: list[tuple[int, dict[str, str]]]) -> No
         if not code:
             continue
         if code in first_seen:
-            _row_error(
-                errors, row, _("代码 %(code)s 与第 %(first)d 行重复") % {"code": code, "first": first_seen[code]}
-            )
+            row_error(errors, row, _("代码 %(code)s 与第 %(first)d 行重复") % {"code": code, "first": first_seen[code]})
         else:
             first_seen[code] = row
 
@@ -259,7 +267,7 @@ def _check_region_rows(rows: list[tuple[int, dict[str, str]]], errors: list[str]
         if parent and parent == code:
             problems.append(_("上级代码不能是本身"))
         for problem in problems:
-            _row_error(errors, row, problem)
+            row_error(errors, row, problem)
         if not problems:
             checked.append(_RegionRow(row, code, name, level, parent))
 
@@ -270,18 +278,18 @@ def _check_region_rows(rows: list[tuple[int, dict[str, str]]], errors: list[str]
     for r in checked:
         if not r.parent:
             if r.level > RegionLevel.CITY:
-                _row_error(errors, r.row, _("缺少上级代码(只有省、市级区划可以没有上级)"))
+                row_error(errors, r.row, _("缺少上级代码(只有省、市级区划可以没有上级)"))
             continue
         parent = in_file.get(r.parent) or in_db.get(r.parent)
         if parent is None:
-            _row_error(errors, r.row, _("上级代码 %(parent)s 不存在") % {"parent": r.parent})
+            row_error(errors, r.row, _("上级代码 %(parent)s 不存在") % {"parent": r.parent})
             continue
         if r.level <= parent.level:
-            _row_error(errors, r.row, _("层级应低于上级区划 %(parent)s") % {"parent": r.parent})
+            row_error(errors, r.row, _("层级应低于上级区划 %(parent)s") % {"parent": r.parent})
             continue
         prefix = scope_prefix(parent.code, parent.level)
         if not r.code.startswith(prefix) or r.code == parent.code:
-            _row_error(
+            row_error(
                 errors,
                 r.row,
                 _("区划代码 %(code)s 与上级代码 %(parent)s 不符(应以 %(prefix)s 开头)")
@@ -308,12 +316,16 @@ def _upsert(model, key: str, values: dict[str, Any], existing: dict[str, Any], r
     return instance
 
 
-def _finish(
+def check_table(
     rows: list[dict[str, Any]],
     columns: dict[str, tuple[str, ...]],
     required: tuple[str, ...],
     check: Callable[[list[tuple[int, dict[str, str]]], list[str]], list[Any]],
 ) -> tuple[ImportResult, list[Any]]:
+    """Map rows from read_table onto `columns` (canonical name -> accepted headers, the first one named in
+    messages), note missing `required` columns, then run `check(rows, errors)` on the non-blank rows,
+    given as (spreadsheet row number, {name: text}). Returns the result (errors sorted by row) and what
+    `check` returned; write only if `result.ok`."""
     result = ImportResult()
     canonical = _canonical_rows(rows, columns, required, result.errors)
     result.total = len(canonical)
@@ -322,6 +334,19 @@ def _finish(
     checked = check(canonical, result.errors) if canonical else []
     result.errors.sort(key=_error_sort_key)
     return result, checked
+
+
+def jurisdiction_check(result: ImportResult, actor, row_codes: Iterable[tuple[int, str]]) -> bool:
+    """An administrator who is not a superuser imports only inside their own jurisdiction (a district's
+    administrator maintains the district). Adds a row error for every code outside it; True if none."""
+    if actor is None or actor.is_superuser:
+        return True
+    prefixes = actor.jurisdiction_prefixes()
+    for row, code in row_codes:
+        if not any(code.startswith(prefix) for prefix in prefixes):
+            row_error(result.errors, row, _("区划 %(code)s 不在您的管辖范围内") % {"code": code})
+    result.errors.sort(key=_error_sort_key)
+    return not result.errors
 
 
 def _error_sort_key(message: str) -> int:
@@ -335,8 +360,8 @@ def _error_sort_key(message: str) -> int:
 @transaction.atomic
 def regions_import(*, rows: list[dict[str, Any]], actor) -> ImportResult:
     """Create or update regions by code from spreadsheet rows (区划代码, 名称, 层级, 上级代码)."""
-    result, checked = _finish(rows, REGION_COLUMNS, ("code", "name", "level", "parent"), _check_region_rows)
-    if result.errors:
+    result, checked = check_table(rows, REGION_COLUMNS, ("code", "name", "level", "parent"), _check_region_rows)
+    if result.errors or not jurisdiction_check(result, actor, [(r.row, r.code) for r in checked]):
         return result
     codes = {r.code for r in checked} | {r.parent for r in checked if r.parent}
     known = {r.code: r for r in Region.objects.filter(code__in=codes)}
@@ -357,6 +382,7 @@ def regions_import(*, rows: list[dict[str, Any]], actor) -> ImportResult:
 class _OrganizationRow:
     row: int
     values: dict[str, Any]
+    region_code: str
 
 
 def _parse_org_type(text: str) -> str | None:
@@ -397,24 +423,24 @@ def _check_organization_rows(rows: list[tuple[int, dict[str, str]]], errors: lis
         if len(values.get("address", "")) > 200:
             problems.append(_("地址不能超过200个字"))
         for problem in problems:
-            _row_error(errors, row, problem)
+            row_error(errors, row, problem)
         if not problems:
             fields = {"code": values["code"], "name": values["name"], "org_type": org_type, "region_id": region.pk}
             if "phone" in values:
                 fields["phone"] = phone
             if "address" in values:
                 fields["address"] = values["address"]
-            checked.append(_OrganizationRow(row, fields))
+            checked.append(_OrganizationRow(row, fields, region.code))
     return checked
 
 
 @transaction.atomic
 def organizations_import(*, rows: list[dict[str, Any]], actor) -> ImportResult:
     """Create or update organisations by code (机构代码, 名称, 类型, 区划代码, 电话, 地址)."""
-    result, checked = _finish(
+    result, checked = check_table(
         rows, ORGANIZATION_COLUMNS, ("code", "name", "org_type", "region"), _check_organization_rows
     )
-    if result.errors:
+    if result.errors or not jurisdiction_check(result, actor, [(r.row, r.region_code) for r in checked]):
         return result
     known = {o.code: o for o in Organization.objects.filter(code__in={r.values["code"] for r in checked})}
     for r in checked:

@@ -10,10 +10,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from conftest import GOOD_ID, mediate_to_agreement
+from pingan.accounts.choices import Role
 from pingan.accounts.management.commands.setup_roles import AUDITOR, SECADMIN, SYSADMIN
+from pingan.accounts.models import Membership
 from pingan.cases.models import Case, Party
 from pingan.core.audit import audit_log
 from pingan.core.models import AuditAction, AuditLog
+from pingan.regions.models import Organization, Region
 
 PASSWORD = "Pingan-admin-2022"
 REGISTERED = sorted(admin.site._registry, key=lambda m: m._meta.label)
@@ -52,9 +55,17 @@ def roles(db):
     return {name: Group.objects.get(name=name) for name in (SYSADMIN, SECADMIN, AUDITOR)}
 
 
-def staff_client(client, django_user_model, roles, group: str):
+ROLE_OF_GROUP = {SYSADMIN: Role.SYSADMIN, SECADMIN: Role.SECADMIN, AUDITOR: Role.AUDITOR}
+
+
+def staff_client(client, django_user_model, roles, group: str, org_code: str = "C430200"):
+    """An administrator of the city (or of the organisation `org_code`): a staff account in the group, holding
+    the matching role in the organisation whose jurisdiction it administers."""
     user = django_user_model.objects.create_user(f"staff_{len(group)}_{group}", password=PASSWORD, is_staff=True)
     user.groups.add(roles[group])
+    organization = Organization.objects.filter(code=org_code).first()
+    if organization is not None:
+        Membership.objects.create(user=user, organization=organization, role=ROLE_OF_GROUP[group])
     client.force_login(user)
     return client, user
 
@@ -214,3 +225,42 @@ def test_one_account_holds_one_administrator_role(superuser_client, roles, peopl
     )
     assert not form.is_valid()
     assert "三员分立" in form.errors["groups"][0]
+
+
+# --- jurisdiction: a district's administrators see their district only -----------------------------
+
+
+def test_district_system_administrator_sees_only_the_district(client, django_user_model, roles, scene):
+    client, _ = staff_client(client, django_user_model, roles, SYSADMIN, org_code="C430202")  # 荷塘区
+    regions = client.get("/admin/regions/region/?q=&all=").content.decode()
+    assert "荷塘区" in regions and "天元区" not in regions and "嵩山路街道" not in regions
+    organizations = client.get("/admin/regions/organization/").content.decode()
+    assert "荷塘区综治中心" in organizations and "天元区综治中心" not in organizations
+    tianyuan = Region.objects.get(code="430211")
+    assert client.get(admin_url(Region, "change", tianyuan.pk)).status_code == 302  # "does not exist"
+    autocomplete = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "regions", "model_name": "organization", "field_name": "region", "term": "天元"},
+    ).json()
+    assert autocomplete["results"] == []
+
+
+def test_district_auditor_reads_only_the_district_log(client, django_user_model, roles, scene):
+    client, _ = staff_client(client, django_user_model, roles, AUDITOR, org_code="C430202")
+    assert "核实身份" not in client.get("/admin/core/auditlog/").content.decode()
+    assert client.get(admin_url(Case, "change", scene.pk)).status_code == 302
+    assert scene.number not in client.get("/admin/cases/case/").content.decode()
+
+
+def test_city_auditor_reads_the_whole_log(client, django_user_model, roles, scene):
+    client, _ = staff_client(client, django_user_model, roles, AUDITOR)
+    assert "核实身份" in client.get("/admin/core/auditlog/").content.decode()
+    assert scene.number in client.get("/admin/cases/case/").content.decode()
+
+
+def test_district_security_administrator_sees_only_the_district_people(client, django_user_model, roles, scene):
+    client, _ = staff_client(client, django_user_model, roles, SECADMIN, org_code="C430202")
+    users = client.get("/admin/accounts/user/").content.decode()
+    assert "hetang_clerk" in users and "songshan_clerk" not in users
+    memberships = client.get("/admin/accounts/membership/").content.decode()
+    assert "荷塘区综治中心" in memberships and "嵩山路街道综治中心" not in memberships

@@ -6,37 +6,16 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from openpyxl import Workbook
 
 from pingan.core.models import AuditAction, AuditLog
+from pingan.core.testing import csv_bytes, upload, xlsx_bytes
 from pingan.regions.choices import OrgType, RegionLevel
 from pingan.regions.models import Organization, Region
 from pingan.regions.services import organizations_import, read_table, regions_import
 
 REGION_HEADER = ["区划代码", "名称", "层级", "上级代码"]
 ORG_HEADER = ["机构代码", "名称", "类型", "区划代码", "电话", "地址"]
-
-
-def xlsx_bytes(header, rows) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def csv_bytes(header, rows, encoding="utf-8-sig") -> bytes:
-    lines = [",".join(header)] + [",".join(str(v) for v in row) for row in rows]
-    return ("\r\n".join(lines) + "\r\n").encode(encoding)
-
-
-def upload(name: str, data: bytes) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data)
 
 
 @pytest.fixture
@@ -222,3 +201,22 @@ def test_admin_import_needs_the_add_permission(client, zhuzhou, django_user_mode
     data = csv_bytes(REGION_HEADER, [["430211005", "三门镇", "乡镇", "430211"]])
     assert client.post("/admin/regions/region/import/", {"file": upload("r.csv", data)}).status_code == 403
     assert not Region.objects.filter(code="430211005").exists()
+
+
+def test_a_district_administrator_imports_only_inside_the_district(zhuzhou, people):
+    """荷塘区's administrator may not create a community under 天元区 (nor anything outside 荷塘区)."""
+    from pingan.accounts.choices import Role
+    from pingan.accounts.models import Membership
+
+    admin = people.hetang_clerk
+    Membership.objects.create(user=admin, organization=zhuzhou.hetang_centre, role=Role.SYSADMIN)
+    rows = [
+        {"区划代码": "430202001099", "名称": "新社区", "层级": "村社区", "上级代码": "430202001"},
+        {"区划代码": "430211004099", "名称": "越界社区", "层级": "村社区", "上级代码": "430211004"},
+    ]
+    result = regions_import(rows=rows, actor=admin)
+    assert not result.ok and len(result.errors) == 1 and "430211004099" in result.errors[0]
+    assert not Region.objects.filter(code__in=["430202001099", "430211004099"]).exists()  # nothing half-written
+    orgs = [{"机构代码": "X1", "名称": "越界中心", "类型": "综治中心", "区划代码": "430211004"}]
+    assert not organizations_import(rows=orgs, actor=admin).ok
+    assert regions_import(rows=rows[:1], actor=admin).ok
