@@ -60,3 +60,24 @@ class TestDeadlines:
     def test_calendar_days(self):
         deadline = WorkCalendar().deadline(at(D(2022, 10, 1)), 3, Unit.CALENDAR_DAYS)
         assert timezone.localtime(deadline).date() == D(2022, 10, 4)
+
+
+@pytest.mark.django_db
+class TestCoverageCheck:
+    """Operators are told when a year's holiday notice has not been entered yet."""
+
+    def test_a_year_the_package_does_not_know_is_reported(self):
+        from pingan.workcalendar.checks import calendar_coverage, uncovered_years
+
+        assert uncovered_years(D(2026, 11, 30)) == [2027]
+        assert uncovered_years(D(2025, 6, 1)) == []
+        assert [w.id for w in calendar_coverage(databases=["default"])] == ["workcalendar.W001"] * len(
+            uncovered_years(timezone.localdate())
+        )
+
+    def test_entering_the_notice_silences_it(self):
+        from pingan.workcalendar.checks import uncovered_years
+
+        for month, day in [(1, 1), (2, 6), (2, 7), (4, 5), (5, 1), (6, 9), (10, 1)]:
+            CalendarOverride.objects.create(date=D(2027, month, day), is_workday=False, note="2027年放假安排")
+        assert uncovered_years(D(2026, 11, 30)) == []
