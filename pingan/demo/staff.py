@@ -8,19 +8,24 @@ centre clerk (who accepts, verifies and closes its cases) and a mediator (who me
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from functools import cache
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.db import transaction
 
 from pingan.accounts.choices import ADMIN_ROLES, Role
+from pingan.accounts.management.commands.setup_roles import AUDITOR, SECADMIN, SYSADMIN
 from pingan.accounts.models import Membership, User
 from pingan.regions.choices import RegionLevel
 
 from .geography import CITY_CODE, LEVEL_NAMES, RegionRow, centre_code, children_of, department_code, rows_at
 
 DEMO_PASSWORD = "Pingan@2022"
+GROUP_OF_ROLE = {Role.SYSADMIN: SYSADMIN, Role.SECADMIN: SECADMIN, Role.AUDITOR: AUDITOR}
 
 COUNTY_SLUGS = {
     "430202": "hetang",
@@ -219,4 +224,19 @@ def accounts_load(org_ids: dict[str, int]) -> int:
         batch_size=500,
         ignore_conflicts=True,
     )
+    _admin_groups_join(specs, user_ids)
     return len(specs)
+
+
+def _admin_groups_join(specs, user_ids: dict[str, int]) -> None:
+    """三员分立: each demo administrator joins the group of their role (created by `setup_roles`)."""
+    call_command("setup_roles", stdout=io.StringIO())
+    groups = dict(Group.objects.filter(name__in=GROUP_OF_ROLE.values()).values_list("name", "id"))
+    User.groups.through.objects.bulk_create(
+        [
+            User.groups.through(user_id=user_ids[s.username], group_id=groups[GROUP_OF_ROLE[s.role]])
+            for s in specs
+            if s.role in GROUP_OF_ROLE
+        ],
+        ignore_conflicts=True,
+    )

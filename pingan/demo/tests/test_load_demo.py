@@ -86,6 +86,10 @@ def test_accounts_cover_every_role(db, settings):
         "city_auditor",
     }
     assert list(User.objects.filter(is_superuser=True).values_list("username", flat=True)) == ["city_sysadmin"]
+    # 三员分立: the security administrator and the auditor work through their groups' permissions.
+    assert list(User.objects.get(username="city_secadmin").groups.values_list("name", flat=True)) == ["安全管理员"]
+    assert list(User.objects.get(username="city_auditor").groups.values_list("name", flat=True)) == ["安全审计员"]
+    assert User.objects.get(username="city_auditor").has_perm("core.view_auditlog")
     clerk = User.objects.get(username="tianyuan_songshan_clerk")
     assert clerk.check_password("Pingan@2022")
     assert User.objects.values("password").distinct().count() == 1  # hashed once for everyone
