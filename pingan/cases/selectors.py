@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from pingan.accounts.models import User
+from pingan.core.errors import NotFoundError
 from pingan.regions.models import Organization
 
 from .models import Case, CaseEvent
@@ -27,6 +29,14 @@ def case_detail(*, user: User) -> QuerySet[Case]:
         .select_related("assigned_org__region", "intake_org", "created_by", "parent")
         .prefetch_related("parties", "attachments__uploaded_by", "children")
     )
+
+
+def case_visible_or_404(queryset: QuerySet[Case], case_id) -> Case:
+    """One case out of a visible queryset (case_list / case_detail); anything else is simply not found."""
+    case = queryset.filter(pk=case_id).first()
+    if case is None:
+        raise NotFoundError(_("案件不存在或不在您的辖区内"))
+    return case
 
 
 def case_events(*, case: Case) -> QuerySet[CaseEvent]:

@@ -574,15 +574,6 @@ def parties_unmask(*, case: Case, actor: User, reason: str) -> list[Party]:
     return parties
 
 
-def case_for_actor_or_404(*, case_id: int, actor: User) -> Case:
-    from .selectors import cases_visible_to
-
-    case = cases_visible_to(actor).filter(pk=case_id).first()
-    if case is None:
-        raise NotFoundError(_("案件不存在或不在您的辖区内"))
-    return case
-
-
 def notification_mark_read(*, user: User, notification_id: int) -> int:
     """Mark one of the user's own reminders as read (bookkeeping of the inbox, not a change to a case)."""
     return Notification.objects.filter(pk=notification_id, user=user, read_at__isnull=True).update(

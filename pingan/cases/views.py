@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from pingan.accounts.choices import Role
 from pingan.core.audit import audit_log
-from pingan.core.errors import ApplicationError
+from pingan.core.errors import ApplicationError, NotFoundError
 from pingan.core.models import AuditAction
 from pingan.disputes.services import agreement_download
 
@@ -46,10 +46,10 @@ PARTY_ERROR_KEY = re.compile(r"^parties\[(\d+)\]\.(\w+)$")
 
 def _visible_case(request, case_id: int, *, detail: bool = False) -> Case:
     source = selectors.case_detail if detail else selectors.case_list
-    case = source(user=request.user).filter(pk=case_id).first()
-    if case is None:
-        raise Http404(_("案件不存在或不在您的辖区内"))
-    return case
+    try:
+        return selectors.case_visible_or_404(source(user=request.user), case_id)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
 
 
 # --- workbench -------------------------------------------------------------------------------------

@@ -77,10 +77,7 @@ class CaseViewSet(viewsets.GenericViewSet):
 
     def get_object(self) -> Case:
         # Not filtered by the list's query parameters: a detail URL names one case.
-        case = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
-        if case is None:
-            raise NotFoundError(_("案件不存在或不在您的辖区内"))
-        return case
+        return selectors.case_visible_or_404(self.get_queryset(), self.kwargs["pk"])
 
     def _detail(self, status_code: int = status.HTTP_200_OK) -> Response:
         serializer = CaseDetailSerializer(self.get_object(), context=self.get_serializer_context())
@@ -249,7 +246,7 @@ class MediatorListView(generics.GenericAPIView):
     def get(self, request):
         query = MediatorQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        case = services.case_for_actor_or_404(case_id=query.validated_data["case"], actor=request.user)
+        case = selectors.case_visible_or_404(selectors.case_list(user=request.user), query.validated_data["case"])
         from pingan.disputes.services import mediators_for
 
         return Response(MediatorSerializer(mediators_for(case), many=True).data)
