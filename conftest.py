@@ -41,12 +41,17 @@ def migration_data(django_db_blocker):
     would do this but collides with the content types that a flush without it recreates."""
     from django.apps import apps
 
-    migration = importlib.import_module("pingan.disputes.migrations.0002_default_categories")
+    migrations = [
+        importlib.import_module("pingan.disputes.migrations.0002_default_categories"),
+        importlib.import_module("pingan.incidents.migrations.0001_default_categories"),
+    ]
     with django_db_blocker.unblock():
-        migration.create_categories(apps, None)
+        for migration in migrations:
+            migration.create_categories(apps, None)
     yield
     with django_db_blocker.unblock():
-        migration.create_categories(apps, None)
+        for migration in migrations:
+            migration.create_categories(apps, None)
 
 
 def make_region(code: str, name: str, level: int, parent: Region | None = None) -> Region:
@@ -108,6 +113,62 @@ def people(zhuzhou):
     p.hetang_clerk = make_user("hetang_clerk", "周荷", (s.hetang_centre, Role.CENTRE_STAFF))
     p.leader = make_user("city_leader", "钱书记", (s.city_centre, Role.LEADER))
     return p
+
+
+@pytest.fixture
+def grids(zhuzhou, people):
+    """Grid cells with outlines (simple boxes, WGS-84) and a grid worker, as a namespace.
+
+    泰山社区 is split into two grids that share the border at longitude 113.10 (第1网格 west, 第2网格 east);
+    月塘社区 is one grid. Each region above has the outline of its box too. A point at (113.09, 27.80) is
+    in 第1网格, (113.11, 27.80) in 第2网格, (113.26, 27.86) in 月塘, and (112.0, 26.0) outside the city."""
+    from shapely.geometry import box
+
+    from pingan.grids.choices import MemberRole, ShapeSource
+    from pingan.grids.models import GridMember, RegionShape
+    from pingan.grids.shapes import shape_fields
+
+    s = zhuzhou
+
+    class Grids:
+        pass
+
+    g = Grids()
+    g.taishan_1 = make_region("430211004001001", "泰山社区第1网格", RegionLevel.GRID, s.taishan)
+    g.taishan_2 = make_region("430211004001002", "泰山社区第2网格", RegionLevel.GRID, s.taishan)
+    g.yuetang_1 = make_region("430202001001001", "月塘社区第1网格", RegionLevel.GRID, s.yuetang_c)
+    boxes = {
+        s.city: box(112.9, 27.6, 113.5, 28.0),
+        s.tianyuan: box(113.0, 27.7, 113.2, 27.9),
+        s.songshan: box(113.05, 27.75, 113.15, 27.85),
+        s.taishan: box(113.08, 27.78, 113.12, 27.82),
+        g.taishan_1: box(113.08, 27.78, 113.10, 27.82),
+        g.taishan_2: box(113.10, 27.78, 113.12, 27.82),
+        s.hetang: box(113.2, 27.8, 113.4, 27.95),
+        s.yuetang: box(113.22, 27.82, 113.30, 27.90),
+        s.yuetang_c: box(113.24, 27.84, 113.28, 27.88),
+        g.yuetang_1: box(113.24, 27.84, 113.28, 27.88),
+    }
+    for region, polygon in boxes.items():
+        RegionShape.objects.create(
+            region=region,
+            region_code=region.code,
+            level=region.level,
+            source=ShapeSource.IMPORTED,
+            **shape_fields(polygon),
+        )
+    g.worker = make_user("taishan_grid", "黄网格", (s.taishan_centre, Role.GRID_WORKER))
+    g.worker_post = GridMember.objects.create(
+        grid=g.taishan_1, user=g.worker, role=MemberRole.FULL_TIME, name="黄网格", phone="13907330001"
+    )
+    g.volunteer = GridMember.objects.create(
+        grid=g.taishan_1, role=MemberRole.VOLUNTEER, name="李志愿", phone="13907330002"
+    )
+    g.hetang_worker = make_user("yuetang_grid", "吴网格", (s.yuetang_centre, Role.GRID_WORKER))
+    g.hetang_worker_post = GridMember.objects.create(
+        grid=g.yuetang_1, user=g.hetang_worker, role=MemberRole.FULL_TIME, name="吴网格", phone="13907330003"
+    )
+    return g
 
 
 @pytest.fixture

@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "pingan.accounts",
     "pingan.cases",
     "pingan.disputes",
+    "pingan.grids",
+    "pingan.incidents",
+    "pingan.cameras",
+    "pingan.open311",
     "pingan.stats",
     "pingan.demo",
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("pingan.api_urls")),
+    path("open311/v2/", include("pingan.open311.urls")),
     path("", include("pingan.web_urls")),
 ]
 

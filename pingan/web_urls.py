@@ -9,4 +9,7 @@ urlpatterns = [
     path("", include("pingan.core.web_urls")),
     path("", include("pingan.cases.urls")),
     path("dashboard/", include("pingan.stats.urls")),
+    path("", include("pingan.grids.urls")),
+    path("", include("pingan.incidents.urls")),
+    path("", include("pingan.cameras.urls")),
 ]

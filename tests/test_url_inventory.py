@@ -4,10 +4,15 @@ which rule protects it (and tests it)."""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
 
+import pingan
 from conftest import mediate_to_agreement
 from pingan.cases.services import attachment_add
 
@@ -56,6 +61,23 @@ SCOPED_LIST = {
 }
 
 
+# Apps added later classify their own URLs in pingan/<app>/tests/url_classes.py (sets PUBLIC, OBJECT and
+# SCOPED_LIST; URL_ARGS, name → reverse() args for object URLs that take more than a case id; SCOPED_GETS,
+# list URLs that 荷塘区 must see without any 天元区 data), so that parallel work never edits this file at once.
+APP_URL_ARGS: dict[str, list] = {}
+APP_SCOPED_GETS: list[str] = []
+for _module_info in pkgutil.iter_modules([str(Path(pingan.__file__).parent)]):
+    try:
+        _classes = importlib.import_module(f"pingan.{_module_info.name}.tests.url_classes")
+    except ModuleNotFoundError:
+        continue
+    PUBLIC |= getattr(_classes, "PUBLIC", set())
+    OBJECT |= getattr(_classes, "OBJECT", set())
+    SCOPED_LIST |= getattr(_classes, "SCOPED_LIST", set())
+    APP_URL_ARGS.update(getattr(_classes, "URL_ARGS", {}))
+    APP_SCOPED_GETS.extend(getattr(_classes, "SCOPED_GETS", []))
+
+
 def _url_names(patterns, top=True):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
@@ -87,6 +109,7 @@ def _url(name: str, case, attachment) -> str:
         "api-organization-detail": [case.assigned_org.code],
         "notification-read": [1],
         "api-notification-read": [1],
+        **APP_URL_ARGS,
     }.get(name, [case.pk] if name in OBJECT else [])
     return reverse(name, args=args)
 
@@ -117,6 +140,7 @@ SCOPED_GETS = [
     "/api/v1/notifications/",
     "/api/v1/stats/drilldown/?indicator=received&part=numerator",
     "/dashboard/drilldown/?indicator=received&part=numerator",
+    *APP_SCOPED_GETS,
 ]
 
 

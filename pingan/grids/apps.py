@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class GridsConfig(AppConfig):
+    name = "pingan.grids"
+    label = "grids"
+    verbose_name = _("网格化服务管理")
