@@ -5,7 +5,6 @@ which rule protects it (and tests it)."""
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from pathlib import Path
 
 import pytest
@@ -61,16 +60,13 @@ SCOPED_LIST = {
 }
 
 
-# Apps added later classify their own URLs in pingan/<app>/tests/url_classes.py (sets PUBLIC, OBJECT and
+# Apps added later classify their own URLs in pingan/<app>/tests/url_classes*.py (sets PUBLIC, OBJECT and
 # SCOPED_LIST; URL_ARGS, name → reverse() args for object URLs that take more than a case id; SCOPED_GETS,
 # list URLs that 荷塘区 must see without any 天元区 data), so that parallel work never edits this file at once.
 APP_URL_ARGS: dict[str, list] = {}
 APP_SCOPED_GETS: list[str] = []
-for _module_info in pkgutil.iter_modules([str(Path(pingan.__file__).parent)]):
-    try:
-        _classes = importlib.import_module(f"pingan.{_module_info.name}.tests.url_classes")
-    except ModuleNotFoundError:
-        continue
+for _path in sorted(Path(pingan.__file__).parent.glob("*/tests/url_classes*.py")):
+    _classes = importlib.import_module(f"pingan.{_path.parent.parent.name}.tests.{_path.stem}")
     PUBLIC |= getattr(_classes, "PUBLIC", set())
     OBJECT |= getattr(_classes, "OBJECT", set())
     SCOPED_LIST |= getattr(_classes, "SCOPED_LIST", set())

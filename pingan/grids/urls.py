@@ -1,3 +1,8 @@
-"""URLs of this app (filled in by its owner)."""
+"""URLs of the grid governance web UI: grids, people, rosters and patrols; the map."""
 
-urlpatterns = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("pingan.grids.urls_people")),
+    path("", include("pingan.grids.urls_map")),
+]

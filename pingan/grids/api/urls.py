@@ -1,3 +1,9 @@
-"""URLs of this app (filled in by its owner)."""
+"""API routes of grid governance: outlines and the locator; people, rosters and patrols; the map's data."""
 
-urlpatterns = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("pingan.grids.api.urls_shapes")),
+    path("", include("pingan.grids.api.urls_people")),
+    path("", include("pingan.grids.api.urls_map")),
+]

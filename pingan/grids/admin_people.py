@@ -1,0 +1,1 @@
+"""Admin for grid people, rosters and patrols (filled in by its owner)."""

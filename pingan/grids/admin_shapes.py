@@ -1,0 +1,1 @@
+"""Admin for region outlines (filled in by its owner)."""

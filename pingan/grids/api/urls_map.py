@@ -1,0 +1,3 @@
+"""URLs of this part (filled in by its owner)."""
+
+urlpatterns = []
