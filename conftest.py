@@ -31,6 +31,8 @@ def _test_settings(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Every test rolls its grid outlines back: the grid locator must re-check them on every lookup.
+    settings.PINGAN_GRID_INDEX_TTL = 0
 
 
 @pytest.fixture
@@ -45,13 +47,17 @@ def migration_data(django_db_blocker):
         importlib.import_module("pingan.disputes.migrations.0002_default_categories"),
         importlib.import_module("pingan.incidents.migrations.0001_default_categories"),
     ]
-    with django_db_blocker.unblock():
-        for migration in migrations:
-            migration.create_categories(apps, None)
+    clocks = importlib.import_module("pingan.incidents.migrations.0002_category_clocks")
+
+    def restore():
+        with django_db_blocker.unblock():
+            for migration in migrations:
+                migration.create_categories(apps, None)
+            clocks.create_clocks(apps, None)
+
+    restore()
     yield
-    with django_db_blocker.unblock():
-        for migration in migrations:
-            migration.create_categories(apps, None)
+    restore()
 
 
 def make_region(code: str, name: str, level: int, parent: Region | None = None) -> Region:
@@ -246,3 +252,18 @@ def api():
         return client
 
     return client_for
+
+
+@pytest.fixture
+def incident(grids):
+    """A broken manhole cover the 泰山社区 grid worker reported from 第1网格 (routed to 泰山社区综治中心)."""
+    from pingan.incidents.services import incident_report
+
+    return incident_report(
+        actor=grids.worker,
+        category="inc_municipal",
+        description="泰山路与长江路口井盖破损,行人易踩空。",
+        lng=113.09,
+        lat=27.80,
+        address="泰山路与长江路口",
+    )

@@ -179,7 +179,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
+    # Choice sets that share a field name (role, kind, status) need their own enum names in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "PartyRoleEnum": "pingan.cases.choices.PartyRole",
+        "GridMemberRoleEnum": "pingan.grids.choices.MemberRole",
+        "PatrolKindEnum": "pingan.grids.choices.PatrolKind",
+        "PatrolStatusEnum": "pingan.grids.choices.PatrolStatus",
+        "CameraStatusEnum": "pingan.cameras.choices.CameraStatus",
+    },
 }
 INSTALLED_APPS.append("drf_spectacular_sidecar")
 
@@ -210,3 +217,9 @@ PINGAN_OFFICE_HOURS = [("08:30", "12:00"), ("14:00", "17:30")]
 PINGAN_SLA_WARNING_SHARE = 0.2
 PINGAN_SITE_NAME = _("平安株洲 · 市域社会治理平台")
 PINGAN_CITY_CODE = "430200"
+# The grid locator's spatial index is per process; another process's change to grid outlines is seen
+# within this many seconds (a cheap fingerprint query), the own process's at once.
+PINGAN_GRID_INDEX_TTL = float(os.environ.get("PINGAN_GRID_INDEX_TTL", "10"))
+# Open311 GeoReport v2 discovery.
+PINGAN_OPEN311_JURISDICTION_ID = os.environ.get("PINGAN_OPEN311_JURISDICTION_ID", "zhuzhou.gov.cn")
+PINGAN_OPEN311_CONTACT = _("株洲市综治中心(市域社会治理平台)")

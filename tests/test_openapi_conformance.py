@@ -38,6 +38,8 @@ def _json_schema(node, components: dict):
 
 
 def _operation(openapi: dict, method: str, path: str) -> dict:
+    if method in openapi["paths"].get(path, {}):  # a literal path wins over a template (/cameras/counts/)
+        return openapi["paths"][path][method]
     for template, operations in openapi["paths"].items():
         pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
         if re.match(pattern, path) and method in operations:

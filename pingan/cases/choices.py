@@ -105,3 +105,9 @@ class EventType(models.TextChoices):
     FOLLOWUP_OPENED = "followup_opened", _("转入后续程序")
     ATTACHMENT_ADDED = "attachment_added", _("上传附件")
     OVERDUE = "overdue", _("超期")
+    # The 数字城管 loop of incidents (网格事件): its steps have their own names in the timeline.
+    FILED = "filed", _("立案")
+    NOT_FILED = "not_filed", _("不予立案")
+    FED_BACK = "fed_back", _("处置反馈")
+    EVALUATED = "evaluated", _("综合评价")
+    CONVERTED = "converted", _("转立新案件")

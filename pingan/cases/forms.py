@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from pingan.core.validators import normalize_id_number, normalize_phone
+from pingan.grids.coords import CoordSystem
 from pingan.regions.choices import OrgType, RegionLevel
 from pingan.regions.models import Organization, Region
 from pingan.regions.selectors import regions_within
@@ -65,14 +66,20 @@ class CaseIntakeForm(forms.Form):
         label=_("所在区划"),
         queryset=Region.objects.none(),
         to_field_name="code",
+        required=False,
         empty_label=_("请选择乡镇(街道)或社区"),
+        help_text=_("填写了经纬度时可不选,由系统按所在网格定位"),
     )
     address = forms.CharField(label=_("详细地址"), max_length=200, required=False)
-    lat = forms.DecimalField(
-        label=_("纬度"), required=False, min_value=-90, max_value=90, decimal_places=6, max_digits=9
-    )
-    lng = forms.DecimalField(
-        label=_("经度"), required=False, min_value=-180, max_value=180, decimal_places=6, max_digits=9
+    # Floats: positions copied from a map app carry more than 6 decimals; the service stores 6.
+    lat = forms.FloatField(label=_("纬度"), required=False, min_value=-90, max_value=90)
+    lng = forms.FloatField(label=_("经度"), required=False, min_value=-180, max_value=180)
+    coord_system = forms.ChoiceField(
+        label=_("坐标系"),
+        choices=CoordSystem.choices,
+        initial=CoordSystem.WGS84,
+        required=False,
+        help_text=_("从高德、腾讯、微信地图取的坐标选 GCJ-02,从百度地图取的选 BD-09"),
     )
     attachments = MultipleFileField(
         label=_("附件"), required=False, help_text=_("可多选:照片、录音、PDF、Word、Excel,单个不超过 10 MB")
@@ -97,6 +104,9 @@ class CaseIntakeForm(forms.Form):
             self.add_error("category", _("所选类别不属于该案件类型"))
         if (cleaned.get("lat") is None) != (cleaned.get("lng") is None):
             self.add_error("lng", _("经纬度须同时填写"))
+        elif cleaned.get("lat") is None and not cleaned.get("region") and "region" not in self.errors:
+            self.add_error("region", _("请选择所在区划,或填写经纬度由系统按网格定位"))
+        cleaned["coord_system"] = cleaned.get("coord_system") or CoordSystem.WGS84
         return cleaned
 
 

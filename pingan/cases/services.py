@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+import shapely
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +19,7 @@ from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from shapely.geometry import shape
 from simple_history.utils import bulk_create_with_history
 
 from pingan.accounts.choices import UNMASK_ROLES, Role
@@ -25,6 +28,9 @@ from pingan.core.audit import audit_log
 from pingan.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from pingan.core.models import AuditAction
 from pingan.core.validators import normalize_id_number, normalize_phone
+from pingan.grids.coords import to_wgs84
+from pingan.grids.locator import locate
+from pingan.grids.models import RegionShape
 from pingan.regions.choices import OrgType
 from pingan.regions.models import Organization, Region
 from pingan.workcalendar.calendar import WorkCalendar
@@ -182,6 +188,52 @@ def _intake_org(actor: User, region: Region) -> Organization | None:
     return max(orgs, key=lambda org: org.region.level, default=None)
 
 
+def _resolve_location(
+    *, region: Region | None, lat, lng, coord_system: str
+) -> tuple[Region, Decimal | None, Decimal | None, dict[str, Any]]:
+    """Where a new case lies: (region, WGS-84 lat, lng, how it was resolved — the timeline's record).
+
+    A point is converted to WGS-84 and located: inside a grid cell, the case's region is that cell (it
+    must lie inside `region` when one is given too); outside every cell, `region` is required, and the
+    point must lie inside `region`'s outline when it has one. Without a point, `region` is required."""
+    if lat is None and lng is None:
+        if region is None:
+            raise ApplicationError(_("请选择案件所在区划,或提供经纬度由系统按网格定位"), field="region")
+        return region, None, None, {"resolved_by": "region"}
+    if lat is None or lng is None:
+        raise ApplicationError(_("经纬度须同时填写"), field="location")
+    wgs_lng, wgs_lat = to_wgs84(lng=lng, lat=lat, system=coord_system)
+    location: dict[str, Any] = {"coord_system": coord_system, "given": [float(lng), float(lat)]}
+    stored_lat, stored_lng = Decimal(f"{wgs_lat:.6f}"), Decimal(f"{wgs_lng:.6f}")
+    grid_code = locate(lng=wgs_lng, lat=wgs_lat)
+    grid = Region.objects.filter(code=grid_code, is_active=True).first() if grid_code else None
+    if grid is not None:
+        if region is not None and not grid.is_within(region):
+            raise ApplicationError(
+                _("定位点位于“%(grid)s”,不在所选区划“%(region)s”内:请核对定位、坐标系或所选区划")
+                % {"grid": grid.name, "region": region.name},
+                field="location",
+            )
+        return grid, stored_lat, stored_lng, {**location, "resolved_by": "grid", "grid": grid.code}
+    if region is None:
+        raise ApplicationError(
+            _("该位置不在任何网格内(经度 %(lng).6f,纬度 %(lat).6f):请核对定位与坐标系,或选择所在区划")
+            % {"lng": wgs_lng, "lat": wgs_lat},
+            field="location",
+        )
+    outline = RegionShape.objects.filter(region=region).values_list("geometry", flat=True).first()
+    if outline is not None and not _covers(outline, lng=wgs_lng, lat=wgs_lat):
+        raise ApplicationError(
+            _("定位点不在所选区划“%(region)s”的范围内:请核对定位、坐标系或所选区划") % {"region": region.name},
+            field="location",
+        )
+    return region, stored_lat, stored_lng, {**location, "resolved_by": "region"}
+
+
+def _covers(geometry: Mapping[str, Any], *, lng: float, lat: float) -> bool:
+    return bool(shapely.intersects_xy(shape(geometry), lng, lat))
+
+
 @transaction.atomic
 def case_register(
     *,
@@ -191,19 +243,24 @@ def case_register(
     title: str,
     description: str,
     channel: str,
-    region: Region,
+    region: Region | None = None,
     urgency: str = Urgency.NORMAL,
     address: str = "",
     lat=None,
     lng=None,
+    coord_system: str = "wgs84",
     parties: Iterable[Mapping[str, Any] | PartyInput] = (),
     attachments: Iterable = (),
     parent: Case | None = None,
     assigned_org: Organization | None = None,
     registered_at: datetime.datetime | None = None,
 ) -> Case:
-    """Register a case through the one door, route it, start its clock, and write its first events."""
+    """Register a case through the one door, route it, start its clock, and write its first events.
+
+    With `lat`/`lng` (in `coord_system`, stored as WGS-84) the case lies in the grid cell at that point
+    and is routed from there; `region` may then be left out. See `_resolve_location`."""
     workflow = workflows.get(kind)
+    region, lat, lng, location = _resolve_location(region=region, lat=lat, lng=lng, coord_system=coord_system)
     if category.kind != kind or not category.is_active:
         raise ApplicationError(_("类别“%(name)s”不属于该案件类型") % {"name": category.name}, field="category")
     if channel not in Channel.values:
@@ -211,7 +268,9 @@ def case_register(
     if urgency not in Urgency.values:
         raise ApplicationError(_("紧急程度无效"), field="urgency")
     if not actor.can_see_code(region.code):
-        raise ApplicationError(_("案件所在区划不在您的辖区内"), field="region")
+        raise ApplicationError(
+            _("案件所在区划不在您的辖区内"), field="location" if location["resolved_by"] == "grid" else "region"
+        )
     intake_org = _intake_org(actor, region)
     if intake_org is None:
         raise PermissionDeniedError(_("您没有在该区划登记案件的权限"))
@@ -268,7 +327,7 @@ def case_register(
         type=EventType.REGISTERED,
         actor_org=intake_org,
         at=registered_at,
-        params={"channel": channel, "intake_org": intake_org.code},
+        params={"channel": channel, "intake_org": intake_org.code, "location": location},
     )
     event_record(
         case=case,

@@ -27,6 +27,7 @@ from pingan.core.audit import audit_log
 from pingan.core.errors import ApplicationError, NotFoundError
 from pingan.core.models import AuditAction
 from pingan.disputes.services import agreement_download
+from pingan.grids.selectors import grid_work
 
 from . import selectors, services, workflows
 from .choices import ExtensionStatus, Light, Outcome
@@ -108,6 +109,7 @@ def workbench(request):
         "extensions": _pending_extensions(user),
         "notifications": list(notifications[:20]),
         "can_register": user.has_role(*services.INTAKE_ROLES),
+        "grid_work": grid_work(user=user),  # None unless the user works a grid (网格员)
     }
     return render(request, "cases/workbench.html", context)
 
@@ -175,6 +177,7 @@ def case_new(request):
                     address=data["address"],
                     lat=data["lat"],
                     lng=data["lng"],
+                    coord_system=data["coord_system"],
                     parties=[party for _index, party in rows],
                     attachments=data["attachments"],
                 )

@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from pingan.accounts.choices import Role
 from pingan.cases import action_forms as af
+from pingan.cases import common_transitions as ct
 from pingan.cases import services as cs
 from pingan.cases.choices import ClockUnit, StateType, Urgency
-from pingan.cases.workflows import State, Transition, Workflow, register
+from pingan.cases.common_transitions import T
+from pingan.cases.workflows import State, Workflow, register
 from pingan.regions.choices import OrgType
 
 from . import forms as df
@@ -21,12 +23,6 @@ WORKERS = CENTRE | {Role.DEPARTMENT_STAFF}
 HANDLERS = WORKERS | {Role.MEDIATOR}
 OPEN = frozenset({S.REGISTERED, S.ACCEPTED, S.MEDIATING, S.CONCLUDED, S.VERIFIED})
 AFTER_CONCLUSION = frozenset({S.CONCLUDED, S.VERIFIED, S.CLOSED})
-
-
-def T(action, label, sources, target, handler, form=af.ActionForm, **kwargs) -> Transition:  # noqa: N802
-    return Transition(
-        action=action, label=label, sources=frozenset(sources), target=target, handler=handler, form=form, **kwargs
-    )
 
 
 DISPUTE = register(
@@ -95,41 +91,9 @@ DISPUTE = register(
                 superior_roles=CENTRE,
                 style="secondary",
             ),
-            T(
-                "supervise",
-                _("督办"),
-                OPEN,
-                None,
-                cs.handle_supervise,
-                af.ReasonForm,
-                superior_roles=CENTRE | {Role.LEADER},
-                style="danger",
-            ),
-            T(
-                "request_extension",
-                _("申请延期"),
-                {S.ACCEPTED, S.MEDIATING},
-                None,
-                cs.handle_request_extension,
-                af.RequestExtensionForm,
-                roles=HANDLERS,
-                assignee=True,
-                condition=cs.has_no_pending_extension,
-                condition_message=_("已有待审批的延期申请"),
-                style="secondary",
-            ),
-            T(
-                "approve_extension",
-                _("审批延期"),
-                {S.ACCEPTED, S.MEDIATING},
-                None,
-                cs.handle_approve_extension,
-                af.ApproveExtensionForm,
-                roles=frozenset({Role.CENTRE_HEAD}),
-                superior_roles=CENTRE,
-                condition=cs.has_pending_extension,
-                condition_message=_("没有待审批的延期申请"),
-            ),
+            ct.supervise(OPEN),
+            ct.request_extension({S.ACCEPTED, S.MEDIATING}, roles=HANDLERS),
+            ct.approve_extension({S.ACCEPTED, S.MEDIATING}),
             T(
                 "assign_mediator",
                 _("指派调解员"),

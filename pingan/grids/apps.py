@@ -6,3 +6,6 @@ class GridsConfig(AppConfig):
     name = "pingan.grids"
     label = "grids"
     verbose_name = _("网格化服务管理")
+
+    def ready(self) -> None:
+        from . import locator  # noqa: F401  (connects the signals that refresh the spatial index)

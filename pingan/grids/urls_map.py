@@ -1,3 +1,11 @@
-"""URLs of this part (filled in by its owner)."""
+"""URLs of the map dashboard (网格地图)."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import map_views
+
+urlpatterns = [
+    path("map/", map_views.map_page, name="map"),
+    path("map/table/", map_views.map_table, name="map-table"),
+    path("map/grids/<str:code>/", map_views.map_grid_panel, name="map-grid-panel"),
+]

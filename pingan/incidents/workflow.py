@@ -1,7 +1,12 @@
 """The incident kind (网格事件, the 数字城管 loop): its states, guarded transitions and clocks, declared once.
 
-FIRST DRAFT by the lead: the incidents helper owns and refines this file (handlers for 派遣 to a
-department, 处置/反馈 with photos, 不予立案, the dispute-lead conversion)."""
+信息收集 (reported by a grid worker or another channel, routed to the grid's centre) → 立案 (a centre
+files it, or refuses it as 不予立案 with a reason: closed, not resolved) → 派遣 (to a department or a
+lower centre, against the category's clock) → 处置 (the department accepts and handles it) → 反馈 (the
+handler reports the result, with photos) → 核查结案 (a centre checks it — never the handler; failing
+sends it back to 处置 and counts rework) → 综合评价. A dispute lead (矛盾纠纷线索) can instead become a
+dispute case in one step (转为矛盾纠纷). Clocks: per category in SlaPolicy rows (migration 0002),
+else the defaults below."""
 
 from __future__ import annotations
 
@@ -9,21 +14,26 @@ from django.utils.translation import gettext_lazy as _
 
 from pingan.accounts.choices import Role
 from pingan.cases import action_forms as af
+from pingan.cases import common_transitions as ct
 from pingan.cases import services as cs
 from pingan.cases.choices import ClockUnit, StateType, Urgency
-from pingan.cases.workflows import State, Transition, Workflow, register
+from pingan.cases.common_transitions import T
+from pingan.cases.workflows import State, Workflow, register
+from pingan.regions.choices import OrgType
 
+from . import forms as f
+from . import services as s
 from .choices import KIND
 from .choices import IncidentState as S
 
 CENTRE = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD})
-WORKERS = CENTRE | {Role.DEPARTMENT_STAFF}
+HANDLERS = CENTRE | {Role.DEPARTMENT_STAFF}
+BEFORE_FILING = frozenset({S.REPORTED})
+OPEN = frozenset({S.REPORTED, S.FILED, S.DISPATCHED, S.HANDLING, S.FED_BACK})
 
 
-def T(action, label, sources, target, handler, form=af.ActionForm, **kwargs) -> Transition:  # noqa: N802
-    return Transition(
-        action=action, label=label, sources=frozenset(sources), target=target, handler=handler, form=form, **kwargs
-    )
+def _at_centre(case) -> bool:
+    return case.assigned_org.org_type == OrgType.CENTRE
 
 
 INCIDENT = register(
@@ -40,7 +50,9 @@ INCIDENT = register(
             State(S.HANDLING, S.HANDLING.label),
             State(S.FED_BACK, S.FED_BACK.label, StateType.RESOLVED),
             State(S.CLOSED, S.CLOSED.label, StateType.CLOSED),
+            State(S.EVALUATED, S.EVALUATED.label, StateType.CLOSED),
             State(S.REJECTED, S.REJECTED.label, StateType.CLOSED),
+            State(S.TRANSFERRED, S.TRANSFERRED.label, StateType.CLOSED),
         ),
         clocks={
             Urgency.NORMAL: (5, ClockUnit.WORKING_DAYS),
@@ -48,15 +60,85 @@ INCIDENT = register(
             Urgency.CRITICAL: (4, ClockUnit.WORKING_HOURS),
         },
         transitions=(
-            T("file", _("立案"), {S.REPORTED}, S.FILED, cs.handle_accept, roles=CENTRE),
-            T("dispatch", _("派遣"), {S.FILED}, S.DISPATCHED, cs.handle_dispatch, af.OrgTargetForm, roles=CENTRE),
-            T("accept", _("接收处置"), {S.DISPATCHED}, S.HANDLING, cs.handle_accept, roles=WORKERS),
+            T("file", _("立案"), BEFORE_FILING, S.FILED, s.handle_file, roles=CENTRE, superior_roles=CENTRE),
+            T(
+                "reject",
+                _("不予立案"),
+                BEFORE_FILING,
+                S.REJECTED,
+                s.handle_reject,
+                af.ReasonForm,
+                roles=CENTRE,
+                superior_roles=CENTRE,
+                style="secondary",
+            ),
+            T(
+                "convert",
+                _("转为矛盾纠纷"),
+                {S.REPORTED, S.FILED},
+                S.TRANSFERRED,
+                s.handle_convert,
+                f.ConvertForm,
+                roles=CENTRE | {Role.GRID_WORKER},
+                superior_roles=CENTRE,
+                condition=s.is_dispute_lead,
+                condition_message=_("仅“矛盾纠纷线索”类事件可转为矛盾纠纷"),
+                style="warning",
+            ),
+            T(
+                "dispatch",
+                _("派遣"),
+                {S.FILED},
+                S.DISPATCHED,
+                s.handle_dispatch,
+                af.OrgTargetForm,
+                roles=CENTRE,
+                superior_roles=CENTRE,
+                condition=_at_centre,
+                condition_message=_("只有综治中心可以派遣"),
+            ),
+            T(
+                "escalate",
+                _("上报"),
+                {S.REPORTED, S.FILED},
+                None,
+                cs.handle_escalate,
+                af.EscalateForm,
+                roles=CENTRE,
+                style="warning",
+            ),
+            T("accept", _("接收处置"), {S.DISPATCHED}, S.HANDLING, s.handle_take, roles=HANDLERS),
+            T(
+                "return",
+                _("回退"),
+                {S.DISPATCHED},
+                S.FILED,
+                cs.handle_return,
+                af.ReasonForm,
+                roles=HANDLERS,
+                condition=cs.can_return,
+                condition_message=_("本事件没有可回退的派遣单位"),
+                style="warning",
+            ),
+            T(
+                "feedback",
+                _("处置反馈"),
+                {S.HANDLING},
+                S.FED_BACK,
+                s.handle_feedback,
+                f.FeedbackForm,
+                roles=HANDLERS,
+                assignee=True,
+            ),
+            ct.request_extension({S.DISPATCHED, S.HANDLING}, roles=HANDLERS),
+            ct.approve_extension({S.DISPATCHED, S.HANDLING}),
+            ct.supervise(OPEN),
             T(
                 "verify",
-                _("核查"),
+                _("核查结案"),
                 {S.FED_BACK},
                 S.CLOSED,
-                cs.handle_verify,
+                s.handle_verify,
                 af.VerifyForm,
                 roles=CENTRE,
                 superior_roles=CENTRE,
@@ -64,16 +146,14 @@ INCIDENT = register(
                 options={"rework_to": S.HANDLING},
             ),
             T(
-                "rate",
+                "evaluate",
                 _("综合评价"),
                 {S.CLOSED},
-                None,
-                cs.handle_rate,
-                af.RateForm,
+                S.EVALUATED,
+                s.handle_evaluate,
+                f.EvaluateForm,
                 roles=CENTRE,
-                superior_roles=CENTRE,
-                condition=cs.is_not_rated,
-                condition_message=_("本事件已评价"),
+                superior_roles=CENTRE | {Role.LEADER},
             ),
         ),
     )

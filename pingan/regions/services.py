@@ -114,7 +114,7 @@ def _header_key(value: Any) -> str:
     return text
 
 
-def _rows_from_matrix(matrix: Iterable[Iterable[Any]]) -> list[dict[str, str]]:
+def _rows_from_matrix(matrix: Iterable[Iterable[Any]], max_rows: int, field: str | None) -> list[dict[str, str]]:
     iterator = iter(matrix)
     header = next(iterator, None)
     if header is None:
@@ -124,44 +124,47 @@ def _rows_from_matrix(matrix: Iterable[Iterable[Any]]) -> list[dict[str, str]]:
     for values in iterator:
         values = list(values)
         rows.append({key: _cell_text(v) for key, v in zip(keys, values, strict=False) if key})
-        if len(rows) > MAX_ROWS:
-            raise ApplicationError(_("文件超过 %(max)d 行,请分批导入") % {"max": MAX_ROWS})
+        if len(rows) > max_rows:
+            raise ApplicationError(_("文件超过 %(max)d 行,请分批导入") % {"max": max_rows}, field=field)
     while rows and not any(rows[-1].values()):
         rows.pop()  # trailing blank rows Excel leaves behind
     return rows
 
 
-def _decode_csv(data: bytes) -> str:
+def _decode_csv(data: bytes, field: str | None) -> str:
     for encoding in ("utf-8-sig", "gb18030"):  # gb18030 is a superset of GBK, which Excel writes on Chinese Windows
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ApplicationError(_("无法识别文件编码,请另存为 UTF-8 或 GBK 编码的 CSV 文件"))
+    raise ApplicationError(_("无法识别文件编码,请另存为 UTF-8 或 GBK 编码的 CSV 文件"), field=field)
 
 
-def _read_csv(data: bytes) -> list[dict[str, str]]:
-    text = _decode_csv(data)
+def _read_csv(data: bytes, max_rows: int, field: str | None) -> list[dict[str, str]]:
+    text = _decode_csv(data, field)
     header = text.split("\n", 1)[0]
     delimiter = next((d for d in (",", "\t", ";") if d in header), ",")
-    return _rows_from_matrix(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return _rows_from_matrix(csv.reader(io.StringIO(text), delimiter=delimiter), max_rows, field)
 
 
-def _read_xlsx(data: bytes) -> list[dict[str, str]]:
+def _read_xlsx(data: bytes, max_rows: int, field: str | None) -> list[dict[str, str]]:
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors for damaged files
-        raise ApplicationError(_("无法读取 Excel 文件,请确认是 .xlsx 格式")) from exc
+        raise ApplicationError(_("无法读取 Excel 文件,请确认是 .xlsx 格式"), field=field) from exc
     try:
-        return _rows_from_matrix(workbook.worksheets[0].iter_rows(values_only=True))
+        return _rows_from_matrix(workbook.worksheets[0].iter_rows(values_only=True), max_rows, field)
     finally:
         workbook.close()
 
 
-def read_table(file: str | Path | IO[bytes]) -> list[dict[str, str]]:
+def read_table(
+    file: str | Path | IO[bytes], *, max_rows: int = MAX_ROWS, field: str | None = None
+) -> list[dict[str, str]]:
     """Rows of the first sheet of an .xlsx file or of a CSV file (UTF-8 with or without BOM, or GBK).
+    Errors about the file itself name `field` (the form's file field) when given.
 
     Keys are the header texts (trimmed, lower-case), values are text. Row i of the list is spreadsheet
     row i + 2; blank rows inside the table are kept (as blank values) so that row numbers stay true."""
@@ -172,11 +175,11 @@ def read_table(file: str | Path | IO[bytes]) -> list[dict[str, str]]:
         name = getattr(file, "name", "") or ""
         data = file.read()
     if data.startswith(b"PK\x03\x04"):  # a zip container: .xlsx
-        return _read_xlsx(data)
+        return _read_xlsx(data, max_rows, field)
     suffix = Path(name).suffix.lower()
     if suffix in ("", ".csv", ".txt"):
-        return _read_csv(data)
-    raise ApplicationError(_("仅支持 Excel(.xlsx)和 CSV 文件;.xls 文件请先另存为 .xlsx"))
+        return _read_csv(data, max_rows, field)
+    raise ApplicationError(_("仅支持 Excel(.xlsx)和 CSV 文件;.xls 文件请先另存为 .xlsx"), field=field)
 
 
 # --- checking rows --------------------------------------------------------------------------------

@@ -200,7 +200,7 @@ def test_walk_in_dispute_goes_round_the_loop_on_a_phone(
     # 2. ... and registers the walk-in at the counter.
     page.get_by_role("link", name="登记案件").click()
     expect(page.get_by_role("heading", name="登记案件")).to_be_visible()
-    page.get_by_label("类别").select_option(label="邻里")
+    page.get_by_label("类别").select_option(label="矛盾纠纷 · 邻里")
     page.get_by_label("标题").fill(TITLE)
     page.get_by_label("情况描述").fill("楼上卫生间漏水导致楼下天花板受损,双方就赔偿协商未果。")
     page.get_by_label("受理渠道").select_option(label="来访")

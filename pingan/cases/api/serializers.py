@@ -15,6 +15,7 @@ from pingan.cases.choices import Channel, FollowUpMethod, Light, Outcome, PartyR
 from pingan.cases.models import Attachment, Case, CaseEvent, Category, Notification, Party
 from pingan.disputes.choices import AdvisedRoute
 from pingan.disputes.models import MediationResult, MediationSession
+from pingan.grids.coords import CoordSystem
 from pingan.regions.api.serializers import OrganizationRefSerializer, RegionRefSerializer
 from pingan.regions.models import Region
 
@@ -249,7 +250,9 @@ def intake_payload(data):
     """A multipart intake form carries `parties` as a JSON string and files as repeated `attachments`."""
     if not isinstance(data, QueryDict):
         return data
-    payload = {key: value for key, value in data.dict().items() if not (key in ("lat", "lng") and value == "")}
+    payload = {
+        key: value for key, value in data.dict().items() if not (key in ("lat", "lng", "region") and value == "")
+    }
     payload["attachments"] = data.getlist("attachments")
     if isinstance(payload.get("parties"), str):
         try:
@@ -276,14 +279,19 @@ class CaseCreateSerializer(serializers.Serializer):
     region = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Region.objects.filter(is_active=True),
+        required=False,
+        help_text=_("所在区划代码;提供经纬度时可省略,由系统按网格定位(定位所得网格须在该区划内)"),
         error_messages={"does_not_exist": _("区划代码“{value}”不存在")},
     )
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    lat = serializers.DecimalField(
-        max_digits=9, decimal_places=6, min_value=-90, max_value=90, required=False, allow_null=True
-    )
-    lng = serializers.DecimalField(
-        max_digits=9, decimal_places=6, min_value=-180, max_value=180, required=False, allow_null=True
+    # Floats, not 6-decimal strings: device and map-app positions carry more digits; the service converts
+    # them to WGS-84 and stores 6 decimals (about 0.1 m).
+    lat = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True, help_text=_("纬度"))
+    lng = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True, help_text=_("经度"))
+    coord_system = serializers.ChoiceField(
+        choices=CoordSystem.choices,
+        default=CoordSystem.WGS84,
+        help_text=_("经纬度的坐标系:wgs84(GPS、手机定位)、gcj02(高德、腾讯、微信)、bd09(百度);保存时一律转为 WGS-84"),
     )
     parties = PartyInputSerializer(many=True, required=False)
     attachments = serializers.ListField(child=serializers.FileField(), required=False, write_only=True)
@@ -291,6 +299,23 @@ class CaseCreateSerializer(serializers.Serializer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = workflows.kind_choices()
+
+    def to_internal_value(self, data) -> dict:
+        # Named together with the other missing fields: a place is a region, or a point, or both.
+        errors: dict = {}
+        if hasattr(data, "get"):
+            given = {name: data.get(name) not in (None, "") for name in ("region", "lat", "lng")}
+            if given["lat"] != given["lng"]:
+                errors["lng"] = [_("经纬度须同时填写")]
+            elif not given["region"] and not given["lat"]:
+                errors["region"] = [_("请提供所在区划代码,或提供经纬度由系统按网格定位")]
+        try:
+            attrs = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({**errors, **exc.detail}) from None
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
 
 class TransitionSerializer(serializers.Serializer):

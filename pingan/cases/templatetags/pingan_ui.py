@@ -161,7 +161,23 @@ def _advised_route(value) -> str:
 
 
 # key → (label, formatter). Keys not listed here are internal (ids, codes shown by name elsewhere).
+def _location(value) -> str:
+    """How intake placed the case: located to a grid cell from a point, or by the chosen region."""
+    if not isinstance(value, dict):
+        return str(value)
+    systems = {"wgs84": "WGS-84", "gcj02": _("GCJ-02(国测局坐标)"), "bd09": _("BD-09(百度坐标)")}
+    if value.get("resolved_by") == "grid":
+        return _("按定位点落入网格 %(grid)s(%(system)s)") % {
+            "grid": value.get("grid", ""),
+            "system": systems.get(value.get("coord_system"), value.get("coord_system", "")),
+        }
+    if value.get("given"):
+        return _("定位点不在任何网格内,按所选区划登记")
+    return _("按所选区划登记")
+
+
 PARAM_LABELS = {
+    "location": (_("定位"), _location),
     "channel": (_("受理渠道"), _label_of(Channel)),
     "intake_org": (_("登记单位代码"), str),
     "from_org_name": (_("原承办单位"), str),

@@ -21,7 +21,7 @@ from pingan.cases.choices import EventType, Outcome, StateType
 from pingan.cases.models import Case, CaseEvent, CaseNumberSequence, Party
 from pingan.core.validators import normalize_id_number, normalize_phone
 from pingan.demo.models import DemoDataset
-from pingan.disputes.choices import DisputeState
+from pingan.disputes.choices import KIND, DisputeState
 from pingan.disputes.models import MediationResult, MediationSession
 from pingan.disputes.workflow import DISPUTE
 from pingan.regions.choices import OrgType, RegionLevel
@@ -97,15 +97,16 @@ def test_accounts_cover_every_role(db, settings):
 
 
 def test_a_year_of_disputes_tells_the_story(db):
-    mediated_2022 = Case.objects.filter(resolved_at__year=2022, outcome__in=Outcome.values)
+    disputes = Case.objects.filter(kind=KIND)  # load_demo also loads incidents (pingan.demo.incidents)
+    mediated_2022 = disputes.filter(resolved_at__year=2022, outcome__in=Outcome.values)
     total = mediated_2022.count()
     assert total == round(11841 * 0.02)
     success = mediated_2022.filter(outcome=Outcome.SUCCESS).count()
     assert success / total == pytest.approx(0.978, abs=0.01)
-    assert Case.objects.filter(registered_at__year=2021).count() < Case.objects.filter(registered_at__year=2022).count()
-    assert Case.objects.filter(closed_at__isnull=True).exists()
+    assert disputes.filter(registered_at__year=2021).count() < disputes.filter(registered_at__year=2022).count()
+    assert disputes.filter(closed_at__isnull=True).exists()
     # Routed as a registration at the township would be: to the township centre covering the community.
-    for case in Case.objects.select_related("assigned_org__region", "region")[:50]:
+    for case in disputes.select_related("assigned_org__region", "region")[:50]:
         assert case.assigned_org.org_type == OrgType.CENTRE and case.assigned_org.region.level == RegionLevel.TOWNSHIP
         assert case.region.level == RegionLevel.COMMUNITY and case.region_code.startswith(
             case.assigned_org.region.prefix
@@ -113,8 +114,9 @@ def test_a_year_of_disputes_tells_the_story(db):
 
 
 def test_statuses_agree_with_the_timeline(db):
-    closed_events = set(CaseEvent.objects.filter(type=EventType.CLOSED).values_list("case_id", flat=True))
-    for case in Case.objects.all():
+    events = CaseEvent.objects.filter(case__kind=KIND)
+    closed_events = set(events.filter(type=EventType.CLOSED).values_list("case_id", flat=True))
+    for case in Case.objects.filter(kind=KIND):
         assert case.state_type == DISPUTE.state(case.status).type
         assert (case.status == DisputeState.CLOSED) == (case.id in closed_events)
         assert (case.on_time is not None) == (case.closed_at is not None)
@@ -122,7 +124,7 @@ def test_statuses_agree_with_the_timeline(db):
         if case.outcome:
             assert case.resolved_at is not None and case.resolved_by_id == case.assignee_id
     events = list(
-        CaseEvent.objects.order_by("case_id", "created_at", "id").values(
+        events.order_by("case_id", "created_at", "id").values(
             "case_id", "type", "from_status", "to_status", "created_at"
         )
     )
@@ -135,7 +137,7 @@ def test_statuses_agree_with_the_timeline(db):
         previous = event
     sessions = MediationSession.objects.count()
     assert sessions == CaseEvent.objects.filter(type=EventType.SESSION_RECORDED).count()
-    assert MediationResult.objects.count() == Case.objects.exclude(outcome="").count()
+    assert MediationResult.objects.count() == Case.objects.filter(kind=KIND).exclude(outcome="").count()
 
 
 def test_parties_have_valid_identifiers(db):
@@ -148,7 +150,7 @@ def test_parties_have_valid_identifiers(db):
 
 
 def test_case_numbers_continue_after_the_demo(db):
-    case = Case.objects.order_by("registered_at").first()
+    case = Case.objects.filter(kind=KIND).order_by("registered_at").first()
     day = timezone.localdate(case.registered_at)
     sequence = CaseNumberSequence.objects.get(prefix="MJ", day=day)
     numbers = Case.objects.filter(number__startswith=f"MJ{day:%Y%m%d}-").values_list("number", flat=True)
@@ -175,7 +177,7 @@ def test_a_second_run_adds_nothing(db):
         Case.objects.count(),
         CaseEvent.objects.count(),
     ]
-    assert DemoDataset.objects.count() == 2
+    assert DemoDataset.objects.filter(key__startswith="disputes-").count() == 2
 
 
 def test_demo_accounts_lists_a_user_for_every_role(db):

@@ -48,6 +48,12 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("cases", "routingrule"): ALL,
         ("workcalendar", "calendaroverride"): ALL,
         ("cases", "case"): VIEW,
+        # Grid governance: outlines are replaced by import; people leave duty rather than being deleted.
+        ("grids", "regionshape"): ALL,
+        ("grids", "gridmember"): NO_DELETE,
+        ("grids", "dutyshift"): ALL,
+        ("grids", "patrol"): VIEW,
+        ("cameras", "camera"): NO_DELETE,
     },
     SECADMIN: {
         ("accounts", "user"): NO_DELETE,  # deactivate people who leave: their names stay on the record
@@ -55,6 +61,9 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("auth", "group"): VIEW,  # may put people into groups, not redefine what a group may do
         ("regions", "organization"): VIEW,
         ("regions", "region"): VIEW,
+        # Open311 client keys are credentials: issued, rotated and deactivated by security, never deleted.
+        ("open311", "open311client"): NO_DELETE,
+        ("open311", "open311request"): VIEW,
     },
     AUDITOR: {
         ("core", "auditlog"): VIEW,
@@ -71,6 +80,15 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("cases", "historicalparty"): VIEW,
         ("cases", "caseevent"): VIEW,
         ("admin", "logentry"): VIEW,
+        ("grids", "regionshape"): VIEW,
+        ("grids", "gridmember"): VIEW,
+        ("grids", "historicalgridmember"): VIEW,
+        ("grids", "patrol"): VIEW,
+        ("grids", "historicalpatrol"): VIEW,
+        ("cameras", "camera"): VIEW,
+        ("cameras", "historicalcamera"): VIEW,
+        ("open311", "open311client"): VIEW,
+        ("open311", "open311request"): VIEW,
     },
 }
 

@@ -1,14 +1,20 @@
-"""Load the Zhuzhou demo: regions, grids, organisations, named accounts and two years of disputes."""
+"""Load the Zhuzhou demo: regions with their outlines, grids, organisations, named accounts, grid people
+and rosters, two years of disputes, a year of patrols, the cameras of the 雪亮工程 and demo incidents."""
 
 from __future__ import annotations
 
+import datetime
+import functools
 import time
+from collections.abc import Callable
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 
-from pingan.demo import disputes, geography, staff
+from pingan.demo import cameras, disputes, geography, grid_people, incidents, patrols, shapes, staff
 from pingan.demo.models import DemoDataset
+from pingan.grids.choices import MemberRole
 from pingan.workcalendar.calendar import WorkCalendar
 
 YEARS = (2021, 2022)
@@ -26,18 +32,38 @@ class Command(BaseCommand):
         "the city and counties, and each township's 派出所, 司法所 and 人民调解委员会;\n"
         "3) the named demo accounts (see `manage.py demo_accounts`), all with the password Pingan@2022;\n"
         "4) the disputes of 2022 (11,841 mediated at a 97.8%% success rate, plus some still open at year end) "
-        "and of 2021 (0.9 times as many), times --scale. Regions, organisations and accounts are upserted by "
-        "code and username; a year of disputes is loaded only once (marked in demo.DemoDataset)."
+        "and of 2021 (0.9 times as many), times --scale;\n"
+        "5) the outlines: the 9 county outlines (pingan/regions/data/zhuzhou_outlines.geojson) and a generated "
+        "tessellation of townships, communities and grid cells inside them; the grid people (a full-time grid "
+        "worker per grid, part-time ones, 楼栋长, 天元区's 格格平安 volunteers) and the duty roster of the "
+        "current and next week;\n"
+        "6) the patrols and visits of 2022 (醴陵市's 夜巡夜访夜话 the busiest) and of the weeks around today, "
+        "100,000 cameras of the 雪亮工程, each times --scale, and the demo incidents (pingan.demo.incidents). "
+        "Regions, organisations and accounts are upserted by code and username; every generated data set is "
+        "loaded only once (marked in demo.DemoDataset); roster shifts already planned are kept."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--scale", type=float, default=1.0, help="规模系数:案件数量乘以该系数(默认 1.0)")
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="规模系数:案件、巡查走访和监控点位的数量乘以该系数(默认 1.0)"
+        )
         parser.add_argument("--seed", type=int, default=2022, help="随机种子(默认 2022),相同种子生成相同数据")
-        parser.add_argument("--no-cases", action="store_true", help="只加载区划、组织和账号,不生成案件")
+        parser.add_argument(
+            "--no-cases",
+            action="store_true",
+            help="只加载区划(含边界)、组织、账号和网格力量,不生成案件、巡查走访、监控点位和事件",
+        )
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="演示数据的“今天”(YYYY-MM-DD,默认为上海时区的今天):排班、近期巡查和事件以此为准",
+        )
 
-    def handle(self, *args, scale: float, seed: int, no_cases: bool, **options) -> None:
+    def handle(self, *args, scale: float, seed: int, no_cases: bool, today: datetime.date | None, **options) -> None:
         if not 0 < scale <= 5:
             raise CommandError("--scale must be in (0, 5]")
+        today = today or timezone.localdate()
         started = time.perf_counter()
         with transaction.atomic():
             region_ids = geography.regions_load()
@@ -49,6 +75,7 @@ class Command(BaseCommand):
             f"组织机构 {len(org_ids)} 个(综治中心 {sum(c.startswith('ZZZX-') for c in org_ids)} 个),"
             f"演示账号 {accounts} 个 — {reference_seconds:.1f} 秒"
         )
+        self.grids_load(region_ids, seed=seed, today=today)
         if no_cases:
             return
         calendar = WorkCalendar()  # one calendar for every clock: it caches the override table
@@ -72,6 +99,82 @@ class Command(BaseCommand):
                 f"成功率 {counts['success_rate']:.1%};年底在办 {counts['open']} 件),当事人 {counts['parties']} 人,"
                 f"办理记录 {counts['events']} 条 — {time.perf_counter() - year_started:.1f} 秒"
             )
+        self.activity_load(region_ids, seed=seed, scale=scale, today=today)
         with connection.cursor() as cursor:  # fresh planner statistics after a bulk load
             cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"演示数据加载完成,共用时 {time.perf_counter() - started:.1f} 秒。"))
+
+    def once(
+        self, key: str, *, seed: int, scale: float, load: Callable[[], dict], report: Callable[[dict], str]
+    ) -> None:
+        """Load a generated data set unless its DemoDataset marker says it is there already."""
+        if DemoDataset.objects.filter(key=key).exists():
+            self.stdout.write(f"演示数据 {key} 已存在,跳过。")
+            return
+        started = time.perf_counter()
+        with transaction.atomic():
+            counts = load()
+            DemoDataset.objects.create(key=key, seed=seed, scale=scale, counts=counts)
+        self.stdout.write(f"{report(counts)} — {time.perf_counter() - started:.1f} 秒")
+
+    def grids_load(self, region_ids: dict[str, int], *, seed: int, today: datetime.date) -> None:
+        """Outlines, grid people and the duty roster: the grid geography every later step stands on."""
+        self.once(
+            "shapes",
+            seed=0,  # the tessellation does not depend on --seed
+            scale=1.0,
+            load=lambda: shapes.shapes_load(region_ids),
+            report=lambda c: (
+                f"边界:市 {c.get('city', 0)} 个、区县 {c.get('county', 0)} 个(真实轮廓),"
+                f"生成乡镇 {c.get('township', 0)} 个、村社区 {c.get('community', 0)} 个、网格 {c.get('grid', 0)} 个"
+            ),
+        )
+        self.once(
+            "grid-people",
+            seed=seed,
+            scale=1.0,
+            load=lambda: grid_people.members_load(region_ids, seed=seed),
+            report=lambda c: "网格力量:" + ",".join(f"{role.label} {c.get(role.value, 0)} 人" for role in MemberRole),
+        )
+        started = time.perf_counter()
+        shifts = grid_people.roster_load(today=today)
+        days = grid_people.roster_weeks(today)
+        self.stdout.write(
+            f"值班排班({days[0]:%m-%d} 至 {days[-1]:%m-%d}):新增 {shifts} 班次 — {time.perf_counter() - started:.1f} 秒"
+        )
+
+    def activity_load(self, region_ids: dict[str, int], *, seed: int, scale: float, today: datetime.date) -> None:
+        """Patrols, cameras and incidents: generated once each, after the cases."""
+        scene = functools.cache(patrols.Scene)  # built once, and only if some patrols are to be generated
+
+        def patrol_report(label: str) -> Callable[[dict], str]:
+            return lambda c: (
+                f"{label}巡查走访 {c['patrols']} 次(已完成 {c['done']},计划 {c['planned']};醴陵市 {c['liling']}),"
+                f"发现问题 {c['findings']} 条"
+            )
+
+        self.once(
+            "patrols-2022",
+            seed=seed,
+            scale=scale,
+            load=lambda: patrols.patrols_write(patrols.year_generate(year=2022, seed=seed, scale=scale, scene=scene())),
+            report=patrol_report("2022 年"),
+        )
+        self.once(
+            "patrols-recent",
+            seed=seed,
+            scale=scale,
+            load=lambda: (
+                patrols.patrols_write(patrols.recent_generate(today=today, seed=seed, scale=scale, scene=scene()))
+                | {"today": today.isoformat()}
+            ),
+            report=patrol_report(f"近期({today:%Y-%m-%d} 前后)"),
+        )
+        self.once(
+            "cameras",
+            seed=seed,
+            scale=scale,
+            load=lambda: cameras.cameras_write(cameras.cameras_generate(region_ids=region_ids, seed=seed, scale=scale)),
+            report=lambda c: f"雪亮工程监控点位 {c['cameras']} 个(在线 {c['online']},城区 {c['urban']})",
+        )
+        incidents.load_incidents(stdout=self.stdout, seed=seed, scale=scale, today=today)

@@ -1,0 +1,137 @@
+"""The camera register's API: list with filters, detail, create, change, counts by region and status,
+the compact point layer of the map, and the import of a whole file. Everything starts from what the user
+may see; a camera or region outside it is a 404."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from pingan.core.api import error_responses
+from pingan.core.errors import ApplicationError
+
+from .. import selectors, services
+from ..filters import CameraFilter
+from ..importing import read_camera_file
+from ..models import Camera
+from .serializers import (
+    CameraCountsSerializer,
+    CameraImportSerializer,
+    CameraPointsSerializer,
+    CameraSerializer,
+    CameraUpdateSerializer,
+    CameraWriteSerializer,
+    ImportResultSerializer,
+)
+
+REGION_PARAM = OpenApiParameter("region", str, description="区划代码(默认:本人辖区)")
+
+
+@extend_schema(tags=["cameras"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="视频监控点位", responses={200: CameraSerializer(many=True), **error_responses(400, 401)}
+    ),
+    retrieve=extend_schema(summary="点位详情", responses={200: CameraSerializer, **error_responses(401, 404)}),
+)
+class CameraViewSet(viewsets.GenericViewSet):
+    serializer_class = CameraSerializer
+    filterset_class = CameraFilter
+    lookup_value_converter = "int"
+
+    def get_queryset(self) -> QuerySet[Camera]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user
+            return Camera.objects.none()
+        return selectors.camera_list(user=self.request.user).order_by("code")
+
+    def get_object(self) -> Camera:
+        return selectors.camera_get(user=self.request.user, camera_id=self.kwargs["pk"])
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(CameraSerializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(CameraSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="登记点位",
+        description="所在网格由经纬度自动确定;`coord_system` 为 gcj02/bd09 时先换算为 WGS-84。",
+        request=CameraWriteSerializer,
+        responses={201: CameraSerializer, **error_responses(400, 401, 403)},
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = CameraWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        camera = services.camera_create(actor=request.user, **serializer.validated_data)
+        return Response(CameraSerializer(camera).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="修改点位",
+        request=CameraUpdateSerializer,
+        responses={200: CameraSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        camera = self.get_object()
+        serializer = CameraUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        changes = {k: v for k, v in serializer.validated_data.items() if k in request.data}
+        camera = services.camera_update(actor=request.user, camera=camera, **changes)
+        return Response(CameraSerializer(camera).data)
+
+    @extend_schema(
+        summary="点位分区统计",
+        description="`region` 的每个下级区划的点位数,按状态分列。",
+        parameters=[REGION_PARAM],
+        responses={200: CameraCountsSerializer, **error_responses(401, 404)},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def counts(self, request):
+        region = selectors.scope_region(user=request.user, code=request.query_params.get("region", ""))
+        return Response(CameraCountsSerializer(selectors.camera_counts(user=request.user, region=region)).data)
+
+    @extend_schema(
+        summary="点位图层",
+        description="地图用的紧凑点位数据:每个点位 [经度, 纬度, 状态序号]。",
+        parameters=[REGION_PARAM, OpenApiParameter("status", str, many=True, description="只要这些状态")],
+        responses={200: CameraPointsSerializer, **error_responses(401, 404)},
+    )
+    @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    def points(self, request):
+        region = selectors.scope_region(user=request.user, code=request.query_params.get("region", ""))
+        statuses = request.query_params.getlist("status")
+        return Response(selectors.camera_points(user=request.user, region=region, statuses=statuses))
+
+    @extend_schema(
+        summary="批量导入点位",
+        description="按点位编码新增或更新;任何一行有误则整个文件都不导入,错误逐行列在 `error.fields.rows`。",
+        request={"multipart/form-data": CameraImportSerializer},
+        responses={200: ImportResultSerializer, **error_responses(400, 401, 403)},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        url_name="import",
+        parser_classes=[MultiPartParser, FormParser],
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def import_file(self, request):
+        serializer = CameraImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        rows = read_camera_file(serializer.validated_data["file"])
+        result = services.cameras_import(
+            rows=rows, actor=request.user, coord_system=serializer.validated_data["coord_system"]
+        )
+        if not result.ok:
+            raise ApplicationError(
+                _("文件中有 %(count)d 处问题,未导入任何数据") % {"count": len(result.errors)},
+                fields={"rows": result.errors},
+            )
+        return Response(ImportResultSerializer(result.as_dict()).data)

@@ -1,0 +1,174 @@
+"""The camera register in the staff web UI (雪亮工程点位): list with filters, counts, detail, create, edit,
+and the import of a whole file. Reads go through selectors (anything outside the jurisdiction is a 404),
+writes through services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from pingan.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from pingan.regions.choices import RegionLevel
+from pingan.stats.selectors import regions_for_filter
+
+from . import selectors, services
+from .filters import CameraFilter
+from .forms import CameraForm, CameraImportForm
+from .importing import read_camera_file
+
+PAGE_SIZE = 50
+MAX_ERRORS_SHOWN = 200
+
+
+def _region_choices(user) -> list[tuple[str, str]]:
+    regions = regions_for_filter(user)
+    top = min((r.level for r in regions), default=RegionLevel.CITY)
+    return [(r.code, "\u3000" * (r.level - top) + r.name) for r in regions]
+
+
+def _can_edit(user) -> bool:
+    return services.edit_prefixes(user) != []
+
+
+def _require_editor(user) -> None:
+    if not _can_edit(user):
+        raise PermissionDenied(_("只有综治中心工作人员和系统管理员可以维护视频监控点位"))
+
+
+def _visible_camera(user, camera_id: int):
+    try:
+        return selectors.camera_get(user=user, camera_id=camera_id)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+
+
+@login_required
+def camera_list(request):
+    filterset = CameraFilter(
+        request.GET,
+        queryset=selectors.camera_list(user=request.user),
+        region_choices=_region_choices(request.user),
+    )
+    page = Paginator(filterset.qs.order_by("code"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "cameras": page.object_list,
+        "filtered": bool(filterset.active_filters()),
+        "can_edit": _can_edit(request.user),
+    }
+    return render(request, "cameras/camera_list.html", context)
+
+
+@login_required
+def camera_counts(request):
+    try:
+        region = selectors.scope_region(user=request.user, code=request.GET.get("region", ""))
+    except NotFoundError as exc:
+        raise Http404(exc.message) from None
+    counts = selectors.camera_counts(user=request.user, region=region)
+    context = {
+        **counts,
+        "breadcrumbs": selectors.breadcrumbs(user=request.user, region=region),
+        "drillable": region is None or region.level < RegionLevel.COMMUNITY,
+    }
+    return render(request, "cameras/camera_counts.html", context)
+
+
+@login_required
+def camera_detail(request, camera_id: int):
+    camera = _visible_camera(request.user, camera_id)
+    places = selectors.breadcrumbs(user=request.user, region=camera.grid)
+    context = {"camera": camera, "places": places, "can_edit": _can_edit(request.user)}
+    return render(request, "cameras/camera_detail.html", context)
+
+
+def _apply_errors(form, exc: ApplicationError) -> None:
+    placed = False
+    for field, field_messages in exc.fields.items():
+        target = "lng" if field == "location" else field
+        for message in field_messages:
+            if target in form.fields:
+                form.add_error(target, message)
+                placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+def _save(request, form, camera=None):
+    """Call the service with the form's data; (camera, status) — camera None when refused."""
+    data = dict(form.cleaned_data)
+    try:
+        if camera is None:
+            return services.camera_create(actor=request.user, **data), 200
+        data.pop("code", None)
+        return services.camera_update(actor=request.user, camera=camera, **data), 200
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from None
+    except ApplicationError as exc:
+        _apply_errors(form, exc)
+        return None, exc.status_code
+
+
+@login_required
+def camera_new(request):
+    _require_editor(request.user)
+    status = 200
+    form = CameraForm(request.POST or None)
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            camera, status = _save(request, form)
+            if camera is not None:
+                messages.success(
+                    request, _("已登记点位 %(code)s,位于 %(grid)s") % {"code": camera.code, "grid": camera.grid.name}
+                )
+                return redirect("camera-detail", camera_id=camera.pk)
+    return render(request, "cameras/camera_form.html", {"form": form, "camera": None}, status=status)
+
+
+@login_required
+def camera_edit(request, camera_id: int):
+    camera = _visible_camera(request.user, camera_id)
+    _require_editor(request.user)
+    status = 200
+    form = CameraForm(request.POST or None, camera=camera)
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            saved, status = _save(request, form, camera)
+            if saved is not None:
+                messages.success(request, _("已保存点位 %(code)s") % {"code": saved.code})
+                return redirect("camera-detail", camera_id=saved.pk)
+    return render(request, "cameras/camera_form.html", {"form": form, "camera": camera}, status=status)
+
+
+@login_required
+def camera_import(request):
+    _require_editor(request.user)
+    result, status = None, 200
+    form = CameraImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                rows = read_camera_file(form.cleaned_data["file"])
+                result = services.cameras_import(
+                    rows=rows, actor=request.user, coord_system=form.cleaned_data["coord_system"]
+                )
+            except ApplicationError as exc:
+                form.add_error("file", exc.message)
+            else:
+                status = 200 if result.ok else 400
+    context = {
+        "form": form,
+        "result": result,
+        "errors": result.errors[:MAX_ERRORS_SHOWN] if result else [],
+        "more_errors": max(len(result.errors) - MAX_ERRORS_SHOWN, 0) if result else 0,
+    }
+    return render(request, "cameras/camera_import.html", context, status=status)

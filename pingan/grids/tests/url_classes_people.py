@@ -1,0 +1,76 @@
+"""How the grid people, roster and patrol URLs keep users inside their jurisdiction (see
+tests/test_url_inventory.py). Object URLs answer 404 outside it (tested in test_people*.py and
+test_patrols*.py); lists start from the user's jurisdiction."""
+
+GRID = "430211004001001"
+
+OBJECT = {
+    "grid-detail",
+    "grid-roster",
+    "grid-member-edit",
+    "grid-member-unmask",
+    "patrol-detail",
+    "patrol-log",
+    "patrol-cancel",
+    "patrol-finding-add",
+    "patrol-finding-case",
+    "api-grid-detail",
+    "api-grid-member-detail",
+    "api-grid-member-unmask",
+    "api-patrol-detail",
+    "api-patrol-log",
+    "api-patrol-cancel",
+    "api-patrol-findings",
+    "api-patrol-finding-case",
+}
+SCOPED_LIST = {
+    "grid-list",
+    "grid-member-list",
+    "grid-member-new",
+    "grid-member-import",
+    "patrol-list",
+    "patrol-new",
+    "patrol-counts",
+    "api-grid-list",
+    "api-grid-member-list",
+    "api-grid-member-import",
+    "api-duty-shift-list",
+    "api-duty-shift-plan",
+    "api-patrol-list",
+    "api-patrol-counts",
+    "api-grid-work",
+}
+URL_ARGS = {
+    "grid-detail": [GRID],
+    "grid-roster": [GRID],
+    "api-grid-detail": [GRID],
+    "grid-member-edit": [1],
+    "grid-member-unmask": [1],
+    "patrol-detail": [1],
+    "patrol-log": [1],
+    "patrol-cancel": [1],
+    "patrol-finding-add": [1],
+    "patrol-finding-case": [1],
+    "api-grid-member-detail": [1],
+    "api-grid-member-unmask": [1],
+    "api-patrol-detail": [1],
+    "api-patrol-log": [1],
+    "api-patrol-cancel": [1],
+    "api-patrol-findings": [1],
+    "api-patrol-finding-case": [1],
+}
+SCOPED_GETS = [
+    "/grids/",
+    "/grids/members/",
+    "/grids/members/new/",
+    "/patrols/",
+    "/patrols/new/",
+    "/patrols/counts/",
+    "/patrols/counts/?by=worker",
+    "/api/v1/grids/",
+    "/api/v1/grid-members/",
+    "/api/v1/duty-shifts/",
+    "/api/v1/patrols/",
+    "/api/v1/patrol-counts/",
+    "/api/v1/patrol-counts/?by=worker",
+]

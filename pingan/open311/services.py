@@ -1,0 +1,166 @@
+"""Writes of the Open311 interface: issuing client keys, and filing a request as an ordinary case.
+
+A filed request goes through the one door (`case_register`) as the client's service account, with the
+channel 网上; routing, clocks and the timeline are the engine's. If anything is refused, nothing is
+written: the case, its parties and the Open311 row are one transaction."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pingan.accounts.choices import Role
+from pingan.accounts.models import Membership, User
+from pingan.cases.choices import Channel, PartyRole, Urgency
+from pingan.cases.models import Category
+from pingan.cases.services import case_register
+from pingan.core.audit import audit_log
+from pingan.core.errors import ApplicationError
+from pingan.core.models import AuditAction
+from pingan.regions.choices import OrgType, RegionLevel
+from pingan.regions.models import Organization, Region
+
+from . import catalog
+from .models import Open311Client, Open311Request, key_digest
+from .params import NewRequest
+
+TITLE_LENGTH = 40
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    """A client and its API key in clear: the only moment the key exists outside the client's hands."""
+
+    client: Open311Client
+    key: str
+
+
+def _new_key() -> tuple[str, str]:
+    prefix = secrets.token_hex(4)
+    return prefix, f"{prefix}.{secrets.token_urlsafe(32)}"
+
+
+def _service_role(organization: Organization) -> str:
+    # The service account registers cases like a counter clerk of its organisation, and nothing more:
+    # it cannot sign in (inactive, no password), so it never works a case.
+    return Role.CENTRE_STAFF if organization.org_type == OrgType.CENTRE else Role.DEPARTMENT_STAFF
+
+
+@transaction.atomic
+def client_issue(*, actor: User | None, name: str, organization: Organization, rate_limit: int = 60) -> IssuedKey:
+    """Register a client application of `organization` with its service account and a new API key."""
+    name = name.strip()
+    if not name:
+        raise ApplicationError(_("请填写应用名称"), field="name")
+    if not organization.is_active:
+        raise ApplicationError(_("单位“%(name)s”已停用") % {"name": organization.name}, field="organization")
+    if rate_limit < 1:
+        raise ApplicationError(_("每分钟提交上限至少为1"), field="rate_limit")
+    prefix, key = _new_key()
+    user = User(username=f"open311-{prefix}", full_name=f"Open311·{name}"[:50], is_active=False)
+    user.set_unusable_password()
+    user.save()
+    Membership.objects.create(user=user, organization=organization, role=_service_role(organization))
+    client = Open311Client.objects.create(
+        name=name,
+        organization=organization,
+        service_user=user,
+        key_prefix=prefix,
+        key_hash=key_digest(key),
+        rate_limit=rate_limit,
+    )
+    audit_log(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=client,
+        region_code=organization.region.code,
+        changes={"name": name, "organization": organization.code, "key_prefix": prefix},
+    )
+    return IssuedKey(client=client, key=key)
+
+
+@transaction.atomic
+def client_key_rotate(*, actor: User | None, client: Open311Client) -> IssuedKey:
+    """Replace a client's key (lost or leaked): the old key stops working at once."""
+    client = Open311Client.objects.select_for_update().select_related("organization__region").get(pk=client.pk)
+    old_prefix = client.key_prefix
+    client.key_prefix, key = _new_key()
+    client.key_hash = key_digest(key)
+    client.key_issued_at = timezone.now()
+    client.save(update_fields=["key_prefix", "key_hash", "key_issued_at"])
+    audit_log(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=client,
+        region_code=client.organization.region.code,
+        changes={"key_prefix": [old_prefix, client.key_prefix]},
+    )
+    return IssuedKey(client=client, key=key)
+
+
+def _title(category: Category, description: str) -> str:
+    """Like the engine's other doors: the category, then the start of the description's first line."""
+    first_line = re.sub(r"\s+", " ", description.strip().splitlines()[0]).strip()
+    text = first_line if len(first_line) <= TITLE_LENGTH else first_line[: TITLE_LENGTH - 1] + "…"
+    return f"{category.name}:{text}"
+
+
+def _region(address_id: str) -> Region | None:
+    if not address_id:
+        return None
+    region = Region.objects.filter(code=address_id, is_active=True, level__gte=RegionLevel.COMMUNITY).first()
+    if region is None:
+        raise ApplicationError(
+            _("address_id“%(code)s”不是已知的村(社区)或网格代码") % {"code": address_id}, field="address_id"
+        )
+    return region
+
+
+def _parties(kind: catalog.ServiceKind, new: NewRequest) -> list[dict[str, str]]:
+    parties = []
+    if new.reporter_name or new.reporter_phone:
+        role = PartyRole.APPLICANT if kind.reporter_required else PartyRole.REPORTER
+        parties.append({"name": new.reporter_name or _("匿名反映人"), "role": role, "phone": new.reporter_phone})
+    other = new.attributes.get("other_party")
+    if other:
+        parties.append({"name": str(other), "role": PartyRole.RESPONDENT})
+    return parties
+
+
+@transaction.atomic
+def request_file(*, client: Open311Client, category: Category, new: NewRequest) -> Open311Request:
+    """File a service request: register its case through the one door and remember its Open311 side."""
+    kind = catalog.service_kind(category.kind)
+    case = case_register(
+        actor=client.service_user,
+        kind=category.kind,
+        category=category,
+        title=_title(category, new.description),
+        description=new.description,
+        channel=Channel.ONLINE,
+        region=_region(new.address_id),
+        urgency=str(new.attributes.get("urgency") or kind.default_urgency.get(category.code, Urgency.NORMAL)),
+        address=new.address,
+        lat=new.lat,
+        lng=new.lng,
+        coord_system=new.coord_system,
+        parties=_parties(kind, new),
+    )
+    filed = Open311Request.objects.create(
+        case=case,
+        client=client,
+        token=secrets.token_urlsafe(24) if kind.type == "batch" else None,
+        is_public=catalog.is_public(category.kind, category.code),
+        media_url=new.media_url,
+        account_id=new.account_id,
+        reporter_email=new.email,
+        attributes={code: value for code, value in new.attributes.items() if not kind.attribute(code).personal},
+        created_at=case.registered_at,
+    )
+    Open311Client.objects.filter(pk=client.pk).update(last_used_at=case.registered_at)
+    return filed

@@ -1,0 +1,270 @@
+/* The map dashboard (网格地图). Draws one level of regions from their outlines (GeoJSON, WGS-84) with the
+   vendored ECharts: a choropleth by the chosen measure, an optional heat layer of case locations and an
+   optional camera layer. Clicking a region drills down (districts → townships → communities → grids);
+   clicking a grid cell loads its side panel with htmx. The figures table below the map is server-rendered
+   and reloaded with htmx on every level change. No tiles, no network beyond this site; nothing inline (CSP). */
+(function () {
+  "use strict";
+
+  var COLOURS = ["#edf8e9", "#fee391", "#fd8d3c", "#d7301f"];
+  var CAMERA_COLOURS = ["#1b9e77", "#7570b3", "#d95f02", "#999999"];
+  var HEAT_COLOURS = ["rgba(33,150,243,0.2)", "#2196f3", "#ffeb3b", "#f44336"];
+
+  var config;
+  var chart;
+  var state = { region: "", level: null, rows: {}, mapName: "", heat: null, cameras: null, measure: "open", serial: 0 };
+
+  function readConfig() {
+    var element = document.getElementById("map-config");
+    return element ? JSON.parse(element.textContent) : null;
+  }
+
+  function withQuery(url, params) {
+    var query = new URLSearchParams();
+    Object.keys(params).forEach(function (key) {
+      var value = params[key];
+      if (Array.isArray(value)) {
+        value.forEach(function (item) { query.append(key, item); });
+      } else if (value) {
+        query.append(key, value);
+      }
+    });
+    var text = query.toString();
+    return text ? url + "?" + text : url;
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (response) {
+      if (!response.ok) { throw new Error(String(response.status)); }
+      return response.json();
+    });
+  }
+
+  function setStatus(text) {
+    var element = document.getElementById("map-status");
+    if (element) { element.textContent = text || ""; }
+  }
+
+  function checked(id) {
+    var element = document.getElementById(id);
+    return Boolean(element && element.checked);
+  }
+
+  function regionName(code) {
+    var row = state.rows[code];
+    return row ? row.name : code;
+  }
+
+  function formatValue(value) {
+    return value === null || value === undefined ? "—" : String(value);
+  }
+
+  function tooltip(params) {
+    if (params.seriesType === "scatter") {
+      return params.seriesName;
+    }
+    var row = state.rows[params.name];
+    if (!row) { return ""; }
+    var texts = config.texts;
+    return [
+      "<strong>" + echarts.format.encodeHTML(row.name) + "</strong>",
+      texts.open + ":" + row.open,
+      texts.overdue + ":" + row.overdue,
+      texts.density + ":" + formatValue(row.density),
+      texts.grids + ":" + row.grids + " · " + texts.centres + ":" + row.centres,
+      texts.cameras + ":" + row.cameras,
+    ].join("<br>");
+  }
+
+  function buildOption() {
+    var rows = state.level.rows;
+    var measure = state.measure;
+    var values = rows.map(function (row) { return row[measure]; }).filter(function (v) { return v !== null; });
+    var max = Math.max.apply(null, values.concat([1]));
+    var series = [{
+      type: "map",
+      geoIndex: 0,
+      name: config.measures[measure],
+      data: rows.map(function (row) {
+        return { name: row.code, value: row[measure] === null ? NaN : row[measure] };
+      }),
+    }];
+    var visualMaps = [{
+      type: "continuous",
+      seriesIndex: 0,
+      min: 0,
+      max: max,
+      calculable: true,
+      left: 8,
+      bottom: 8,
+      itemHeight: 100,
+      inRange: { color: COLOURS },
+    }];
+    if (state.heat && state.heat.points.length) {
+      series.push({
+        type: "heatmap",
+        name: config.texts.heat,
+        coordinateSystem: "geo",
+        data: state.heat.points.map(function (p) { return [p[0], p[1], 1]; }),
+        pointSize: 10,
+        blurSize: 16,
+      });
+      // Where many cases overlap the heat saturates later: the scale grows with the number of points.
+      var heatMax = Math.max(1, Math.min(20, Math.ceil(state.heat.points.length / 200)));
+      visualMaps.push({ type: "continuous", seriesIndex: series.length - 1, show: false, min: 0, max: heatMax, inRange: { color: HEAT_COLOURS } });
+    }
+    if (state.cameras) {
+      var groups = state.cameras.statuses.map(function () { return []; });
+      state.cameras.points.forEach(function (p) { groups[p[2]].push([p[0], p[1]]); });
+      state.cameras.statuses.forEach(function (status, index) {
+        if (!groups[index].length) { return; }
+        series.push({
+          type: "scatter",
+          name: config.texts.cameras + "·" + status.label,
+          coordinateSystem: "geo",
+          large: true,
+          largeThreshold: 500,
+          symbolSize: 5,
+          itemStyle: { color: CAMERA_COLOURS[index % CAMERA_COLOURS.length] },
+          data: groups[index],
+        });
+      });
+    }
+    return {
+      tooltip: { trigger: "item", formatter: tooltip },
+      geo: {
+        map: state.mapName,
+        nameProperty: "code",
+        roam: true,
+        label: {
+          show: rows.length <= 40,
+          fontSize: 11,
+          color: "#212529",
+          formatter: function (params) { return regionName(params.name); },
+        },
+        itemStyle: { areaColor: "#e9ecef", borderColor: "#ffffff", borderWidth: 1 },
+        emphasis: { label: { show: true }, itemStyle: { areaColor: "#90caf9" } },
+        select: { disabled: true },
+      },
+      visualMap: visualMaps,
+      series: series,
+    };
+  }
+
+  function render() {
+    if (!state.level) { return; }
+    // Says which level is drawn (scripts and browser tests wait for it before clicking).
+    document.getElementById("map-chart").setAttribute("data-drawn", state.region || "-");
+    if (!state.level.features.features.length) {
+      chart.clear();
+      setStatus(config.texts.noShapes);
+      return;
+    }
+    chart.setOption(buildOption(), { notMerge: true });
+    var notes = [];
+    if (state.heat && state.heat.truncated) { notes.push(config.texts.heatTruncated); }
+    if (state.cameras && state.cameras.truncated) { notes.push(config.texts.camerasTruncated); }
+    setStatus(notes.join(" "));
+  }
+
+  function loadLayers(serial) {
+    var region = state.region;
+    var heat = checked("layer-heat") ? getJSON(withQuery(config.heatUrl, { region: region })) : Promise.resolve(null);
+    var cameras = checked("layer-cameras") ? getJSON(withQuery(config.camerasUrl, { region: region })) : Promise.resolve(null);
+    return Promise.all([heat, cameras]).then(function (layers) {
+      if (serial !== state.serial) { return; }
+      state.heat = layers[0];
+      state.cameras = layers[1];
+      render();
+    });
+  }
+
+  function failed() {
+    setStatus(config.texts.error);
+  }
+
+  function loadLevel(region, push, keepTable) {
+    state.serial += 1;
+    var serial = state.serial;
+    setStatus(config.texts.loading);
+    getJSON(withQuery(config.regionsUrl, { region: region })).then(function (level) {
+      if (serial !== state.serial) { return null; }
+      state.region = region;
+      state.level = level;
+      state.rows = {};
+      level.rows.forEach(function (row) { state.rows[row.code] = row; });
+      state.mapName = "pingan-" + (region || "roots");
+      if (level.features.features.length) {
+        echarts.registerMap(state.mapName, level.features);
+      }
+      render();
+      return loadLayers(serial);
+    }).catch(failed);
+    if (window.htmx && !keepTable) {
+      window.htmx.ajax("GET", withQuery(config.tableUrl, { region: region }), { target: "#map-level", swap: "innerHTML" });
+    }
+    if (push) {
+      window.history.pushState({ region: region }, "", withQuery(window.location.pathname, { region: region }));
+    }
+  }
+
+  function openPanel(code) {
+    if (!window.htmx) { return; }
+    var url = config.panelUrl.replace(config.panelPlaceholder, encodeURIComponent(code));
+    window.htmx.ajax("GET", url, { target: "#map-panel", swap: "innerHTML" });
+    var panel = document.getElementById("map-panel");
+    if (panel && window.innerWidth < 992) { panel.scrollIntoView({ behavior: "smooth", block: "start" }); }
+  }
+
+  function onChartClick(params) {
+    if (params.seriesType === "scatter" || params.seriesType === "heatmap") { return; }
+    var row = state.rows[params.name];
+    if (!row) { return; }
+    if (row.level < config.gridLevel) {
+      loadLevel(row.code, true);
+    } else {
+      openPanel(row.code);
+    }
+  }
+
+  function onLevelLinkClick(event) {
+    var link = event.target.closest("a[data-region]");
+    if (!link) { return; }
+    event.preventDefault();
+    loadLevel(link.getAttribute("data-region"), true);
+  }
+
+  function init() {
+    config = readConfig();
+    var element = document.getElementById("map-chart");
+    if (!config || !element || typeof window.echarts === "undefined") { return; }
+    chart = window.echarts.init(element);
+    chart.on("click", onChartClick);
+    window.addEventListener("resize", function () { chart.resize(); });
+    document.querySelectorAll("input[name=measure]").forEach(function (input) {
+      input.addEventListener("change", function () {
+        state.measure = input.value;
+        render();
+      });
+    });
+    ["layer-heat", "layer-cameras"].forEach(function (id) {
+      var input = document.getElementById(id);
+      if (input) {
+        input.addEventListener("change", function () { loadLayers(state.serial).catch(failed); });
+      }
+    });
+    var level = document.getElementById("map-level");
+    if (level) { level.addEventListener("click", onLevelLinkClick); }
+    window.addEventListener("popstate", function (event) {
+      loadLevel(event.state && event.state.region ? event.state.region : "", false);
+    });
+    window.history.replaceState({ region: config.region }, "");
+    loadLevel(config.region, false, true);  // the page came with this level's table
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
