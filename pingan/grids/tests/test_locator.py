@@ -49,6 +49,18 @@ def test_many_points_at_once_keep_their_order_and_report_the_ones_outside(grids)
     assert locator.locate_many([], []) == []
 
 
+def test_a_point_in_a_rounding_sliver_between_cells_goes_to_the_smallest_near_cell():
+    """Outlines are stored to 6 decimals; cells cut from different parents can leave slivers thinner than
+    that between them. A point in one belongs to a cell within the storage precision, never farther."""
+    west, east = box(113.08, 27.78, 113.0999996, 27.82), box(113.1000003, 27.78, 113.12, 27.82)
+    index = locator.index_of([("002", east), ("001", west)])
+    in_the_sliver, just_beyond = (113.0999999, 27.80), (113.12002, 27.80)
+    assert locator.locate_in(index, lng=in_the_sliver[0], lat=in_the_sliver[1]) == "001"
+    assert locator.locate_in(index, lng=just_beyond[0], lat=just_beyond[1]) is None
+    found = locator.locate_indices(index, [113.09, in_the_sliver[0], just_beyond[0]], [27.80, 27.80, 27.80])
+    assert found.tolist() == [0, 0, -1]
+
+
 def test_without_any_grid_outline_nothing_is_located(zhuzhou):
     assert locator.locate(lng=113.09, lat=27.80) is None
     assert locator.locate_many([113.09], [27.80]) == [None]
