@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from pingan.core.api import error_responses
+from pingan.core.api import compressed, error_responses
 from pingan.core.errors import ApplicationError
 
 from .. import selectors, services
@@ -102,6 +102,7 @@ class CameraViewSet(viewsets.GenericViewSet):
         responses={200: CameraPointsSerializer, **error_responses(401, 404)},
     )
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
+    @compressed
     def points(self, request):
         region = selectors.scope_region(user=request.user, code=request.query_params.get("region", ""))
         statuses = request.query_params.getlist("status")

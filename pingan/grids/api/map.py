@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pingan.cameras.selectors import scope_region
-from pingan.core.api import error_responses
+from pingan.core.api import compressed, error_responses
 from pingan.grids import map_selectors
 
 REGION_PARAM = OpenApiParameter("region", str, description="区划代码(默认:本人辖区;多个辖区时为各辖区)")
@@ -71,6 +71,7 @@ class HeatSerializer(serializers.Serializer):
     responses={200: MapLevelSerializer, **error_responses(401, 404)},
 )
 class MapRegionsView(APIView):
+    @compressed
     def get(self, request):
         region = scope_region(user=request.user, code=request.query_params.get("region", ""))
         return Response(map_selectors.map_level(user=request.user, region=region))
@@ -83,6 +84,7 @@ class MapRegionsView(APIView):
     responses={200: HeatSerializer, **error_responses(401, 404)},
 )
 class MapHeatView(APIView):
+    @compressed
     def get(self, request):
         region = scope_region(user=request.user, code=request.query_params.get("region", ""))
         return Response(map_selectors.case_heat(user=request.user, region=region))

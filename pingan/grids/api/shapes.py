@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pingan.accounts.choices import Role
-from pingan.core.api import error_responses
+from pingan.core.api import compressed, error_responses
 from pingan.core.errors import ApplicationError, PermissionDeniedError
 
 from ..choices import ShapeSource
@@ -171,6 +171,7 @@ class ShapeListView(APIView):
         ],
         responses={200: ShapeCollectionSerializer, **error_responses(400, 401, 404)},
     )
+    @compressed
     def get(self, request: Request) -> Response:
         query = _validated(ShapeQuerySerializer, request.query_params)
         rows = shapes_for(user=request.user, level=query.get("level"), parent_code=query.get("parent", ""))
