@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "pingan.core.middleware.RequestContextMiddleware",
+    "pingan.core.middleware.ServiceErrorMiddleware",
 ]
 
 ROOT_URLCONF = "pingan.urls"

@@ -8,11 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from pingan.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from pingan.core.errors import ApplicationError, PermissionDeniedError
+from pingan.core.forms import add_service_errors
 from pingan.regions.choices import RegionLevel
 from pingan.stats.selectors import regions_for_filter
 
@@ -40,13 +40,6 @@ def _require_editor(user) -> None:
         raise PermissionDenied(_("只有综治中心工作人员和系统管理员可以维护视频监控点位"))
 
 
-def _visible_camera(user, camera_id: int):
-    try:
-        return selectors.camera_get(user=user, camera_id=camera_id)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from None
-
-
 @login_required
 def camera_list(request):
     filterset = CameraFilter(
@@ -67,10 +60,7 @@ def camera_list(request):
 
 @login_required
 def camera_counts(request):
-    try:
-        region = selectors.scope_region(user=request.user, code=request.GET.get("region", ""))
-    except NotFoundError as exc:
-        raise Http404(exc.message) from None
+    region = selectors.scope_region(user=request.user, code=request.GET.get("region", ""))
     counts = selectors.camera_counts(user=request.user, region=region)
     context = {
         **counts,
@@ -82,22 +72,10 @@ def camera_counts(request):
 
 @login_required
 def camera_detail(request, camera_id: int):
-    camera = _visible_camera(request.user, camera_id)
+    camera = selectors.camera_get(user=request.user, camera_id=camera_id)
     places = selectors.breadcrumbs(user=request.user, region=camera.grid)
     context = {"camera": camera, "places": places, "can_edit": _can_edit(request.user)}
     return render(request, "cameras/camera_detail.html", context)
-
-
-def _apply_errors(form, exc: ApplicationError) -> None:
-    placed = False
-    for field, field_messages in exc.fields.items():
-        target = "lng" if field == "location" else field
-        for message in field_messages:
-            if target in form.fields:
-                form.add_error(target, message)
-                placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 def _save(request, form, camera=None):
@@ -108,10 +86,10 @@ def _save(request, form, camera=None):
             return services.camera_create(actor=request.user, **data), 200
         data.pop("code", None)
         return services.camera_update(actor=request.user, camera=camera, **data), 200
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from None
+    except PermissionDeniedError:
+        raise  # a 403 page (ServiceErrorMiddleware), not a form error
     except ApplicationError as exc:
-        _apply_errors(form, exc)
+        add_service_errors(form, exc, aliases={"location": "lng"})
         return None, exc.status_code
 
 
@@ -134,7 +112,7 @@ def camera_new(request):
 
 @login_required
 def camera_edit(request, camera_id: int):
-    camera = _visible_camera(request.user, camera_id)
+    camera = selectors.camera_get(user=request.user, camera_id=camera_id)
     _require_editor(request.user)
     status = 200
     form = CameraForm(request.POST or None, camera=camera)

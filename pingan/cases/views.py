@@ -24,7 +24,8 @@ from django.views.decorators.http import require_POST
 
 from pingan.accounts.choices import Role
 from pingan.core.audit import audit_log
-from pingan.core.errors import ApplicationError, NotFoundError
+from pingan.core.errors import ApplicationError
+from pingan.core.forms import add_service_errors
 from pingan.core.models import AuditAction
 from pingan.disputes.services import agreement_download
 from pingan.grids.selectors import grid_work
@@ -47,10 +48,7 @@ PARTY_ERROR_KEY = re.compile(r"^parties\[(\d+)\]\.(\w+)$")
 
 def _visible_case(request, case_id: int, *, detail: bool = False) -> Case:
     source = selectors.case_detail if detail else selectors.case_list
-    try:
-        return selectors.case_visible_or_404(source(user=request.user), case_id)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from None
+    return selectors.case_visible_or_404(source(user=request.user), case_id)
 
 
 # --- workbench -------------------------------------------------------------------------------------
@@ -261,9 +259,8 @@ def _action_panels(case: Case, user, *, bound_action: str = "", data=None, error
         form = action_form(transition, case, data=data if is_bound else None)
         if is_bound and error is not None:
             form.is_valid()
-            for name, field_messages in error.fields.items():
-                for message in field_messages:
-                    form.add_error(name if name in form.fields else None, message)
+            if error.fields:  # a refusal that names no field is shown above the page, not in the panel
+                add_service_errors(form, error)
         panels.append({"transition": transition, "form": form, "open": is_bound})
     return panels
 

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404
+
 from .context import RequestInfo, reset_request_info, set_request_info
+from .errors import NotFoundError, PermissionDeniedError
 
 
 def client_ip(request) -> str | None:
@@ -22,3 +27,22 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             reset_request_info(token)
+
+
+class ServiceErrorMiddleware:
+    """Answers the web UI's views the way the API's exception handler answers its views: a selector's
+    or service's NotFoundError (outside the user's jurisdiction, or gone) is a 404 page, a
+    PermissionDeniedError a 403 page. Other ApplicationErrors are the view's to show on its form."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, NotFoundError):
+            return response_for_exception(request, Http404(exception.message))
+        if isinstance(exception, PermissionDeniedError):
+            return response_for_exception(request, PermissionDenied(exception.message))
+        return None

@@ -5,13 +5,11 @@ API in `api/map.py`; the table and the panel are rendered here, so they work wit
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from pingan.cameras.selectors import scope_region
-from pingan.core.errors import NotFoundError
 from pingan.regions.choices import RegionLevel
 
 from . import map_selectors
@@ -20,10 +18,7 @@ PANEL_PLACEHOLDER = "000000000000000"
 
 
 def _region(request):
-    try:
-        return scope_region(user=request.user, code=request.GET.get("region", ""))
-    except NotFoundError as exc:
-        raise Http404(exc.message) from None
+    return scope_region(user=request.user, code=request.GET.get("region", ""))
 
 
 def _level_context(request, region) -> dict:
@@ -70,10 +65,7 @@ def map_table(request):
 
 @login_required
 def map_grid_panel(request, code: str):
-    try:
-        panel = map_selectors.grid_panel(user=request.user, code=code)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from None
+    panel = map_selectors.grid_panel(user=request.user, code=code)
     # Without htmx (a link opened on its own) the panel comes in a page of its own.
     template = "grids/map_panel.html" if request.htmx else "grids/map_panel_page.html"
     return render(request, template, panel)

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -20,7 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from pingan.core.errors import ApplicationError, NotFoundError
+from pingan.core.errors import ApplicationError
+from pingan.core.forms import add_service_errors
 from pingan.regions.services import read_table
 
 from . import selectors, services
@@ -39,25 +39,6 @@ from .forms import (
 
 PAGE_SIZE = 50
 DETAIL_LIMIT = 20
-
-
-def _or_404(read, **kwargs):
-    try:
-        return read(**kwargs)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from None
-
-
-def _place_errors(form, exc: ApplicationError) -> None:
-    """Put a service's field errors on the form's fields; the rest on the form as a whole."""
-    placed = False
-    for name, field_messages in exc.fields.items():
-        target = name if name in form.fields else None
-        for message in field_messages:
-            form.add_error(target, message)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 def _page(request, queryset):
@@ -102,7 +83,7 @@ def _roster_table(grid, shifts, start: datetime.date) -> list[dict]:
 @never_cache
 def grid_detail(request, code: str):
     user = request.user
-    grid = _or_404(selectors.grid_visible_or_404, user=user, code=code)
+    grid = selectors.grid_visible_or_404(user=user, code=code)
     start = _week_of(request)
     shifts = selectors.grid_roster(user=user, grid=grid, start=start)
     members = selectors.member_list(user=user).filter(grid=grid, is_active=True)
@@ -130,7 +111,7 @@ def grid_detail(request, code: str):
 def grid_roster(request, code: str):
     """The week's duty roster of a grid as a table of check boxes: people × (day, shift)."""
     user = request.user
-    grid = _or_404(selectors.grid_visible_or_404, user=user, code=code)
+    grid = selectors.grid_visible_or_404(user=user, code=code)
     status, error = 200, None
     if request.method == "POST":
         start = selectors.week_start(parse_date(request.POST.get("week", "")) or timezone.localdate())
@@ -210,7 +191,7 @@ def member_new(request):
             try:
                 member = services.member_create(actor=user, **form.service_values())
             except ApplicationError as exc:
-                _place_errors(form, exc)
+                add_service_errors(form, exc)
                 status = exc.status_code
             else:
                 messages.success(request, _("已添加网格人员 %(name)s") % {"name": member.masked_name})
@@ -224,7 +205,7 @@ def member_new(request):
 @never_cache
 def member_edit(request, member_id: int):
     user = request.user
-    member = _or_404(selectors.member_visible_or_404, user=user, member_id=member_id)
+    member = selectors.member_visible_or_404(user=user, member_id=member_id)
     status = 200
     if request.method == "POST":
         form = GridMemberForm(request.POST, user=user, member=member)
@@ -233,7 +214,7 @@ def member_edit(request, member_id: int):
             try:
                 services.member_update(actor=user, member=member, **form.service_values())
             except ApplicationError as exc:
-                _place_errors(form, exc)
+                add_service_errors(form, exc)
                 status = exc.status_code
             else:
                 messages.success(request, _("已保存"))
@@ -251,7 +232,7 @@ def member_edit(request, member_id: int):
 @never_cache
 def member_unmask(request, member_id: int):
     """The member's phone and ID number in full, once, on the answer to a request with a reason (logged)."""
-    member = _or_404(selectors.member_visible_or_404, user=request.user, member_id=member_id)
+    member = selectors.member_visible_or_404(user=request.user, member_id=member_id)
     try:
         services.member_unmask(actor=request.user, member=member, reason=request.POST.get("reason", ""))
     except ApplicationError as exc:
@@ -315,7 +296,7 @@ def patrol_new(request):
                     household=data["household"],
                 )
             except ApplicationError as exc:
-                _place_errors(form, exc)
+                add_service_errors(form, exc)
                 status = exc.status_code
             else:
                 messages.success(request, _("已安排%(kind)s") % {"kind": patrol.get_kind_display()})
@@ -327,7 +308,7 @@ def patrol_new(request):
 
 def _render_patrol(request, patrol, *, status: int = 200, log_form=None, cancel_form=None, finding_form=None):
     user = request.user
-    patrol = _or_404(selectors.patrol_visible_or_404, user=user, patrol_id=patrol.pk)
+    patrol = selectors.patrol_visible_or_404(user=user, patrol_id=patrol.pk)
     can_patrol = services.can_patrol_grid(user, patrol.grid)
     context = {
         "patrol": patrol,
@@ -345,18 +326,18 @@ def _render_patrol(request, patrol, *, status: int = 200, log_form=None, cancel_
 @login_required
 @never_cache
 def patrol_detail(request, patrol_id: int):
-    return _render_patrol(request, _or_404(selectors.patrol_visible_or_404, user=request.user, patrol_id=patrol_id))
+    return _render_patrol(request, selectors.patrol_visible_or_404(user=request.user, patrol_id=patrol_id))
 
 
 def _patrol_post(request, patrol_id: int, *, form_class, form_name: str, write, done: str):
     """One shape for the patrol page's forms: validate, call the service, redirect back or re-render."""
-    patrol = _or_404(selectors.patrol_visible_or_404, user=request.user, patrol_id=patrol_id)
+    patrol = selectors.patrol_visible_or_404(user=request.user, patrol_id=patrol_id)
     form = form_class(request.POST)
     if form.is_valid():
         try:
             write(actor=request.user, patrol=patrol, **form.cleaned_data)
         except ApplicationError as exc:
-            _place_errors(form, exc)
+            add_service_errors(form, exc)
             return _render_patrol(request, patrol, status=exc.status_code, **{form_name: form})
         messages.success(request, done)
         return redirect("patrol-detail", patrol_id=patrol.pk)
@@ -401,7 +382,7 @@ def finding_add(request, patrol_id: int):
 @require_POST
 def finding_case(request, finding_id: int):
     """Open an incident case from a finding, in one step."""
-    finding = _or_404(selectors.finding_visible_or_404, user=request.user, finding_id=finding_id)
+    finding = selectors.finding_visible_or_404(user=request.user, finding_id=finding_id)
     form = FindingCaseForm(request.POST)
     if not form.is_valid():
         messages.error(request, next(iter(form.errors.values()))[0])
