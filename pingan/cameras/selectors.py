@@ -16,7 +16,7 @@ from pingan.accounts.models import User
 from pingan.core.errors import NotFoundError
 from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Region, prefix_q
-from pingan.stats.selectors import jurisdiction_roots, region_for_user_or_404
+from pingan.regions.selectors import jurisdiction_roots, region_for_user_or_404
 
 from .choices import CameraStatus
 from .models import Camera

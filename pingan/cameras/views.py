@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from pingan.core.errors import ApplicationError, PermissionDeniedError
 from pingan.core.forms import add_service_errors
 from pingan.regions.choices import RegionLevel
-from pingan.stats.selectors import regions_for_filter
+from pingan.regions.selectors import regions_for_filter
 
 from . import selectors, services
 from .filters import CameraFilter

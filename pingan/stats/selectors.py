@@ -15,10 +15,9 @@ from pingan.accounts.models import User
 from pingan.cases import workflows
 from pingan.cases.models import Case
 from pingan.cases.selectors import cases_visible_to
-from pingan.core.errors import ApplicationError, NotFoundError
-from pingan.regions.choices import RegionLevel
+from pingan.core.errors import ApplicationError
 from pingan.regions.models import Region
-from pingan.regions.selectors import regions_within
+from pingan.regions.selectors import jurisdiction_roots, region_for_user_or_404
 
 from .indicators import Period, this_year
 
@@ -57,28 +56,6 @@ class StatsScope:
         if self.kind:
             params["kind"] = self.kind
         return params
-
-
-def jurisdiction_roots(user: User) -> list[Region]:
-    """The regions at the top of the user's jurisdiction (one per organisation not covered by another)."""
-    prefixes = set(user.jurisdiction_prefixes())
-    roots = {m.organization.region for m in user.active_memberships if m.organization.region.prefix in prefixes}
-    return sorted(roots, key=lambda region: region.code)
-
-
-def regions_for_filter(user: User) -> list[Region]:
-    """The regions a user may pick on the dashboard: their roots and the counties and townships below them."""
-    prefixes = user.jurisdiction_prefixes()
-    if not prefixes:
-        return []
-    return list(regions_within(prefixes).filter(level__lte=RegionLevel.TOWNSHIP, is_active=True).order_by("code"))
-
-
-def region_for_user_or_404(user: User, code: str) -> Region:
-    region = Region.objects.filter(code=code, is_active=True).first()
-    if region is None or not user.can_see_code(region.code):
-        raise NotFoundError(_("区划“%(code)s”不存在或不在您的辖区内") % {"code": code})
-    return region
 
 
 def _parse_date(value: str, field: str) -> datetime.date:

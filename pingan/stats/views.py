@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from pingan.cases import workflows
 from pingan.core.errors import ApplicationError, NotFoundError
 from pingan.regions.choices import RegionLevel
+from pingan.regions.selectors import jurisdiction_roots, regions_for_filter
 
 from . import indicators
-from .selectors import StatsScope, jurisdiction_roots, regions_for_filter, stats_scope
+from .selectors import StatsScope, stats_scope
 
 DRILLDOWN_PAGE_SIZE = 50
 
