@@ -24,7 +24,7 @@ from simple_history.utils import bulk_create_with_history
 
 from pingan.accounts.choices import UNMASK_ROLES, Role
 from pingan.accounts.models import User
-from pingan.core.audit import audit_log
+from pingan.core.audit import audit_log, unmask_reason
 from pingan.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from pingan.core.models import AuditAction
 from pingan.core.validators import normalize_id_number, normalize_phone
@@ -621,9 +621,7 @@ def can_unmask(case: Case, actor: User) -> bool:
 @transaction.atomic
 def parties_unmask(*, case: Case, actor: User, reason: str) -> list[Party]:
     """Show a case's parties in full: only to those who work the case, only with a reason, always logged."""
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise ApplicationError(_("查看完整个人信息须填写事由"), field="reason")
+    reason = unmask_reason(reason)
     if not can_unmask(case, actor):
         raise PermissionDeniedError(_("您无权查看本案件当事人的完整个人信息"))
     parties = list(case.parties.all())

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from .context import current_request_info
+from .errors import ApplicationError
 from .models import AuditAction, AuditLog
 
 
@@ -39,3 +41,11 @@ def audit_log(
         reason=reason[:200],
         changes=changes or {},
     )
+
+
+def unmask_reason(reason: str) -> str:
+    """The reason given for seeing personal data in full (查看事由), required before anything is shown."""
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ApplicationError(_("查看完整个人信息须填写事由"), field="reason")
+    return reason

@@ -26,7 +26,7 @@ from pingan.accounts.choices import Role
 from pingan.accounts.models import User
 from pingan.cases.choices import Channel, Urgency
 from pingan.cases.models import Case, Category
-from pingan.core.audit import audit_log
+from pingan.core.audit import audit_log, unmask_reason
 from pingan.core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from pingan.core.models import AuditAction
 from pingan.core.validators import normalize_id_number, normalize_phone
@@ -210,9 +210,7 @@ def member_deactivate(*, actor: User, member: GridMember) -> GridMember:
 
 def member_unmask(*, actor: User, member: GridMember, reason: str) -> GridMember:
     """Show a grid member's phone and ID number in full: only with a reason, always logged."""
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise ApplicationError(_("查看完整个人信息须填写事由"), field="reason")
+    reason = unmask_reason(reason)
     _require(can_unmask_member(actor, member), _("您无权查看该网格人员的完整个人信息"))
     audit_log(
         actor=actor, action=AuditAction.UNMASK, obj=member, reason=reason, changes={"fields": ["phone", "id_number"]}
