@@ -29,7 +29,7 @@ from pingan.cases.choices import Channel, EventType, Outcome, RoutingBasis, Sati
 from pingan.cases.models import Case, CaseEvent, Category
 from pingan.cases.services import clock_reset, sla_for
 from pingan.grids.locator import locate_many
-from pingan.incidents.choices import DEFAULT_URGENCY, KIND
+from pingan.incidents.choices import KIND, default_urgency
 from pingan.incidents.choices import IncidentState as S
 from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Organization, Region
@@ -177,7 +177,7 @@ class Generator:
         rng, places = self.rng, self.places
         grid, lng, lat = position
         category = rng.choices(list(CATEGORY_WEIGHTS), weights=list(CATEGORY_WEIGHTS.values()))[0]
-        urgency = DEFAULT_URGENCY.get(category, Urgency.NORMAL)
+        urgency = default_urgency(category)
         if urgency == Urgency.NORMAL and rng.random() < 0.07:
             urgency = rng.choices(list(URGENCY_RAISE), weights=list(URGENCY_RAISE.values()))[0]
         amount, unit = self.clock(category, urgency)

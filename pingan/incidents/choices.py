@@ -40,6 +40,12 @@ DEFAULT_CATEGORIES = [
 # Hazards to life are urgent unless the reporter says otherwise (the phone page preselects it too).
 DEFAULT_URGENCY = {"inc_public_security": Urgency.URGENT, "inc_fire": Urgency.URGENT}
 
+
+def default_urgency(category_code: str) -> str:
+    """The urgency a report of this category takes when the reporter gives none."""
+    return DEFAULT_URGENCY.get(category_code, Urgency.NORMAL)
+
+
 # Per-category clocks (处置时限), written as SlaPolicy rows by a data migration and editable after.
 # A category without rows (其他) runs on the kind's default clock in workflow.py.
 WD, WH = ClockUnit.WORKING_DAYS, ClockUnit.WORKING_HOURS

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from pingan.accounts.choices import Role
 from pingan.accounts.models import User
 from pingan.cases import services as cs
-from pingan.cases.choices import Channel, EventType, Outcome, Urgency
+from pingan.cases.choices import Channel, EventType, Outcome
 from pingan.cases.files import inspect_upload
 from pingan.cases.models import Case, Category
 from pingan.cases.workflows import Effect
@@ -26,7 +26,7 @@ from pingan.core.errors import ApplicationError, ConflictError
 from pingan.regions.choices import OrgType
 from pingan.regions.models import Organization, Region
 
-from .choices import DEFAULT_URGENCY, DISPUTE_LEAD, KIND, MAX_PHOTOS, PHOTO_EXTENSIONS
+from .choices import DISPUTE_LEAD, KIND, MAX_PHOTOS, PHOTO_EXTENSIONS, default_urgency
 from .models import ReportReceipt
 
 CENTRE_ROLES = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD})
@@ -129,7 +129,7 @@ def incident_report(
         description=description,
         channel=channel,
         region=region,
-        urgency=urgency or DEFAULT_URGENCY.get(category.code, Urgency.NORMAL),
+        urgency=urgency or default_urgency(category.code),
         address=(address or "").strip(),
         lat=lat,
         lng=lng,

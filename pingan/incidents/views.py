@@ -21,7 +21,7 @@ from pingan.cases.services import INTAKE_ROLES
 from pingan.grids.selectors import grids_of_user
 
 from . import selectors
-from .choices import DEFAULT_URGENCY
+from .choices import default_urgency
 
 SERVICE_WORKER = "incidents/sw.js"
 PICK_LIMIT = 500
@@ -32,9 +32,7 @@ PICK_LIMIT = 500
 @require_GET
 def report(request):
     user = request.user
-    categories = [
-        (category, DEFAULT_URGENCY.get(category.code, Urgency.NORMAL)) for category in selectors.report_categories()
-    ]
+    categories = [(category, default_urgency(category.code)) for category in selectors.report_categories()]
     own = list(grids_of_user(user).select_related("parent").order_by("code"))
     own_codes = {grid.code for grid in own}
     # A list to pick from by hand is only useful while it is short; above that, the position decides.
