@@ -23,12 +23,12 @@ from pingan.cameras.selectors import (
     count_by_child,
 )
 from pingan.cases.selectors import cases_visible_to
-from pingan.core.errors import NotFoundError
 from pingan.regions.choices import OrgType, RegionLevel
 from pingan.regions.models import Region
 from pingan.regions.selectors import organizations_within, regions_within
 
-from .models import GridMember, RegionShape
+from .models import RegionShape
+from .selectors import grid_open_cases, grid_visible_or_404, members_visible_to
 
 # "Cases per grid" counts the cases registered in the last year, so that a quiet grid and a busy one
 # compare on the same footing whatever the age of their records.
@@ -133,23 +133,20 @@ def case_heat(*, user: User, region: Region | None) -> dict:
 
 def grid_panel(*, user: User, code: str) -> dict:
     """What the side panel of a grid cell shows: its people (masked), cameras and open cases."""
-    prefixes = user.jurisdiction_prefixes()
-    grid = regions_within(prefixes).filter(code=code, level=RegionLevel.GRID).first()
-    if grid is None:
-        raise NotFoundError(_("网格不存在或不在您的辖区内"))
-    members = list(GridMember.objects.within(prefixes).active().filter(grid=grid).order_by("role", "name"))
+    grid = grid_visible_or_404(user=user, code=code)
+    members = list(members_visible_to(user).active().filter(grid=grid).order_by("role", "name"))
     cameras = cameras_visible_to(user).filter(grid=grid)
     camera_counts = cameras.aggregate(
         total=Count("pk"), **{status: Count("pk", filter=Q(status=status)) for status in STATUS_ORDER}
     )
-    open_cases = cases_visible_to(user).open().filter(region_code__startswith=grid.code)
+    open_cases = grid_open_cases(user=user, grid=grid)
     return {
         "grid": grid,
         "places": breadcrumbs(user=user, region=grid),
         "members": members,
         "cameras": list(cameras.order_by("code")[:PANEL_CAMERAS]),
         "camera_counts": camera_counts,
-        "open_cases": list(open_cases.select_related("category").order_by("deadline", "id")[:PANEL_CASES]),
+        "open_cases": list(open_cases[:PANEL_CASES]),
         "open_count": open_cases.count(),
         "now": timezone.now(),
     }
