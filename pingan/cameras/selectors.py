@@ -16,7 +16,7 @@ from pingan.accounts.models import User
 from pingan.core.errors import NotFoundError
 from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Region, prefix_q
-from pingan.regions.selectors import jurisdiction_roots, region_for_user_or_404
+from pingan.regions.selectors import jurisdiction_roots, region_for_user_or_404, user_prefixes
 
 from .choices import CameraStatus
 from .models import Camera
@@ -28,9 +28,7 @@ STATUS_ORDER = [status.value for status in CameraStatus]
 
 def cameras_visible_to(user: User) -> QuerySet[Camera]:
     """Cameras inside the jurisdiction subtrees of the user's organisations; nothing for anyone else."""
-    if not getattr(user, "is_authenticated", False):
-        return Camera.objects.none()
-    return Camera.objects.within(user.jurisdiction_prefixes())
+    return Camera.objects.within(user_prefixes(user))
 
 
 def camera_list(*, user: User) -> QuerySet[Camera]:

@@ -8,15 +8,14 @@ from django.utils.translation import gettext as _
 from pingan.accounts.models import User
 from pingan.core.errors import NotFoundError
 from pingan.regions.models import Organization
+from pingan.regions.selectors import user_prefixes
 
 from .models import Case, CaseEvent
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
     """Cases inside the jurisdiction subtrees of the user's organisations; nothing for anyone else."""
-    if not getattr(user, "is_authenticated", False):
-        return Case.objects.none()
-    return Case.objects.within(user.jurisdiction_prefixes())
+    return Case.objects.within(user_prefixes(user))
 
 
 def case_list(*, user: User) -> QuerySet[Case]:

@@ -17,6 +17,7 @@ from pingan.cases.selectors import cases_visible_to
 from pingan.core.errors import NotFoundError
 from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Region, prefix_q
+from pingan.regions.selectors import user_prefixes
 
 from .choices import PatrolStatus
 from .models import DutyShift, GridMember, Patrol, PatrolFinding
@@ -25,18 +26,12 @@ from .models import DutyShift, GridMember, Patrol, PatrolFinding
 DUE_WITHIN_DAYS = 3
 
 
-def _prefixes(user) -> list[str]:
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return user.jurisdiction_prefixes()
-
-
 # --- grids -----------------------------------------------------------------------------------------
 
 
 def grids_visible_to(user: User) -> QuerySet[Region]:
     """The grid cells (网格) inside the user's jurisdiction."""
-    return Region.objects.filter(prefix_q("code", _prefixes(user)), level=RegionLevel.GRID, is_active=True)
+    return Region.objects.filter(prefix_q("code", user_prefixes(user)), level=RegionLevel.GRID, is_active=True)
 
 
 def grid_list(*, user: User) -> QuerySet[Region]:
@@ -89,7 +84,7 @@ def grid_open_cases(*, user: User, grid: Region) -> QuerySet[Case]:
 
 
 def members_visible_to(user: User) -> QuerySet[GridMember]:
-    return GridMember.objects.within(_prefixes(user))
+    return GridMember.objects.within(user_prefixes(user))
 
 
 def member_list(*, user: User) -> QuerySet[GridMember]:
@@ -112,7 +107,7 @@ def week_start(day: datetime.date) -> datetime.date:
 
 
 def shifts_visible_to(user: User) -> QuerySet[DutyShift]:
-    return DutyShift.objects.filter(prefix_q("region_code", _prefixes(user))).select_related("member", "grid")
+    return DutyShift.objects.filter(prefix_q("region_code", user_prefixes(user))).select_related("member", "grid")
 
 
 def grid_roster(*, user: User, grid: Region, start: datetime.date, days: int = 7) -> QuerySet[DutyShift]:
@@ -125,7 +120,7 @@ def grid_roster(*, user: User, grid: Region, start: datetime.date, days: int = 7
 
 
 def patrols_visible_to(user: User) -> QuerySet[Patrol]:
-    return Patrol.objects.within(_prefixes(user))
+    return Patrol.objects.within(user_prefixes(user))
 
 
 def patrol_list(*, user: User) -> QuerySet[Patrol]:

@@ -14,6 +14,7 @@ from pingan.cases.services import nearest_centre
 from pingan.core.errors import ApplicationError, NotFoundError
 from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Organization, Region
+from pingan.regions.selectors import user_prefixes
 
 from . import locator
 from .coords import CoordSystem, to_wgs84
@@ -23,10 +24,6 @@ from .shapes import KM_PER_DEGREE, as_geojson
 MAX_SIMPLIFY_M = 1000
 
 
-def _prefixes(user) -> list[str]:
-    return user.jurisdiction_prefixes() if getattr(user, "is_authenticated", False) else []
-
-
 def shapes_for(*, user, level: int | None = None, parent_code: str = "") -> list[dict[str, Any]]:
     """The outlines the user may see, as rows (code, name, level, parent, geometry, label, area, source):
 
@@ -34,7 +31,7 @@ def shapes_for(*, user, level: int | None = None, parent_code: str = "") -> list
     - `level` alone: every outline of that level in the jurisdiction;
     - neither: the outlines of the jurisdiction's top regions.
     A parent outside the jurisdiction (or unknown) is not found."""
-    prefixes = _prefixes(user)
+    prefixes = user_prefixes(user)
     shapes = RegionShape.objects.within(prefixes).filter(region__is_active=True)
     if level is not None and level not in RegionLevel.values:
         raise ApplicationError(_("层级应为 1–5(市、县区、乡镇街道、村社区、网格)"), field="level")
@@ -135,7 +132,7 @@ def place_at(*, user, lng: float, lat: float, coord_system: str = CoordSystem.WG
     if code is None:
         place.reason = "outside"
         return place
-    prefixes = _prefixes(user)
+    prefixes = user_prefixes(user)
     if not any(code.startswith(prefix) for prefix in prefixes):
         place.reason = "outside_jurisdiction"
         return place

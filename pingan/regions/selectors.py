@@ -18,6 +18,11 @@ if TYPE_CHECKING:
     from pingan.accounts.models import User
 
 
+def user_prefixes(user) -> list[str]:
+    """The code prefixes of the user's jurisdiction; none for anyone not signed in (sees nothing)."""
+    return user.jurisdiction_prefixes() if getattr(user, "is_authenticated", False) else []
+
+
 def regions_within(prefixes: Iterable[str]) -> QuerySet[Region]:
     return Region.objects.filter(prefix_q("code", prefixes))
 
