@@ -6,6 +6,7 @@ Every function here is keyword-only and atomic; views and serializers only call 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -123,6 +124,18 @@ def clock_reset(case: Case, calendar: WorkCalendar | None = None) -> None:
     case.deadline = calendar.deadline(case.registered_at, case.sla_amount + case.extension_amount, case.sla_unit)
     allowed = case.deadline - case.registered_at
     case.warn_at = case.deadline - allowed * settings.PINGAN_SLA_WARNING_SHARE
+
+
+# --- titles ----------------------------------------------------------------------------------------
+
+
+def case_title(category: Category, description: str, *, length: int) -> str:
+    """A title for a case whose reporter gave none (a phone report, an Open311 request): the category,
+    then the start of the description's first line, at most `length` characters of it with the ellipsis."""
+    lines = description.strip().splitlines()
+    first_line = re.sub(r"\s+", " ", lines[0]).strip() if lines else ""
+    text = first_line if len(first_line) <= length else first_line[: length - 1] + "…"
+    return f"{category.name}:{text}"[: Case._meta.get_field("title").max_length]
 
 
 # --- case numbers ----------------------------------------------------------------------------------

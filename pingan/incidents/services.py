@@ -31,7 +31,7 @@ from .models import ReportReceipt
 
 CENTRE_ROLES = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD})
 DISPUTE_KIND = "dispute"
-TITLE_CHARS = 30
+TITLE_LENGTH = 31  # of the description's part of a title, with the ellipsis
 
 
 # --- photos ----------------------------------------------------------------------------------------
@@ -67,12 +67,6 @@ def _category(category: Category | str) -> Category:
     if found is None:
         raise ApplicationError(_("事件类别“%(code)s”不存在或已停用") % {"code": category}, field="category")
     return found
-
-
-def _title(category: Category, description: str) -> str:
-    first_line = description.strip().splitlines()[0] if description.strip() else ""
-    text = first_line[:TITLE_CHARS] + ("…" if len(first_line) > TITLE_CHARS else "")
-    return f"{category.name}:{text}"[:100]
 
 
 @transaction.atomic
@@ -125,7 +119,7 @@ def incident_report(
         actor=actor,
         kind=KIND,
         category=category,
-        title=(title or "").strip() or _title(category, description),
+        title=(title or "").strip() or cs.case_title(category, description, length=TITLE_LENGTH),
         description=description,
         channel=channel,
         region=region,

@@ -6,7 +6,6 @@ written: the case, its parties and the Open311 row are one transaction."""
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ from pingan.accounts.choices import Role
 from pingan.accounts.models import Membership, User
 from pingan.cases.choices import Channel, PartyRole, Urgency
 from pingan.cases.models import Category
-from pingan.cases.services import case_register
+from pingan.cases.services import case_register, case_title
 from pingan.core.audit import audit_log
 from pingan.core.errors import ApplicationError
 from pingan.core.models import AuditAction
@@ -103,13 +102,6 @@ def client_key_rotate(*, actor: User | None, client: Open311Client) -> IssuedKey
     return IssuedKey(client=client, key=key)
 
 
-def _title(category: Category, description: str) -> str:
-    """Like the engine's other doors: the category, then the start of the description's first line."""
-    first_line = re.sub(r"\s+", " ", description.strip().splitlines()[0]).strip()
-    text = first_line if len(first_line) <= TITLE_LENGTH else first_line[: TITLE_LENGTH - 1] + "…"
-    return f"{category.name}:{text}"
-
-
 def _region(address_id: str) -> Region | None:
     if not address_id:
         return None
@@ -140,7 +132,7 @@ def request_file(*, client: Open311Client, category: Category, new: NewRequest) 
         actor=client.service_user,
         kind=category.kind,
         category=category,
-        title=_title(category, new.description),
+        title=case_title(category, new.description, length=TITLE_LENGTH),
         description=new.description,
         channel=Channel.ONLINE,
         region=_region(new.address_id),
