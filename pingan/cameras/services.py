@@ -27,7 +27,7 @@ from pingan.grids.coords import CoordSystem, check_system, to_wgs84, to_wgs84_ma
 from pingan.grids.locator import grid_at, locate_many
 from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Region
-from pingan.regions.services import FIRST_DATA_ROW, ImportResult, row_error
+from pingan.regions.services import ImportResult, check_table, error_sort_key, row_error
 
 from . import bulk
 from .choices import CameraStatus, CameraType
@@ -296,49 +296,6 @@ def _check_camera_rows(rows: list[tuple[int, dict[str, str]]], errors: list[str]
     return checked
 
 
-def _header_key(value: Any) -> str:
-    """Header text without what people add to it: spaces, required-markers, full-width brackets."""
-    text = "" if value is None else str(value).strip().lower()
-    for mark in (" ", "\u3000", "*", "*", "(必填)", "(必填)"):
-        text = text.replace(mark, "")
-    return text
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # codes typed into Excel come back as numbers
-    return str(value).strip()
-
-
-def _canonical_rows(rows: list[dict[str, Any]], errors: list[str]) -> list[tuple[int, dict[str, str]]]:
-    """(spreadsheet row number, {field: text}) for the non-blank rows, as `check_table` of the regions
-    import gives them, but with each header resolved once per file rather than once per cell (a camera
-    file has 100,000 rows). A row holds only the columns the file has: an optional column left out of
-    the file leaves the stored values alone."""
-    aliases = {_header_key(alias): name for name, names in CAMERA_COLUMNS.items() for alias in names}
-    names: dict[str, str | None] = {}
-    present = {aliases.get(_header_key(key)) for row in rows[:1] for key in row} - {None}
-    missing = [CAMERA_COLUMNS[name][0] for name in REQUIRED_COLUMNS if name not in present]
-    if rows and missing:
-        errors.append(_("缺少列:%(columns)s") % {"columns": "、".join(missing)})
-        return []
-    result = []
-    for index, row in enumerate(rows):
-        values = dict.fromkeys(present, "")
-        for key, value in row.items():
-            if key not in names:
-                names[key] = aliases.get(_header_key(key))
-            if names[key] is not None:
-                values[names[key]] = _cell_text(value)
-        if any(values.values()):
-            result.append((index + FIRST_DATA_ROW, values))
-    if not result:
-        errors.append(_("文件中没有数据行"))
-    return result
-
-
 def _chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -351,12 +308,8 @@ def cameras_import(*, rows: list[dict[str, Any]], actor: User, coord_system: str
     or outside the actor's jurisdiction is an error of its row, and then nothing is written."""
     prefixes = _require_editor(actor)
     check_system(coord_system)
-    result = ImportResult()
-    canonical = _canonical_rows(rows, result.errors)
-    result.total = len(canonical)
-    checked = _check_camera_rows(canonical, result.errors) if canonical else []
+    result, checked = check_table(rows, CAMERA_COLUMNS, REQUIRED_COLUMNS, _check_camera_rows)
     if result.errors:
-        result.errors.sort(key=_row_number)
         return result
     lngs, lats = to_wgs84_many([r.lng for r in checked], [r.lat for r in checked], coord_system)
     codes = locate_many(lngs, lats)
@@ -371,7 +324,7 @@ def cameras_import(*, rows: list[dict[str, Any]], actor: User, coord_system: str
             )
         r.values.update(lng=_coordinate(lng), lat=_coordinate(lat), region_code=grid_code or "")
     if result.errors:
-        result.errors.sort(key=_row_number)
+        result.errors.sort(key=error_sort_key)
         return result
 
     grid_codes = sorted({r.values["region_code"] for r in checked})
@@ -407,8 +360,3 @@ def cameras_import(*, rows: list[dict[str, Any]], actor: User, coord_system: str
     result.created, result.updated = len(new), len(changed)
     audit_log(actor=actor, action=AuditAction.IMPORT, object_type=Camera._meta.label_lower, changes=result.as_dict())
     return result
-
-
-def _row_number(message: str) -> int:
-    digits = "".join(ch for ch in message.split("行", 1)[0] if ch.isdigit())
-    return int(digits) if digits else 0

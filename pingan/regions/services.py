@@ -198,13 +198,15 @@ def _canonical_rows(
     if rows and missing:
         errors.append(_("缺少列:%(columns)s") % {"columns": "、".join(missing)})
         return []
+    names: dict[Any, str | None] = {}  # each header resolved once per file, not once per cell
     result = []
     for index, row in enumerate(rows):
         values = dict.fromkeys(present, "")
         for key, value in row.items():
-            name = aliases.get(_header_key(key))
-            if name:
-                values[name] = _cell_text(value)
+            if key not in names:
+                names[key] = aliases.get(_header_key(key))
+            if names[key]:
+                values[names[key]] = _cell_text(value)
         if any(values.values()):
             result.append((index + FIRST_DATA_ROW, values))
     return result
@@ -335,7 +337,7 @@ def check_table(
     if not canonical and not result.errors:
         result.errors.append(_("文件中没有数据行"))
     checked = check(canonical, result.errors) if canonical else []
-    result.errors.sort(key=_error_sort_key)
+    result.errors.sort(key=error_sort_key)
     return result, checked
 
 
@@ -348,11 +350,11 @@ def jurisdiction_check(result: ImportResult, actor, row_codes: Iterable[tuple[in
     for row, code in row_codes:
         if not any(code.startswith(prefix) for prefix in prefixes):
             row_error(result.errors, row, _("区划 %(code)s 不在您的管辖范围内") % {"code": code})
-    result.errors.sort(key=_error_sort_key)
+    result.errors.sort(key=error_sort_key)
     return not result.errors
 
 
-def _error_sort_key(message: str) -> int:
+def error_sort_key(message: str) -> int:
     digits = "".join(ch for ch in message.split("行", 1)[0] if ch.isdigit())
     return int(digits) if digits else 0
 
