@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pingan.core.admin import JurisdictionAdminMixin
 from pingan.core.errors import ApplicationError
+from pingan.regions.admin import ImportAdminMixin
 
 from .choices import ShapeSource
 from .coords import CoordSystem
@@ -57,8 +55,9 @@ class ShapeImportForm(forms.Form):
 
 
 @admin.register(RegionShape)
-class RegionShapeAdmin(JurisdictionAdminMixin, admin.ModelAdmin):
-    change_list_template = "admin/regions/change_list_import.html"
+class RegionShapeAdmin(JurisdictionAdminMixin, ImportAdminMixin, admin.ModelAdmin):
+    import_form_class = ShapeImportForm
+    import_template = "admin/grids/regionshape/import.html"
     list_display = ["region_code", "region", "level", "source", "area_km2", "updated_at"]
     list_display_links = ["region_code", "region"]
     list_filter = ["level", "source"]
@@ -111,44 +110,22 @@ class RegionShapeAdmin(JurisdictionAdminMixin, admin.ModelAdmin):
             "count": count,
         }
 
-    def get_urls(self):
-        return [
-            path("import/", self.admin_site.admin_view(self.import_view), name="grids_regionshape_import"),
-            *super().get_urls(),
-        ]
+    def import_title(self) -> str:
+        return _("导入区划与网格边界")
 
-    def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "has_import_permission": self.has_import_permission(request)}
-        return super().changelist_view(request, extra_context)
-
-    def import_view(self, request):
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        result = None
-        form = ShapeImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                features = read_features(data["file"])
-            except ApplicationError as exc:
-                form.add_error("file", exc.message)
-            else:
-                result = shapes_import(
-                    features=features,
-                    actor=request.user,
-                    coord_system=data["coord_system"],
-                    source=data["source"],
-                    overlap_share=data["overlap_share"],
-                    overlap_m2=data["overlap_m2"],
-                    dry_run=data["dry_run"],
-                )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "title": _("导入区划与网格边界"),
-            "form": form,
-            "result": result,
-            "dry_run": form.is_bound and form.is_valid() and form.cleaned_data["dry_run"],
-            "changelist_url": reverse("admin:grids_regionshape_changelist"),
-        }
-        return TemplateResponse(request, "admin/grids/regionshape/import.html", context)
+    def import_run(self, request, form):
+        data = form.cleaned_data
+        try:
+            features = read_features(data["file"])
+        except ApplicationError as exc:
+            form.add_error("file", exc.message)
+            return None
+        return shapes_import(
+            features=features,
+            actor=request.user,
+            coord_system=data["coord_system"],
+            source=data["source"],
+            overlap_share=data["overlap_share"],
+            overlap_m2=data["overlap_m2"],
+            dry_run=data["dry_run"],
+        )

@@ -20,12 +20,16 @@ from .models import Organization, Region
 class ImportAdminMixin:
     """Adds "从Excel/CSV导入" to the changelist: upload form → all-or-nothing import → result page.
 
-    Only for users who may both add and change the model, since an import creates and updates rows."""
+    Only for users who may both add and change the model, since an import creates and updates rows.
+    A model whose file is not a table (outlines) overrides `import_form_class`, `import_template`,
+    `import_title` and `import_run`."""
 
     change_list_template = "admin/regions/change_list_import.html"
     import_service = None  # staticmethod(services.regions_import) etc.
     import_columns: tuple[tuple[str, str], ...] = ()
     import_note = None  # how rows are matched, shown above the columns (default: by code)
+    import_form_class = ImportFileForm
+    import_template = "admin/regions/import.html"
 
     def has_import_permission(self, request) -> bool:
         return self.has_add_permission(request) and self.has_change_permission(request)
@@ -45,30 +49,37 @@ class ImportAdminMixin:
         extra_context = {**(extra_context or {}), "has_import_permission": self.has_import_permission(request)}
         return super().changelist_view(request, extra_context)
 
+    def import_title(self) -> str:
+        return _("从Excel/CSV导入%(name)s") % {"name": self.model._meta.verbose_name}
+
+    def import_run(self, request, form):
+        """Import the valid form's file; the result, or None when the file itself was refused."""
+        try:
+            rows = services.read_table(form.cleaned_data["file"])
+        except ApplicationError as exc:
+            form.add_error("file", exc.message)
+            return None
+        return type(self).import_service(rows=rows, actor=request.user)
+
     def import_view(self, request):
         if not self.has_import_permission(request):
             raise PermissionDenied
         opts = self.model._meta
         result = None
-        form = ImportFileForm(request.POST or None, request.FILES or None)
+        form = self.import_form_class(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            try:
-                rows = services.read_table(form.cleaned_data["file"])
-            except ApplicationError as exc:
-                form.add_error("file", exc.message)
-            else:
-                result = type(self).import_service(rows=rows, actor=request.user)
+            result = self.import_run(request, form)
         context = {
             **self.admin_site.each_context(request),
             "opts": opts,
-            "title": _("从Excel/CSV导入%(name)s") % {"name": opts.verbose_name},
+            "title": self.import_title(),
             "form": form,
             "result": result,
             "columns": self.import_columns,
             "import_note": self.import_note,
             "changelist_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
         }
-        return TemplateResponse(request, "admin/regions/import.html", context)
+        return TemplateResponse(request, self.import_template, context)
 
 
 class ChildrenInline(admin.TabularInline):

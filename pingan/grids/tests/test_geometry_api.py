@@ -252,3 +252,14 @@ def test_the_admin_import_page_imports_a_file(client, grids):
     assert (
         YUETANG_2 in listing.content.decode() and reverse("admin:grids_regionshape_import") in listing.content.decode()
     )
+
+
+def test_the_admin_import_page_can_only_check_a_file(client, grids):
+    User.objects.create_superuser(username="root", password=PASSWORD)
+    client.login(username="root", password=PASSWORD)
+    form = {"file": geojson_upload(*SPLIT_YUETANG), "coord_system": "wgs84", "source": "imported", "dry_run": "on"}
+    response = client.post(
+        reverse("admin:grids_regionshape_import"), {**form, "overlap_share": "0.01", "overlap_m2": "100"}
+    )
+    assert "检查完成:共 2 个要素,没有发现错误(未导入)" in response.content.decode()
+    assert not Region.objects.filter(code=YUETANG_2).exists()
