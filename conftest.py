@@ -182,7 +182,7 @@ def category(db) -> Category:
     return Category.objects.get(code="neighbour")
 
 
-GOOD_ID = "43021119850315001X"  # passes the GB 11643 check digit
+GOOD_ID = "430211198503150016"  # passes the GB 11643 check digit
 
 
 @pytest.fixture

@@ -55,6 +55,16 @@ PROVINCE_PREFIXES = {
 }
 
 
+def id_check_digit(first17: str) -> str:
+    """The GB 11643-1999 check digit (0-9 or X) of the first 17 digits of an ID number.
+
+    python-stdnum's `calc_check_digit` takes the number *with* a check digit in place (since 2.2: it drops
+    the last character), so a placeholder is appended; a test pins this against the standard's example."""
+    if len(first17) != 17 or not first17.isdigit():
+        raise ValueError("expected the first 17 digits of an ID number")
+    return ric.calc_check_digit(first17 + "0")
+
+
 def normalize_id_number(value: str) -> str:
     """Return the ID number in canonical form (18 characters, upper-case X) or raise ValidationError."""
     number = ric.compact(value or "").upper()
@@ -68,7 +78,7 @@ def normalize_id_number(value: str) -> str:
         raise ValidationError(_("身份证号码中的出生日期无效"), code="id_birth") from None
     if birth < datetime.date(1880, 1, 1) or birth > timezone.localdate():
         raise ValidationError(_("身份证号码中的出生日期无效"), code="id_birth")
-    if ric.calc_check_digit(number[:17]) != number[17]:
+    if id_check_digit(number[:17]) != number[17]:
         raise ValidationError(_("身份证号码校验位错误,请核对"), code="id_checksum")
     return number
 

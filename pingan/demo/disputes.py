@@ -26,7 +26,6 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
-from stdnum.cn import ric
 
 from pingan.accounts.choices import Role
 from pingan.accounts.models import User
@@ -34,6 +33,7 @@ from pingan.cases import workflows
 from pingan.cases.choices import Channel, EventType, FollowUpMethod, Outcome, PartyRole, Satisfaction, Urgency
 from pingan.cases.models import Case, CaseEvent, CaseNumberSequence, Category, Party
 from pingan.cases.services import clock_reset, sla_for
+from pingan.core.validators import id_check_digit
 from pingan.disputes.choices import KIND, AdvisedRoute, ConfirmationStatus
 from pingan.disputes.choices import DisputeState as S
 from pingan.disputes.models import JudicialConfirmation, MediationResult, MediationSession
@@ -266,7 +266,7 @@ class Identities:
         base = f"{ID_AREA.get(area, area)}{birth:%Y%m%d}{serial:03d}"
         return {
             "name": rng.choice(self.male if male else self.female),
-            "id_number": base + ric.calc_check_digit(base),
+            "id_number": base + id_check_digit(base),
             "phone": self.mobile(),
         }
 
