@@ -8,6 +8,10 @@ query) and the drill-down (a queryset filtered by the same Q) cannot disagree.
 Outcomes (closed, on time, rated …) are read as they stand when the figure is computed: a past period's
 rates can still rise while its cases are being closed. The overdue test is made as of the end of the period
 or now, whichever is earlier.
+
+应结案数, the denominator of 结案率, 按期结案率 and 超期率, counts the cohort cases that were due (as 数字城管
+reports count it): closed, or still open and past their deadline at that instant. An open case whose deadline
+has not come yet is left out, so a period's young cases do not pull its rates down (docs/indicators.md).
 """
 
 from __future__ import annotations
@@ -212,6 +216,21 @@ def _closed(as_of) -> Q:
     return Q(closed_at__isnull=False)
 
 
+def _open_overdue(as_of) -> Q:
+    return Q(closed_at__isnull=True, deadline__lt=as_of)
+
+
+def _due(as_of) -> Q:
+    """应结案: closed, or still open and past its deadline at `as_of`; an open case not yet due is left out."""
+    return _closed(as_of) | _open_overdue(as_of)
+
+
+DUE_DEFINITION = gettext_lazy(
+    "应结案数:统计队列中已结案的案件,加上截至统计期末(或当前,取较早者)仍未结案且已过办理期限的案件;"
+    "未到办理期限的在办案件不计入"
+)
+
+
 register(
     Indicator(
         code="received",
@@ -244,11 +263,11 @@ register(
         name=gettext_lazy("结案率"),
         formula=gettext_lazy("结案率 = 结案数 ÷ 应结案数"),
         numerator_definition=gettext_lazy("结案数:统计队列中已结案的案件"),
-        denominator_definition=gettext_lazy("应结案数:统计期内登记的全部案件"),
+        denominator_definition=DUE_DEFINITION,
         unit=RATE,
-        version="1.0",
+        version="2.0",
         numerator_filter=_closed,
-        denominator_filter=_cohort,
+        denominator_filter=_due,
     )
 )
 register(
@@ -257,11 +276,11 @@ register(
         name=gettext_lazy("按期结案率"),
         formula=gettext_lazy("按期结案率 = 按期结案数 ÷ 应结案数"),
         numerator_definition=gettext_lazy("按期结案数:统计队列中已结案且结案时未超过办理期限的案件"),
-        denominator_definition=gettext_lazy("应结案数:统计期内登记的全部案件"),
+        denominator_definition=DUE_DEFINITION,
         unit=RATE,
-        version="1.0",
+        version="2.0",
         numerator_filter=lambda as_of: Q(closed_at__isnull=False, on_time=True),
-        denominator_filter=_cohort,
+        denominator_filter=_due,
     )
 )
 register(
@@ -298,13 +317,14 @@ register(
         numerator_definition=gettext_lazy(
             "超期数:统计队列中超期结案的案件,加上截至统计期末(或当前,取较早者)未结案且已过办理期限的案件"
         ),
-        denominator_definition=gettext_lazy("应结案数:统计期内登记的全部案件"),
+        denominator_definition=DUE_DEFINITION,
         unit=RATE,
-        version="1.0",
+        version="2.0",
         # A case closed late is counted by its frozen verdict; an open one by its deadline at `as_of`.
         # (One open at `as_of` and closed later was necessarily closed late, so nothing is counted twice.)
-        numerator_filter=lambda as_of: Q(on_time=False) | Q(closed_at__isnull=True, deadline__lt=as_of),
-        denominator_filter=_cohort,
+        # Both parts are due, so the numerator stays inside the denominator.
+        numerator_filter=lambda as_of: Q(closed_at__isnull=False, on_time=False) | _open_overdue(as_of),
+        denominator_filter=_due,
         better="down",
     )
 )

@@ -1,5 +1,8 @@
 """A small, known set of disputes in 嵩山路街道, worked through the services to every state the indicators
-count, so that each numerator and denominator can be asserted exactly."""
+count, so that each numerator and denominator can be asserted exactly.
+
+Every test here runs with the clock pinned at NOW (Monday 2026-11-30 15:00, Asia/Shanghai): the overdue test,
+应结案数 and the default period read the clock, and the suite must pass at any wall-clock time."""
 
 from __future__ import annotations
 
@@ -33,6 +36,14 @@ def local(*args) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime(*args), timezone.get_default_timezone())
 
 
+NOW = local(2026, 11, 30, 15, 0)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(time_machine):
+    time_machine.move_to(NOW, tick=False)
+
+
 def verify_and_close(case, people, satisfaction: str = ""):
     case = case_transition(case=case, actor=people.head, action="verify", data={"passed": True})
     case = case_transition(case=case, actor=people.head, action="close")
@@ -60,8 +71,11 @@ def cohort(scene):
 
     c1 success → verified → closed on time → 满意          c4 registered 60 days ago, never worked (overdue)
     c2 success → sent back once → success → closed → 基本满意  c5 60 days ago, success, closed late, not rated
-    c3 failure → verified → closed on time → 不满意         c6 yesterday, accepted only
-    old: 200 days ago, outside the period"""
+    c3 failure → verified → closed on time → 不满意         c6 yesterday, accepted only (not yet due)
+    old: 200 days ago, outside the period
+
+    A dispute's normal clock is 15 working days: c4 (registered on 1 October, due in late October) is open
+    past it; c5 was closed today, late; c6 is due mid-December, so it is not yet counted as 应结案."""
     people, now = scene.people, timezone.now()
     day = datetime.timedelta(days=1)
     s = Scene()

@@ -15,14 +15,16 @@ from pingan.stats.indicators import Period
 
 from .conftest import local, register
 
+# The cohort fixture, counted by hand: 6 registered (c1–c6), 4 closed (c1, c2, c3, c5), of which c5 late;
+# 应结案 = the 4 closed + c4 (open past its deadline) = 5; c6 (due in December) is not yet due.
 EXPECTED = {  # code: (numerator, denominator, value)
     "received": (6, None, 6),
     "closed": (4, None, 4),
-    "closure_rate": (4, 6, 0.6667),
-    "on_time_rate": (3, 6, 0.5),
+    "closure_rate": (4, 5, 0.8),
+    "on_time_rate": (3, 5, 0.6),
     "mediation_success_rate": (3, 4, 0.75),
     "satisfaction_rate": (2, 3, 0.6667),
-    "overdue_rate": (2, 6, 0.3333),
+    "overdue_rate": (2, 5, 0.4),  # c5 closed late, c4 open past its deadline
     "rework_rate": (1, 4, 0.25),
 }
 
@@ -43,7 +45,7 @@ def test_exact_numerators_and_denominators(cohort, people):
     result = by_code(indicators.summary(cases_visible_to(people.clerk), cohort.period))
     got = {code: (item["numerator"], item["denominator"], item["value"]) for code, item in result.items()}
     assert {code: got[code] for code in EXPECTED} == EXPECTED
-    assert result["closure_rate"]["display"] == "66.67%" and result["closure_rate"]["unit"] == "%"
+    assert result["closure_rate"]["display"] == "80.00%" and result["closure_rate"]["unit"] == "%"
     assert result["received"]["unit"] == "件"
 
 
@@ -76,7 +78,8 @@ def test_drilldown_names_the_cases(cohort, people):
         return set(indicators.drilldown(base, period, code, part).values_list("pk", flat=True))
 
     assert ids("closure_rate") == {c.c1.pk, c.c2.pk, c.c3.pk, c.c5.pk}
-    assert ids("closure_rate", "denominator") == {c.c1.pk, c.c2.pk, c.c3.pk, c.c4.pk, c.c5.pk, c.c6.pk}
+    assert ids("closure_rate", "denominator") == {c.c1.pk, c.c2.pk, c.c3.pk, c.c4.pk, c.c5.pk}
+    assert ids("received") == {c.c1.pk, c.c2.pk, c.c3.pk, c.c4.pk, c.c5.pk, c.c6.pk}
     assert ids("on_time_rate") == {c.c1.pk, c.c2.pk, c.c3.pk}
     assert ids("overdue_rate") == {c.c4.pk, c.c5.pk}
     assert ids("mediation_success_rate", "denominator") == {c.c1.pk, c.c2.pk, c.c3.pk, c.c5.pk}
