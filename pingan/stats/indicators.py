@@ -32,6 +32,7 @@ from pingan.cases.choices import Outcome, Satisfaction
 from pingan.cases.models import Case
 from pingan.core.errors import ApplicationError
 from pingan.disputes.choices import KIND as DISPUTE
+from pingan.regions.choices import RegionLevel
 
 RATE = "%"
 COUNT = "件"
@@ -457,13 +458,21 @@ def summary(
 # --- breakdowns -----------------------------------------------------------------------------------
 
 BREAKDOWN_CODES = ("received", "closed", "closure_rate", "mediation_success_rate", "satisfaction_rate")
-BREAKDOWNS = ("district", "township", "category", "month")
+# Region breakdowns: the level of the tree and how many leading digits of the region code name it.
+REGION_BREAKDOWNS = {
+    "district": (RegionLevel.COUNTY, 6),
+    "township": (RegionLevel.TOWNSHIP, 9),
+    "community": (RegionLevel.COMMUNITY, 12),
+    "grid": (RegionLevel.GRID, 15),
+}
+BREAKDOWNS = (*REGION_BREAKDOWNS, "category", "month")
 
 
 def breakdown(base: QuerySet[Case], period: Period, by: str, *, now: datetime.datetime | None = None) -> list[dict]:
     """The breakdown indicators per county-level district (区县, first 6 digits of the region code), township
-    (乡镇街道, first 9), category or calendar month (Asia/Shanghai), in one grouped query (plus one for
-    region names)."""
+    (乡镇街道, first 9), community (村社区, first 12), grid cell (网格, 15), category or calendar month
+    (Asia/Shanghai), in one grouped query (plus one for region names). Cases registered at a region above
+    the level (a township's own cases in a breakdown by community) form a row of that region, "(本级)"."""
     from pingan.regions.models import Region
 
     if by not in BREAKDOWNS:
@@ -483,8 +492,7 @@ def breakdown(base: QuerySet[Case], period: Period, by: str, *, now: datetime.da
         tz = timezone.get_default_timezone()
         grouped = cohort.annotate(key=TruncMonth("registered_at", tzinfo=tz)).values("key")
     else:
-        length = 6 if by == "district" else 9
-        grouped = cohort.annotate(key=Substr("region_code", 1, length)).values("key")
+        grouped = cohort.annotate(key=Substr("region_code", 1, REGION_BREAKDOWNS[by][1])).values("key")
     raw = list(grouped.annotate(**aggregates).order_by("key"))
 
     def row(key: str, label: str, counts: Mapping) -> dict:
@@ -524,8 +532,14 @@ def breakdown(base: QuerySet[Case], period: Period, by: str, *, now: datetime.da
     if by == "category":
         rows = [row(r["key"], r["label"], r) for r in raw]
         return sorted(rows, key=lambda r: (-r["received"], r["key"]))
-    names = dict(Region.objects.filter(code__in=[r["key"] for r in raw]).values_list("code", "name"))
-    return [row(r["key"], names.get(r["key"], r["key"]), r) for r in raw]
+    level = REGION_BREAKDOWNS[by][0]
+    labels = {
+        code: name if region_level >= level else _("%(name)s(本级)") % {"name": name}
+        for code, name, region_level in Region.objects.filter(code__in=[r["key"] for r in raw]).values_list(
+            "code", "name", "level"
+        )
+    }
+    return [row(r["key"], labels.get(r["key"], r["key"]), r) for r in raw]
 
 
 # --- drill-down -----------------------------------------------------------------------------------

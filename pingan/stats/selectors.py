@@ -1,5 +1,6 @@
-"""Reads for statistics: what a user may count (their visible cases, narrowed to a region and a kind), the
-regions they may choose, and the validated request parameters shared by the API and the dashboard."""
+"""Reads for statistics: what a user may count (their visible cases, narrowed to a region and a kind), where
+their statistics start and the regions they may choose, and the validated request parameters shared by the
+API and the dashboard."""
 
 from __future__ import annotations
 
@@ -11,13 +12,16 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from pingan.accounts.choices import Role
 from pingan.accounts.models import User
 from pingan.cases import workflows
 from pingan.cases.models import Case
 from pingan.cases.selectors import cases_visible_to
 from pingan.core.errors import ApplicationError
-from pingan.regions.models import Region
-from pingan.regions.selectors import jurisdiction_roots, region_for_user_or_404
+from pingan.grids.selectors import grids_of_user
+from pingan.regions.choices import RegionLevel
+from pingan.regions.models import Region, prefix_q
+from pingan.regions.selectors import jurisdiction_roots, region_for_user_or_404, regions_within
 
 from .indicators import Period, this_year
 
@@ -25,28 +29,81 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MIN_YEAR = 1990  # 同比 needs a year before, and nothing older is ever counted
 
 
+# The breakdown one level below a region (a grid cell has nothing below: it stands for itself).
+BREAKDOWN_BELOW = {
+    RegionLevel.PROVINCE: "district",
+    RegionLevel.CITY: "district",
+    RegionLevel.COUNTY: "township",
+    RegionLevel.TOWNSHIP: "community",
+    RegionLevel.COMMUNITY: "grid",
+    RegionLevel.GRID: "grid",
+}
+
+
+def statistics_roots(user: User) -> list[Region]:
+    """Where a user's statistics start: the top regions of their jurisdiction; for a grid worker (网格员, no
+    other role), the grid cells they work, when they have any."""
+    memberships = user.active_memberships
+    if memberships and all(m.role == Role.GRID_WORKER for m in memberships):
+        grids = list(grids_of_user(user).order_by("code"))
+        if grids:
+            return grids
+    return jurisdiction_roots(user)
+
+
 @dataclass(frozen=True)
 class StatsScope:
-    """What a statistic counts: the cases a user may see, inside `region` (None: their whole jurisdiction)."""
+    """What a statistic counts: the cases a user may see, inside `region`, or (None) inside `roots`, where
+    their statistics start (statistics_roots)."""
 
     user: User
     region: Region | None
     kind: str
     period: Period
+    roots: tuple[Region, ...] = ()
 
     @property
     def cases(self) -> QuerySet[Case]:
         cases = cases_visible_to(self.user)
         if self.region is not None:
             cases = cases.filter(region_code__startswith=self.region.prefix)
+        else:
+            cases = cases.filter(prefix_q("region_code", [root.prefix for root in self.roots]))
         if self.kind:
             cases = cases.filter(kind=self.kind)
         return cases
 
+    @property
+    def level(self) -> int:
+        """The level of the tree the scope starts at (the highest of several roots)."""
+        if self.region is not None:
+            return self.region.level
+        return min((root.level for root in self.roots), default=RegionLevel.CITY)
+
+    @property
+    def region_breakdown(self) -> str:
+        """The breakdown by the level below the scope (by district for a city, … by grid for a community)."""
+        return BREAKDOWN_BELOW[self.level]
+
+    @property
+    def roots_name(self) -> str:
+        """What the scope without a region is called: a grid worker's cells, or the whole jurisdiction."""
+        if self.roots and all(root.level == RegionLevel.GRID for root in self.roots):
+            return _("我的网格")
+        return _("全部辖区")
+
     def region_dict(self) -> dict:
         if self.region is None:
-            return {"code": None, "name": _("全部辖区")}
+            return {"code": None, "name": self.roots_name}
         return {"code": self.region.code, "name": self.region.name}
+
+    def region_choices(self) -> list[Region]:
+        """The regions the user may pick: where their statistics start and two levels below."""
+        if not self.roots:
+            return []
+        deepest = min(min(root.level for root in self.roots) + 2, RegionLevel.GRID)
+        within = regions_within([root.prefix for root in self.roots])
+        return list(within.filter(level__lte=deepest, is_active=True).order_by("code"))
 
     def query(self) -> dict[str, str]:
         """The parameters that reproduce this scope (for links to drill-downs and the API)."""
@@ -75,8 +132,8 @@ def stats_scope(*, user: User, params: Mapping[str, str]) -> StatsScope:
     """Validate `region`, `date_from`, `date_to` and `kind` from a request.
 
     Bad input raises ApplicationError (400, Chinese message, per field); a region outside the user's
-    jurisdiction raises NotFoundError (404). Defaults: the user's jurisdiction root (or all of it when they
-    have several), this year to date, every kind."""
+    jurisdiction raises NotFoundError (404). Defaults: where the user's statistics start (their jurisdiction
+    root or a grid worker's grid; all of them when there are several), this year to date, every kind."""
     errors: dict[str, list[str]] = {}
     default = this_year()
     dates = {}
@@ -94,10 +151,11 @@ def stats_scope(*, user: User, params: Mapping[str, str]) -> StatsScope:
     if errors:
         raise ApplicationError(next(iter(errors.values()))[0], fields=errors)
 
+    roots = statistics_roots(user)
     code = (params.get("region") or "").strip()
     if code:
         region = region_for_user_or_404(user, code)
     else:
-        roots = jurisdiction_roots(user)
         region = roots[0] if len(roots) == 1 else None
-    return StatsScope(user=user, region=region, kind=kind, period=Period(dates["date_from"], dates["date_to"]))
+    period = Period(dates["date_from"], dates["date_to"])
+    return StatsScope(user=user, region=region, kind=kind, period=period, roots=tuple(roots))

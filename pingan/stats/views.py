@@ -1,4 +1,5 @@
-"""The dashboard (数据看板): indicator cards, charts by district/category/month, and drill-down lists."""
+"""The dashboard (数据看板): indicator cards, charts by the level below the user's region (district, township,
+community or grid), by category and by month, and drill-down lists."""
 
 from __future__ import annotations
 
@@ -8,16 +9,22 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pingan.cases import workflows
 from pingan.core.errors import ApplicationError, NotFoundError
 from pingan.regions.choices import RegionLevel
-from pingan.regions.selectors import jurisdiction_roots, regions_for_filter
 
 from . import indicators
 from .selectors import StatsScope, stats_scope
 
 DRILLDOWN_PAGE_SIZE = 50
+REGION_TITLES = {
+    "district": gettext_lazy("按区县"),
+    "township": gettext_lazy("按乡镇街道"),
+    "community": gettext_lazy("按村社区"),
+    "grid": gettext_lazy("按网格"),
+}
 
 
 def _scope_or_defaults(request: HttpRequest) -> tuple[StatsScope, str]:
@@ -93,8 +100,8 @@ def _series(rows: list[dict]) -> dict:
     }
 
 
-def _region_choices(request: HttpRequest, scope: StatsScope) -> list[dict]:
-    regions = regions_for_filter(request.user)
+def _region_choices(scope: StatsScope) -> list[dict]:
+    regions = scope.region_choices()
     top = min((r.level for r in regions), default=RegionLevel.CITY)
     choices = [
         {
@@ -104,8 +111,8 @@ def _region_choices(request: HttpRequest, scope: StatsScope) -> list[dict]:
         }
         for r in regions
     ]
-    if len(jurisdiction_roots(request.user)) != 1:
-        choices.insert(0, {"code": "", "label": _("全部辖区"), "selected": scope.region is None})
+    if len(scope.roots) != 1:
+        choices.insert(0, {"code": "", "label": scope.roots_name, "selected": scope.region is None})
     return choices
 
 
@@ -114,7 +121,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     scope, error = _scope_or_defaults(request)
     cases, period = scope.cases, scope.period
     result = indicators.summary(cases, period)
-    by_region = "district" if scope.region is None or scope.region.level <= RegionLevel.CITY else "township"
+    by_region = scope.region_breakdown
     charts = {
         "region": {"by": by_region, **_series(indicators.breakdown(cases, period, by_region))},
         "category": _series(indicators.breakdown(cases, period, "category")),
@@ -137,8 +144,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "result": result,
         "cards": _cards(result, query),
         "charts": charts,
-        "region_title": _("按区县") if by_region == "district" else _("按乡镇(街道)"),
-        "region_choices": _region_choices(request, scope),
+        "region_title": REGION_TITLES[by_region],
+        "region_choices": _region_choices(scope),
         "kind_choices": workflows.kind_choices(),
         "quick_links": [
             {"label": _("本年"), "query": urlencode(keep)},

@@ -73,7 +73,7 @@ class StatsBreakdownSerializer(serializers.Serializer):
     kind = serializers.CharField()
     date_from = serializers.DateField()
     date_to = serializers.DateField()
-    by = serializers.CharField(help_text=_("district、township、category 或 month"))
+    by = serializers.CharField(help_text=_("district、township、community、grid、category 或 month"))
     rows = StatsBreakdownRowSerializer(many=True)
 
 

@@ -41,7 +41,7 @@ class SummaryView(APIView):
 
 
 class BreakdownView(APIView):
-    """The main indicators by district, township, category or month."""
+    """The main indicators by district, township, community, grid cell, category or month."""
 
     @extend_schema(
         operation_id="stats_breakdown",
@@ -52,7 +52,9 @@ class BreakdownView(APIView):
                 OpenApiTypes.STR,
                 enum=list(indicators.BREAKDOWNS),
                 required=True,
-                description=_("分组:district 区县、township 乡镇街道、category 类别、month 月份"),
+                description=_(
+                    "分组:district 区县、township 乡镇街道、community 村社区、grid 网格、category 类别、month 月份"
+                ),
             ),
             *SCOPE_PARAMETERS,
         ],

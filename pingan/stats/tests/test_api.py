@@ -171,3 +171,25 @@ def test_dates_are_local_days(api, people, scene):
     body = api(people.clerk).get(SUMMARY, {"date_from": "2022-12-31", "date_to": "2022-12-31"}).json()
     assert indicators_of_body(body)["received"]["numerator"] == 1
     assert datetime.date.fromisoformat(body["mom_period"]["date_to"]) == datetime.date(2022, 12, 30)
+
+
+def test_breakdown_by_community_and_grid(api, people, scene, grids):
+    register(scene, at=local(2026, 11, 2, 9), region=grids.taishan_1)
+    register(scene, at=local(2026, 11, 3, 9), region=grids.taishan_2)
+    register(scene, at=local(2026, 11, 4, 9))  # at 嵩山路街道 itself
+    client = api(people.clerk)
+    communities = client.get(BREAKDOWN, {"by": "community"}).json()["rows"]
+    assert [(r["key"], r["label"], r["received"]) for r in communities] == [
+        ("430211004", "嵩山路街道(本级)", 1),
+        ("430211004001", "泰山社区", 2),
+    ]
+    cells = client.get(BREAKDOWN, {"by": "grid", "region": "430211004001"}).json()["rows"]
+    assert [(r["label"], r["received"]) for r in cells] == [("泰山社区第1网格", 1), ("泰山社区第2网格", 1)]
+
+
+def test_a_grid_worker_counts_their_grid_by_default(api, scene, grids):
+    register(scene, at=local(2026, 11, 2, 9), region=grids.taishan_1)
+    register(scene, at=local(2026, 11, 3, 9), region=grids.taishan_2)
+    body = api(grids.worker).get(SUMMARY).json()
+    assert body["region"] == {"code": "430211004001001", "name": "泰山社区第1网格"}
+    assert indicators_of_body(body)["received"]["numerator"] == 1

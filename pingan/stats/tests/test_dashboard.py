@@ -7,7 +7,13 @@ import json
 import pytest
 from django.urls import reverse
 
+from conftest import make_user
+from pingan.accounts.choices import Role
+from pingan.grids.choices import MemberRole
+from pingan.grids.models import GridMember
 from pingan.stats import indicators
+
+from .conftest import local, register
 
 
 @pytest.fixture
@@ -32,10 +38,15 @@ def test_dashboard_renders_for_the_clerk(client_for, people, cohort, django_asse
     assert "嵩山路街道" in html and "2022年" in html
     assert "stats/dashboard.js" in html and "vendor/echarts/echarts.min.js" in html
     charts = json.loads(html.split('id="stats-charts" type="application/json">')[1].split("</script>")[0])
-    assert charts["region"]["by"] == "township" and charts["region"]["received"] == [6]
+    # A township clerk's chart is by community; the cases registered at the township itself form their own bar.
+    assert charts["region"]["by"] == "community" and "按村社区" in html
+    assert list(zip(charts["region"]["labels"], charts["region"]["received"], strict=True)) == [
+        ("嵩山路街道(本级)", 5),
+        ("泰山社区", 1),
+    ]
     assert "indicator=closure_rate" in html and "part=denominator" in html
-    # The region select offers only what the clerk may see.
-    assert [c["code"] for c in response.context["region_choices"]] == ["430211004"]
+    # The region select offers the township and what lies below it, nothing else.
+    assert [c["code"] for c in response.context["region_choices"]] == ["430211004", "430211004001"]
 
 
 def test_dashboard_defaults_and_bad_dates(client_for, people):
@@ -58,8 +69,9 @@ def test_leader_sees_the_districts(client_for, people, zhuzhou):
     response = client_for(people.leader).get(reverse("dashboard"))
     assert response.status_code == 200
     codes = [c["code"] for c in response.context["region_choices"]]
-    assert codes[:2] == ["430200", "430202"] and "430211004" in codes
+    assert codes[:2] == ["430200", "430202"] and "430211004" in codes and "430211004001" not in codes
     assert response.context["charts"]["region"]["by"] == "district"
+    assert response.context["region_title"] == "按区县"
 
 
 def test_drilldown_page_lists_the_numerator(client_for, people, cohort):
@@ -85,3 +97,71 @@ def test_drilldown_page_refuses_bad_input_and_foreign_regions(client_for, people
     assert foreign.status_code == 404
     response = client_for(people.hetang_clerk).get(reverse("dashboard-drilldown"), {"indicator": "received"})
     assert response.status_code == 200 and cohort.c1.number not in response.content.decode()
+
+
+def region_rows(response) -> list[tuple[str, str, int]]:
+    chart = response.context["charts"]["region"]
+    return list(zip(chart["keys"], chart["labels"], chart["received"], strict=True))
+
+
+def test_a_district_clerk_sees_the_townships(client_for, people, cohort):
+    params = {"date_from": cohort.period.date_from.isoformat(), "date_to": cohort.period.date_to.isoformat()}
+    response = client_for(people.district_clerk).get(reverse("dashboard"), params)
+    assert response.context["region"] == {"code": "430211", "name": "天元区"}
+    assert response.context["charts"]["region"]["by"] == "township"
+    assert response.context["region_title"] == "按乡镇街道"
+    assert region_rows(response) == [("430211004", "嵩山路街道", 6)]
+    assert [c["code"] for c in response.context["region_choices"]] == ["430211", "430211004", "430211004001"]
+
+
+@pytest.fixture
+def grid_cases(scene, grids):
+    """One case in each grid of 泰山社区, one at the community itself, and one in 月塘 (another district)."""
+    return {
+        "taishan_1": register(scene, at=local(2026, 11, 2, 9), region=grids.taishan_1, title="一格"),
+        "taishan_2": register(scene, at=local(2026, 11, 3, 9), region=grids.taishan_2, title="二格"),
+        "taishan": register(scene, at=local(2026, 11, 4, 9), region=scene.zhuzhou.taishan, title="社区"),
+    }
+
+
+def test_a_community_user_sees_the_grids(client_for, zhuzhou, grids, grid_cases):
+    user = make_user("taishan_clerk", "林社区", (zhuzhou.taishan_centre, Role.CENTRE_STAFF))
+    response = client_for(user).get(reverse("dashboard"))
+    assert response.context["region"] == {"code": "430211004001", "name": "泰山社区"}
+    assert response.context["charts"]["region"]["by"] == "grid" and response.context["region_title"] == "按网格"
+    assert region_rows(response) == [
+        ("430211004001", "泰山社区(本级)", 1),
+        ("430211004001001", "泰山社区第1网格", 1),
+        ("430211004001002", "泰山社区第2网格", 1),
+    ]
+    codes = [c["code"] for c in response.context["region_choices"]]
+    assert codes == ["430211004001", "430211004001001", "430211004001002"]
+
+
+def test_a_grid_worker_starts_at_their_grid(client_for, grids, grid_cases, django_assert_max_num_queries):
+    """The grid worker belongs to 泰山社区's centre and works 第1网格: their figures are the cell's."""
+    client = client_for(grids.worker)
+    with django_assert_max_num_queries(13):  # the session, the user, memberships, their grids, 1 summary, …
+        response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    assert response.context["region"] == {"code": "430211004001001", "name": "泰山社区第1网格"}
+    assert response.context["charts"]["region"]["by"] == "grid" and response.context["region_title"] == "按网格"
+    assert region_rows(response) == [("430211004001001", "泰山社区第1网格", 1)]
+    received = {card["code"]: card for card in response.context["cards"]}["received"]
+    assert received["numerator"] == 1
+    assert [(c["code"], c["selected"]) for c in response.context["region_choices"]] == [("430211004001001", True)]
+    # They may still look at their community, which they can see.
+    community = client.get(reverse("dashboard"), {"region": "430211004001"})
+    assert [row[2] for row in region_rows(community)] == [1, 1, 1]
+
+
+def test_a_grid_worker_of_two_grids_sees_both(client_for, grids, grid_cases):
+    GridMember.objects.create(grid=grids.taishan_2, user=grids.worker, role=MemberRole.FULL_TIME, name="黄网格")
+    response = client_for(grids.worker).get(reverse("dashboard"))
+    assert response.context["region"] == {"code": None, "name": "我的网格"}
+    assert region_rows(response) == [
+        ("430211004001001", "泰山社区第1网格", 1),
+        ("430211004001002", "泰山社区第2网格", 1),
+    ]  # the community's own case is not theirs
+    choices = [(c["code"], c["label"]) for c in response.context["region_choices"]]
+    assert choices == [("", "我的网格"), ("430211004001001", "泰山社区第1网格"), ("430211004001002", "泰山社区第2网格")]
