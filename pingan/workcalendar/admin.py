@@ -39,7 +39,7 @@ class NoticeDaysFormSet(forms.BaseInlineFormSet):
         rows = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
         rest = {row["date"] for row in rows if not row["is_workday"]}
         missing = [
-            f"{day.month}月{day.day}日({name})"
+            _("%(month)s月%(day)s日(%(name)s)") % {"month": day.month, "day": day.day, "name": name}
             for day, name in statutory_holidays(year).items()
             if day.weekday() < 5 and day not in rest
         ]

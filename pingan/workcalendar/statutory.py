@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.utils.translation import gettext_lazy as _
 from lunar_python import Lunar
 
 # The first year the 2024 revision governs; earlier years come from chinesecalendar.
@@ -56,18 +57,18 @@ def lunar_dates(year: int) -> LunarDates:
 @lru_cache(maxsize=64)
 def statutory_holidays(year: int) -> dict[datetime.date, str]:
     """The statutory days off of `year` (13; 12 when 中秋 falls on 1-3 October), each with its festival's
-    name, which administrators read in messages, so it stays in Chinese."""
+    name (shown to administrators when a notice leaves one out)."""
     if year < STATUTORY_SINCE:
         raise ValueError(f"the 2024 revision governs {STATUTORY_SINCE} and later, not {year}")
     lunar = lunar_dates(year)
-    days = {datetime.date(year, 1, 1): "元旦"}
+    days = {datetime.date(year, 1, 1): _("元旦")}
     for offset in range(4):
-        days[lunar.new_years_eve + offset * ONE_DAY] = "春节"
-    days[lunar.qingming] = "清明节"
-    days[datetime.date(year, 5, 1)] = days[datetime.date(year, 5, 2)] = "劳动节"
-    days[lunar.dragon_boat] = "端午节"
-    days[lunar.mid_autumn] = "中秋节"
+        days[lunar.new_years_eve + offset * ONE_DAY] = _("春节")
+    days[lunar.qingming] = _("清明节")
+    days[datetime.date(year, 5, 1)] = days[datetime.date(year, 5, 2)] = _("劳动节")
+    days[lunar.dragon_boat] = _("端午节")
+    days[lunar.mid_autumn] = _("中秋节")
     for day in (1, 2, 3):
         # 中秋 can fall on 1-3 October (2020, 2031): the day is then one holiday, not two.
-        days.setdefault(datetime.date(year, 10, day), "国庆节")
+        days.setdefault(datetime.date(year, 10, day), _("国庆节"))
     return dict(sorted(days.items()))
