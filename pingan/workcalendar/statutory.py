@@ -1,10 +1,11 @@
 """The statutory holidays of a year for which no State Council notice is known yet.
 
-《全国年节及纪念日放假办法》 article 2, as revised by 国务院令第795号 (2024-11-10, in force 2025-01-01), gives every
-citizen these days off: 元旦 1 day (1 January); 春节 4 days (农历除夕、正月初一至初三); 清明节 1 day (the day of the
-清明 solar term); 劳动节 2 days (1 and 2 May); 端午节 1 day (农历五月初五); 中秋节 1 day (农历八月十五); 国庆节 3 days
-(1 to 3 October). Each year's notice then arranges 调休 around them, which cannot be foreseen: until it is
-entered, a year's calendar is these days plus the weekends, and everything counted on it is provisional.
+《全国年节及纪念日放假办法》 article 2, as revised by 国务院令第795号 (published 2024-11-12, in force
+2025-01-01), gives every citizen these days off: 元旦 1 day (1 January); 春节 4 days (农历除夕、正月初一至
+初三); 清明节 1 day (the day of the 清明 solar term); 劳动节 2 days (1 and 2 May); 端午节 1 day (农历五月
+初五); 中秋节 1 day (农历八月十五); 国庆节 3 days (1 to 3 October). Each year's notice then arranges 调休
+around them, which cannot be foreseen: until it is entered, a year's calendar is these days plus the
+weekends, and everything counted on it is provisional.
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ class TestLunarDates:
 
 
 class TestStatutoryHolidays:
-    """《全国年节及纪念日放假办法》 art. 2 as revised by 国务院令第795号 (2024-11-10, in force 2025-01-01;
+    """《全国年节及纪念日放假办法》 art. 2 as revised by 国务院令第795号 (published 2024-11-12, in force 2025-01-01;
     text of the decision at https://wxredian.com/art?id=5b8beb4abea067959c7bed699f6f97cb): 元旦 1 day
     (1月1日), 春节 4 days (农历除夕、正月初一至初三), 清明节 1 day (农历清明当日), 劳动节 2 days (5月1日、2日),
     端午节 1 day (农历端午当日), 中秋节 1 day (农历中秋当日), 国庆节 3 days (10月1日、2日、3日)."""
