@@ -172,6 +172,11 @@ class Case(models.Model):
     sla_unit = models.CharField(_("时限单位"), max_length=20, choices=ClockUnit.choices)
     extension_amount = models.PositiveIntegerField(_("已批准延期"), default=0)
     deadline = models.DateTimeField(_("办理期限"), db_index=True)
+    deadline_provisional = models.BooleanField(
+        _("期限暂定"),
+        default=False,
+        help_text=_("期限跨入尚无国务院放假通知的年份,按法定节假日推算;录入通知后重新计算"),
+    )
     warn_at = models.DateTimeField(_("预警时间"))
     on_time = models.BooleanField(_("按期办结"), null=True, blank=True, help_text=_("结案时确定,不再改变"))
 

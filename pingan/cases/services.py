@@ -21,7 +21,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from pingan.accounts.choices import UNMASK_ROLES, Role
 from pingan.accounts.models import User
@@ -119,11 +119,41 @@ def sla_for(*, kind: str, category: Category, urgency: str) -> tuple[int, str]:
 
 
 def clock_reset(case: Case, calendar: WorkCalendar | None = None) -> None:
-    """Recompute the deadline and the warning time from the registration time, clock and extensions."""
+    """Recompute the deadline and the warning time from the registration time, clock and extensions, and
+    whether the deadline is provisional (counted through a year whose holiday notice is not known yet)."""
     calendar = calendar or WorkCalendar()
     case.deadline = calendar.deadline(case.registered_at, case.sla_amount + case.extension_amount, case.sla_unit)
+    case.deadline_provisional = calendar.is_provisional(case.registered_at, case.deadline, case.sla_unit)
     allowed = case.deadline - case.registered_at
     case.warn_at = case.deadline - allowed * settings.PINGAN_SLA_WARNING_SHARE
+
+
+CLOCK_FIELDS = ["deadline", "deadline_provisional", "warn_at"]
+
+
+@transaction.atomic
+def case_clocks_recount(*, years: set[int]) -> int:
+    """Count again the clocks of open cases that ran through `years`, after their calendar changed (a
+    notice entered replaces the provisional statutory days). Closed cases keep the deadline their on-time
+    verdict was frozen against. Returns how many deadlines changed."""
+    if not years:
+        return 0
+    tz = timezone.get_current_timezone()
+    since = datetime.datetime(min(years), 1, 1, tzinfo=tz)
+    until = datetime.datetime(max(years) + 1, 1, 1, tzinfo=tz)
+    calendar = WorkCalendar()
+    changed = []
+    for case in Case.objects.select_for_update().filter(
+        closed_at__isnull=True, registered_at__lt=until, deadline__gte=since
+    ):
+        before = [getattr(case, name) for name in CLOCK_FIELDS]
+        clock_reset(case, calendar)
+        if [getattr(case, name) for name in CLOCK_FIELDS] != before:
+            changed.append(case)
+    bulk_update_with_history(
+        changed, Case, CLOCK_FIELDS, batch_size=500, default_change_reason="工作日历变更,重新计算办理期限"
+    )
+    return len(changed)
 
 
 # --- titles ----------------------------------------------------------------------------------------

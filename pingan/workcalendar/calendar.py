@@ -1,7 +1,10 @@
 """Working days and hours on the Chinese calendar, with 调休 working weekends.
 
-Order of truth for a date: the admin override table, then `chinesecalendar` (holiday notices up to the
-year it covers), then the plain rule that Monday to Friday are working days.
+Order of truth for a date: the admin override table; then, by year, `chinesecalendar` (the State Council's
+notices up to the year it was released for), or the weekday rule in a year whose notice an administrator
+entered (its days are overrides), or else the statutory holidays of 《全国年节及纪念日放假办法》 with the
+weekday rule. That last kind of year is *provisional*: its notice will arrange 调休 that nobody can
+foresee, so whatever is counted through it is marked as such until the notice is entered.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import chinese_calendar
 from django.conf import settings
 from django.utils import timezone
 
-from .models import CalendarOverride
+from .models import CalendarOverride, HolidayNotice
+from .statutory import STATUTORY_SINCE, statutory_holidays
 
 
 class Unit:
@@ -23,18 +27,22 @@ class Unit:
     CALENDAR_DAYS = "calendar_days"
 
 
-def _package_workday(day: datetime.date) -> bool:
+@lru_cache(maxsize=256)
+def package_covers(year: int) -> bool:
+    """Whether chinesecalendar carries the State Council's notice for `year`."""
     try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:  # a year the package has no notice for
-        return day.weekday() < 5
+        chinese_calendar.is_holiday(datetime.date(year, 12, 31))
+    except NotImplementedError:
+        return False
+    return True
 
 
 class WorkCalendar:
-    """A calendar loaded once per computation: one query for the overrides in the range it needs."""
+    """A calendar loaded once per computation: one query for the overrides, one for the notices' years."""
 
-    def __init__(self, overrides: dict[datetime.date, bool] | None = None) -> None:
-        self._overrides = overrides
+    def __init__(self) -> None:
+        self._overrides: dict[datetime.date, bool] | None = None
+        self._notice_years: frozenset[int] | None = None
         self._verdicts: dict[datetime.date, bool] = {}  # chinesecalendar's look-up is slow: ask once a day
 
     @property
@@ -43,12 +51,36 @@ class WorkCalendar:
             self._overrides = dict(CalendarOverride.objects.values_list("date", "is_workday"))
         return self._overrides
 
+    @property
+    def notice_years(self) -> frozenset[int]:
+        if self._notice_years is None:
+            self._notice_years = frozenset(HolidayNotice.objects.values_list("year", flat=True))
+        return self._notice_years
+
+    def is_provisional_year(self, year: int) -> bool:
+        """A year counted on the computed statutory holidays: no notice in the package or entered."""
+        return year >= STATUTORY_SINCE and not package_covers(year) and year not in self.notice_years
+
+    def is_provisional(self, start: datetime.datetime, deadline: datetime.datetime, unit: str) -> bool:
+        """Whether a clock from `start` to `deadline` was counted through a provisional year."""
+        if unit == Unit.CALENDAR_DAYS:
+            return False  # calendar days do not depend on holidays
+        first, last = timezone.localtime(start).year, timezone.localtime(deadline).year
+        return any(self.is_provisional_year(year) for year in range(first, last + 1))
+
     def is_workday(self, day: datetime.date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
         if day not in self._verdicts:
-            self._verdicts[day] = _package_workday(day)
+            self._verdicts[day] = self._year_rule(day)
         return self._verdicts[day]
+
+    def _year_rule(self, day: datetime.date) -> bool:
+        if package_covers(day.year):
+            return chinese_calendar.is_workday(day)
+        if self.is_provisional_year(day.year) and day in statutory_holidays(day.year):
+            return False
+        return day.weekday() < 5
 
     def working_days(self, start: datetime.date, count: int) -> Iterable[datetime.date]:
         """The `count` working days strictly after `start`."""

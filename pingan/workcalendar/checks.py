@@ -1,43 +1,25 @@
-"""A system check that says when the working calendar runs out of holiday data.
+"""A system check that says when the working calendar is provisional for this year or the next.
 
 chinesecalendar carries the State Council's notices up to the year it was released for; each later
-year's holidays and 调休 working days must be entered in the override table (节假日调整) as soon as the
-notice is published (usually in November). Without them, clocks that cross into that year count
-statutory holidays as working days."""
+year's notice must be entered in the admin (放假通知, with its holidays and 调休 working days) as soon as
+it is published (usually in October or November). Until then that year is counted on the statutory
+holidays alone, and every deadline counted through it is marked provisional."""
 
 from __future__ import annotations
 
 import datetime
 
-import chinese_calendar
 from django.core import checks
 from django.db import DatabaseError
 from django.utils import timezone
 
-# A year's notice sets at least the 元旦, 春节, 清明, 劳动节, 端午, 中秋 and 国庆 days off.
-MIN_OVERRIDES_FOR_A_YEAR = 7
-
-
-def package_covers(year: int) -> bool:
-    try:
-        chinese_calendar.is_holiday(datetime.date(year, 12, 31))
-    except NotImplementedError:
-        return False
-    return True
+from .calendar import WorkCalendar
 
 
 def uncovered_years(today: datetime.date) -> list[int]:
-    """This year and the next, where neither the package nor the override table knows the holidays."""
-    from .models import CalendarOverride
-
-    missing = []
-    for year in (today.year, today.year + 1):
-        if package_covers(year):
-            continue
-        entered = CalendarOverride.objects.filter(date__year=year, is_workday=False).count()
-        if entered < MIN_OVERRIDES_FOR_A_YEAR:
-            missing.append(year)
-    return missing
+    """This year and the next, where the calendar is provisional (no notice known or entered)."""
+    calendar = WorkCalendar()
+    return [year for year in (today.year, today.year + 1) if calendar.is_provisional_year(year)]
 
 
 @checks.register(checks.Tags.database)
@@ -50,8 +32,8 @@ def calendar_coverage(app_configs=None, databases=None, **kwargs):
         return []
     return [
         checks.Warning(
-            f"工作日历缺少 {year} 年的节假日和调休安排:请在后台“节假日调整”中按国务院通知录入,"
-            "否则跨入该年的办理期限会把法定节假日算作工作日。",
+            f"工作日历缺少 {year} 年的国务院放假通知:该年暂按法定节假日推算(不含调休),跨入该年的办理期限标为暂定。"
+            "通知发布后请在后台“放假通知”中录入文号及全部放假和调休上班日期。",
             id="workcalendar.W001",
         )
         for year in years

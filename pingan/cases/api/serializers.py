@@ -166,6 +166,7 @@ class CaseListSerializer(serializers.ModelSerializer):
             "assignee",
             "registered_at",
             "deadline",
+            "deadline_provisional",
             "closed_at",
         ]
 

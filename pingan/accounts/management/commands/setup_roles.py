@@ -6,7 +6,7 @@ model permissions, and the back office (/admin/) enforces them:
 
 - 系统管理员 (system administrator): maintains reference data — regions (区划), organisations (组织机构),
   case categories (案件类别), clocks (办理时限), routing rules (分流规则) and the holiday table
-  (节假日调整). May view cases read-only to check routing. Cannot touch accounts or the audit log.
+  (放假通知, 节假日调整). May view cases read-only to check routing. Cannot touch accounts or the audit log.
 - 安全管理员 (security administrator): manages accounts — users, their posts (岗位) and group
   membership. Sees organisations (to pick them for a post) but cannot change them. Cannot make anyone
   a superuser or change their own groups (pingan.accounts.admin.UserAdmin), and cannot see the
@@ -47,6 +47,7 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("cases", "slapolicy"): ALL,
         ("cases", "routingrule"): ALL,
         ("workcalendar", "calendaroverride"): ALL,
+        ("workcalendar", "holidaynotice"): ALL,
         ("cases", "case"): VIEW,
         # Grid governance: outlines are replaced by import; people leave duty rather than being deleted.
         ("grids", "regionshape"): ALL,

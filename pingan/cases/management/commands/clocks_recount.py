@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from pingan.cases.services import case_clocks_recount
+
+
+class Command(BaseCommand):
+    help = (
+        "Count again the deadlines of open cases that run through the given years (default: this year and "
+        "the next) on the current working calendar, e.g. after upgrading to the provisional statutory holidays."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, action="append", dest="years", help="a year (repeatable)")
+
+    def handle(self, *args, years=None, **options):
+        today = timezone.localdate()
+        years = set(years or (today.year, today.year + 1))
+        changed = case_clocks_recount(years=years)
+        self.stdout.write(f"{changed} deadline(s) changed in {', '.join(map(str, sorted(years)))}")
