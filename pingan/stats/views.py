@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from pingan.cases import workflows
 from pingan.core.errors import ApplicationError, NotFoundError
 from pingan.regions.choices import RegionLevel
-from pingan.regions.selectors import jurisdiction_roots, regions_for_filter
 
 from . import indicators
 from .selectors import StatsScope, stats_scope
@@ -93,22 +92,6 @@ def _series(rows: list[dict]) -> dict:
     }
 
 
-def _region_choices(request: HttpRequest, scope: StatsScope) -> list[dict]:
-    regions = regions_for_filter(request.user)
-    top = min((r.level for r in regions), default=RegionLevel.CITY)
-    choices = [
-        {
-            "code": r.code,
-            "label": "\u3000" * (r.level - top) + r.name,
-            "selected": scope.region is not None and r.pk == scope.region.pk,
-        }
-        for r in regions
-    ]
-    if len(jurisdiction_roots(request.user)) != 1:
-        choices.insert(0, {"code": "", "label": _("全部辖区"), "selected": scope.region is None})
-    return choices
-
-
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope, error = _scope_or_defaults(request)
@@ -138,7 +121,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "cards": _cards(result, query),
         "charts": charts,
         "region_title": _("按区县") if by_region == "district" else _("按乡镇(街道)"),
-        "region_choices": _region_choices(request, scope),
         "kind_choices": workflows.kind_choices(),
         "quick_links": [
             {"label": _("本年"), "query": urlencode(keep)},
