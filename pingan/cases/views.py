@@ -30,7 +30,7 @@ from pingan.core.models import AuditAction
 from pingan.disputes.services import agreement_download
 from pingan.grids.selectors import grid_work
 
-from . import selectors, services, workflows
+from . import files, selectors, services, workflows
 from .choices import ExtensionStatus, Light, Outcome
 from .exports import cases_xlsx
 from .filters import CaseFilter
@@ -155,13 +155,17 @@ def case_new(request):
     user = request.user
     status = 200
     general_errors: list[str] = []
+    pending: list[files.PendingUpload] = []
     if request.method == "POST":
         form = CaseIntakeForm(request.POST, request.FILES, user=user)
         formset = PartyFormSet(request.POST, prefix="parties")
+        # Files chosen on an earlier try that came back with errors (see files.pending_keep).
+        pending = files.pending_resolve(user=user, tokens=request.POST.getlist("pending_attachments"))
         status = 400
         if form.is_valid() and formset.is_valid():
             rows = formset.parties()
             data = form.cleaned_data
+            kept = [upload.open() for upload in pending]
             try:
                 case = services.case_register(
                     actor=user,
@@ -177,18 +181,23 @@ def case_new(request):
                     lng=data["lng"],
                     coord_system=data["coord_system"],
                     parties=[party for _index, party in rows],
-                    attachments=data["attachments"],
+                    attachments=[*kept, *data["attachments"]],
                 )
             except ApplicationError as exc:
                 general_errors = _place_errors(exc, form, formset, [index for index, _party in rows])
                 status = exc.status_code
             else:
+                files.pending_discard(pending)
                 messages.success(
                     request,
                     _("已登记,编号 %(number)s,已分流至 %(org)s")
                     % {"number": case.number, "org": case.assigned_org.name},
                 )
                 return redirect("case-detail", case_id=case.pk)
+            finally:
+                for handle in kept:
+                    handle.close()
+        pending += files.pending_keep(user=user, uploads=request.FILES.getlist("attachments"))
     else:
         form = CaseIntakeForm(user=user)
         formset = PartyFormSet(prefix="parties")
@@ -196,6 +205,7 @@ def case_new(request):
         "form": form,
         "formset": formset,
         "general_errors": general_errors,
+        "pending": pending,
         "has_regions": form.fields["region"].queryset.exists(),
     }
     return render(request, "cases/case_form.html", context, status=status)
