@@ -28,6 +28,7 @@ from pingan.core.errors import ApplicationError
 from pingan.core.forms import add_service_errors
 from pingan.core.models import AuditAction
 from pingan.disputes.services import agreement_download
+from pingan.grids.coords import CoordSystem
 from pingan.grids.selectors import grid_work
 
 from . import files, selectors, services, workflows
@@ -207,8 +208,28 @@ def case_new(request):
         "general_errors": general_errors,
         "pending": pending,
         "has_regions": form.fields["region"].queryset.exists(),
+        "map_config": _intake_map_config(),
     }
     return render(request, "cases/case_form.html", context, status=status)
+
+
+def _intake_map_config() -> dict:
+    """What the intake form's map (static/map/intake.js) reads: the outlines and locator of the grid app."""
+    return {
+        "regionsUrl": reverse("api-map-regions"),
+        "locateUrl": reverse("api-locate"),
+        "wgs84": CoordSystem.WGS84,
+        "texts": {
+            "hint": _("点击地图上案发地点,自动填写经纬度(WGS-84)并显示所在网格;可滚动或双指缩放。"),
+            "loading": _("正在加载地图…"),
+            "locating": _("正在定位所在网格…"),
+            "inGrid": _("所在网格:%(place)s"),
+            "outside": _("该点不在任何网格内,请选择所在区划"),
+            "outsideJurisdiction": _("该点不在您的辖区内"),
+            "noShapes": _("本辖区暂无边界数据,请直接填写经纬度或选择区划"),
+            "error": _("地图数据加载失败,请直接填写经纬度"),
+        },
+    }
 
 
 # --- list and export -------------------------------------------------------------------------------
