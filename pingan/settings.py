@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "simple_history",
-    "django_tasks_db",
+    "pingan.core.apps.TasksDatabaseConfig",  # django_tasks_db, named in Chinese
     "pingan.core",
     "pingan.workcalendar",
     "pingan.regions",

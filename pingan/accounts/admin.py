@@ -8,7 +8,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from pingan.core.admin import HistoryAdmin, JurisdictionAdminMixin
+from pingan.core.admin import HistoryAdmin, JurisdictionAdminMixin, PermissionLabelsMixin
 from pingan.regions.admin import ImportAdminMixin
 
 from . import services
@@ -39,7 +39,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(JurisdictionAdminMixin, ImportAdminMixin, DjangoUserAdmin):
+class UserAdmin(JurisdictionAdminMixin, PermissionLabelsMixin, ImportAdminMixin, DjangoUserAdmin):
     # A district's security administrator sees the people who hold a post in the district.
     jurisdiction_field = "memberships__organization__region__code"
     jurisdiction_distinct = True

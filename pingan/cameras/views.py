@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from pingan.core.errors import ApplicationError, PermissionDeniedError
 from pingan.core.forms import add_service_errors
 from pingan.regions.choices import RegionLevel
-from pingan.regions.selectors import regions_for_filter
 
 from . import selectors, services
 from .filters import CameraFilter
@@ -23,12 +22,6 @@ from .importing import read_camera_file
 
 PAGE_SIZE = 50
 MAX_ERRORS_SHOWN = 200
-
-
-def _region_choices(user) -> list[tuple[str, str]]:
-    regions = regions_for_filter(user)
-    top = min((r.level for r in regions), default=RegionLevel.CITY)
-    return [(r.code, "\u3000" * (r.level - top) + r.name) for r in regions]
 
 
 def _can_edit(user) -> bool:
@@ -42,11 +35,7 @@ def _require_editor(user) -> None:
 
 @login_required
 def camera_list(request):
-    filterset = CameraFilter(
-        request.GET,
-        queryset=selectors.camera_list(user=request.user),
-        region_choices=_region_choices(request.user),
-    )
+    filterset = CameraFilter(request.GET, queryset=selectors.camera_list(user=request.user))
     page = Paginator(filterset.qs.order_by("code"), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,

@@ -10,34 +10,55 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 from pingan.core.admin import HistoryAdmin, JurisdictionAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
 from pingan.core.masking import mask_id_number, mask_name, mask_phone
 
+from . import workflows
 from .models import Case, CaseEvent, Category, ExtensionRequest, Party, RoutingRule, SlaPolicy
+from .templatetags.pingan_ui import kind_label, state_label
 
 # Inlines that case kinds add to the case page (a kind's app appends here from its admin.py), so that
 # the engine does not import any kind.
 CASE_INLINES: list[type[admin.options.InlineModelAdmin]] = []
 
 
+class KindFilter(admin.SimpleListFilter):
+    """案件类型 by its name (矛盾纠纷), not its code (dispute): kinds are registered, not model choices."""
+
+    title = _("案件类型")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return workflows.kind_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
+class KindColumnMixin:
+    @admin.display(description=_("案件类型"), ordering="kind")
+    def kind_name(self, obj) -> str:
+        return kind_label(obj.kind)
+
+
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "sort_order", "is_active"]
+class CategoryAdmin(KindColumnMixin, admin.ModelAdmin):
+    list_display = ["code", "name", "kind_name", "sort_order", "is_active"]
     list_editable = ["name", "sort_order", "is_active"]
-    list_filter = ["kind", "is_active"]
+    list_filter = [KindFilter, "is_active"]
     search_fields = ["code", "name"]
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = ["kind", "category", "urgency", "amount", "unit"]
-    list_filter = ["kind", "urgency", "unit"]
+class SlaPolicyAdmin(KindColumnMixin, admin.ModelAdmin):
+    list_display = ["kind_name", "category", "urgency", "amount", "unit"]
+    list_filter = [KindFilter, "urgency", "unit"]
     list_select_related = ["category"]
     autocomplete_fields = ["category"]
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(JurisdictionAdminMixin, admin.ModelAdmin):
+class RoutingRuleAdmin(KindColumnMixin, JurisdictionAdminMixin, admin.ModelAdmin):
     jurisdiction_field = "region__code"
-    list_display = ["kind", "category", "region", "organization", "is_active"]
-    list_filter = ["kind", "is_active", "organization__org_type"]
+    list_display = ["kind_name", "category", "region", "organization", "is_active"]
+    list_filter = [KindFilter, "is_active", "organization__org_type"]
     search_fields = ["region__name", "region__code", "organization__name", "organization__code"]
     list_select_related = ["category", "region", "organization"]
     autocomplete_fields = ["category", "region", "organization"]
@@ -103,9 +124,9 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
-    list_display = ["number", "title", "kind", "category", "status", "assigned_org", "deadline", "closed_at"]
-    list_filter = ["kind", "state_type", "channel", "urgency", "outcome", "category"]
+class CaseAdmin(KindColumnMixin, JurisdictionAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
+    list_display = ["number", "title", "kind_name", "category", "status_name", "assigned_org", "deadline", "closed_at"]
+    list_filter = [KindFilter, "state_type", "channel", "urgency", "outcome", "category"]
     search_fields = ["number", "title"]
     list_select_related = ["assigned_org", "category"]
     date_hierarchy = "registered_at"
@@ -115,6 +136,10 @@ class CaseAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
     def get_inlines(self, request, obj):
         return [*self.inlines, *CASE_INLINES]
 
+    @admin.display(description=_("状态"), ordering="status")
+    def status_name(self, case: Case) -> str:
+        return state_label(case.status, case.kind)
+
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
 
@@ -122,12 +147,20 @@ class CaseAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
 @admin.register(CaseEvent)
 class CaseEventAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     jurisdiction_field = "case__region_code"
-    list_display = ["created_at", "case", "type", "actor", "actor_org", "from_status", "to_status"]
+    list_display = ["created_at", "case", "type", "actor", "actor_org", "from_status_name", "to_status_name"]
     list_filter = ["type"]
     search_fields = ["case__number", "comment"]
     list_select_related = ["case", "actor", "actor_org"]
     date_hierarchy = "created_at"
     show_full_result_count = False
+
+    @admin.display(description=_("原状态"), ordering="from_status")
+    def from_status_name(self, event: CaseEvent) -> str:
+        return state_label(event.from_status, event.case.kind)
+
+    @admin.display(description=_("新状态"), ordering="to_status")
+    def to_status_name(self, event: CaseEvent) -> str:
+        return state_label(event.to_status, event.case.kind)
 
 
 @admin.register(ExtensionRequest)

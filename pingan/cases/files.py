@@ -1,11 +1,17 @@
-"""Checking uploaded files: size, allowed type, and that the content really is of that type."""
+"""Checking uploaded files: size, allowed type, and that the content really is of that type; and keeping
+files chosen on a form that came back with errors (pending uploads), so nobody has to choose them again."""
 
 from __future__ import annotations
 
 import hashlib
+import uuid
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core import signing
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
 from pingan.core.errors import ApplicationError
@@ -89,3 +95,57 @@ def inspect_upload(upload, *, field: str = "file") -> dict:
         "size": upload.size,
         "sha256": digest.hexdigest(),
     }
+
+
+# --- pending uploads ---------------------------------------------------------------------------------
+# A form with files that fails validation keeps the files that passed the checks above under pending/,
+# and the page carries a signed token for each (its user, where it lies, its name) instead of the file.
+# A token is good for its user and for PENDING_MAX_AGE; attachments_gc removes what is left behind.
+
+PENDING_DIR = "pending"
+PENDING_MAX_AGE = 24 * 3600
+_SALT = "pingan.cases.pending-upload"
+
+
+@dataclass(frozen=True)
+class PendingUpload:
+    token: str
+    name: str
+    path: str
+
+    def open(self) -> File:
+        """The stored file under its original name, as an uploaded file would be."""
+        return File(default_storage.open(self.path, "rb"), name=self.name)
+
+
+def pending_keep(*, user, uploads) -> list[PendingUpload]:
+    """Store the uploads that pass inspect_upload (the others are reported on the form) for the next try."""
+    kept = []
+    for upload in uploads:
+        try:
+            info = inspect_upload(upload, field="attachments")
+        except ApplicationError:
+            continue
+        path = default_storage.save(f"{PENDING_DIR}/{user.pk}/{uuid.uuid4().hex}{info['extension']}", upload)
+        token = signing.dumps({"u": user.pk, "p": path, "n": info["name"]}, salt=_SALT, compress=True)
+        kept.append(PendingUpload(token=token, name=info["name"], path=path))
+    return kept
+
+
+def pending_resolve(*, user, tokens) -> list[PendingUpload]:
+    """The pending uploads the tokens name, for this user, still stored; any other token is ignored."""
+    found = []
+    for token in tokens:
+        try:
+            data = signing.loads(token, salt=_SALT, max_age=PENDING_MAX_AGE)
+        except signing.BadSignature:
+            continue
+        path = data.get("p", "")
+        if data.get("u") == user.pk and path.startswith(f"{PENDING_DIR}/{user.pk}/") and default_storage.exists(path):
+            found.append(PendingUpload(token=token, name=data["n"], path=path))
+    return found
+
+
+def pending_discard(pending) -> None:
+    for upload in pending:
+        default_storage.delete(upload.path)

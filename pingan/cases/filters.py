@@ -8,9 +8,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from pingan.regions.filters import RegionFilter
+
 from . import workflows
 from .choices import Channel, Light, Urgency
-from .forms import CaseFilterForm
 from .models import Category
 
 
@@ -37,7 +38,7 @@ class CaseFilter(django_filters.FilterSet):
     light = django_filters.ChoiceFilter(
         label=_("预警"), choices=Light.choices, empty_label=_("全部"), method="filter_light"
     )
-    region = django_filters.CharFilter(label=_("区划代码"), method="filter_region")
+    region = RegionFilter()
     date_from = django_filters.DateFilter(
         label=_("登记日期自"),
         field_name="registered_at",
@@ -52,7 +53,6 @@ class CaseFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        form = CaseFilterForm
         fields: list[str] = []
 
     def filter_q(self, queryset, name, value):
@@ -63,9 +63,6 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_light(self, queryset, name, value):
         return queryset.with_light(value) if value else queryset
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(region_code__startswith=value) if value else queryset
 
     def active_filters(self) -> dict[str, str]:
         """The filters in effect, for the audit log of an export and for keeping them across pages."""

@@ -4,7 +4,6 @@ the workflow actions with choices suited to the case (organisations, courts, med
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from pingan.core.validators import normalize_id_number, normalize_phone
@@ -145,16 +144,6 @@ PartyFormSet = forms.formset_factory(
 
 
 # --- list filter -----------------------------------------------------------------------------------
-
-
-class CaseFilterForm(forms.Form):
-    """The form class of the case list's FilterSet (see filters.py)."""
-
-    def clean_region(self):
-        code = (self.cleaned_data.get("region") or "").strip()
-        if code and not code.isdigit():
-            raise ValidationError(_("区划代码应为数字"))
-        return code
 
 
 # --- action parameters -----------------------------------------------------------------------------

@@ -28,9 +28,10 @@ from pingan.core.errors import ApplicationError
 from pingan.core.forms import add_service_errors
 from pingan.core.models import AuditAction
 from pingan.disputes.services import agreement_download
+from pingan.grids.coords import CoordSystem
 from pingan.grids.selectors import grid_work
 
-from . import selectors, services, workflows
+from . import files, selectors, services, workflows
 from .choices import ExtensionStatus, Light, Outcome
 from .exports import cases_xlsx
 from .filters import CaseFilter
@@ -155,13 +156,17 @@ def case_new(request):
     user = request.user
     status = 200
     general_errors: list[str] = []
+    pending: list[files.PendingUpload] = []
     if request.method == "POST":
         form = CaseIntakeForm(request.POST, request.FILES, user=user)
         formset = PartyFormSet(request.POST, prefix="parties")
+        # Files chosen on an earlier try that came back with errors (see files.pending_keep).
+        pending = files.pending_resolve(user=user, tokens=request.POST.getlist("pending_attachments"))
         status = 400
         if form.is_valid() and formset.is_valid():
             rows = formset.parties()
             data = form.cleaned_data
+            kept = [upload.open() for upload in pending]
             try:
                 case = services.case_register(
                     actor=user,
@@ -177,18 +182,23 @@ def case_new(request):
                     lng=data["lng"],
                     coord_system=data["coord_system"],
                     parties=[party for _index, party in rows],
-                    attachments=data["attachments"],
+                    attachments=[*kept, *data["attachments"]],
                 )
             except ApplicationError as exc:
                 general_errors = _place_errors(exc, form, formset, [index for index, _party in rows])
                 status = exc.status_code
             else:
+                files.pending_discard(pending)
                 messages.success(
                     request,
                     _("已登记,编号 %(number)s,已分流至 %(org)s")
                     % {"number": case.number, "org": case.assigned_org.name},
                 )
                 return redirect("case-detail", case_id=case.pk)
+            finally:
+                for handle in kept:
+                    handle.close()
+        pending += files.pending_keep(user=user, uploads=request.FILES.getlist("attachments"))
     else:
         form = CaseIntakeForm(user=user)
         formset = PartyFormSet(prefix="parties")
@@ -196,9 +206,30 @@ def case_new(request):
         "form": form,
         "formset": formset,
         "general_errors": general_errors,
+        "pending": pending,
         "has_regions": form.fields["region"].queryset.exists(),
+        "map_config": _intake_map_config(),
     }
     return render(request, "cases/case_form.html", context, status=status)
+
+
+def _intake_map_config() -> dict:
+    """What the intake form's map (static/map/intake.js) reads: the outlines and locator of the grid app."""
+    return {
+        "regionsUrl": reverse("api-map-regions"),
+        "locateUrl": reverse("api-locate"),
+        "wgs84": CoordSystem.WGS84,
+        "texts": {
+            "hint": _("点击地图上案发地点,自动填写经纬度(WGS-84)并显示所在网格;可滚动或双指缩放。"),
+            "loading": _("正在加载地图…"),
+            "locating": _("正在定位所在网格…"),
+            "inGrid": _("所在网格:%(place)s"),
+            "outside": _("该点不在任何网格内,请选择所在区划"),
+            "outsideJurisdiction": _("该点不在您的辖区内"),
+            "noShapes": _("本辖区暂无边界数据,请直接填写经纬度或选择区划"),
+            "error": _("地图数据加载失败,请直接填写经纬度"),
+        },
+    }
 
 
 # --- list and export -------------------------------------------------------------------------------

@@ -5,13 +5,18 @@ the admin is for reference data and accounts, never a side door around the workf
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AuditLog
+from .models import AuditLog, object_type_label
 
 admin.site.site_header = _("平安 · 后台管理")
 admin.site.site_title = settings.PINGAN_SITE_NAME
@@ -28,6 +33,32 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and not self.has_change_permission(request):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+PERMISSION_ACTIONS = {"add": _("新增"), "change": _("修改"), "delete": _("删除"), "view": _("查看")}
+
+
+def permission_label(permission) -> str:
+    """A permission as the back office names it: 案件 | 当事人 | 查看. Django stores the default
+    permissions' names in English ("Can view party") when the tables are created, and shows them so."""
+    model = permission.content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if model is None or action not in PERMISSION_ACTIONS or model_name != model._meta.model_name:
+        return str(permission)  # a permission of the project's own, named in Chinese where it is declared
+    app = apps.get_app_config(model._meta.app_label).verbose_name
+    recorded = getattr(model, "instance_type", None)  # simple_history's "historical <name>" (a plain string)
+    name = _("%(name)s(历史记录)") % {"name": recorded._meta.verbose_name} if recorded else model._meta.verbose_name
+    return f"{app} | {name} | {PERMISSION_ACTIONS[action]}"
+
+
+class PermissionLabelsMixin:
+    """Permission pickers (user_permissions, a group's permissions) list permissions in Chinese."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Permission:
+            field.label_from_instance = permission_label
+        return field
 
 
 class JurisdictionAdminMixin:
@@ -70,6 +101,20 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
         return [f.name for f in self.model._meta.fields]
 
 
+class ObjectTypeFilter(admin.SimpleListFilter):
+    """Filter the audit log by the kind of record, named as the product names it (案件, not cases.case)."""
+
+    title = _("对象类型")
+    parameter_name = "object_type"
+
+    def lookups(self, request, model_admin):
+        types = model_admin.get_queryset(request).order_by().values_list("object_type", flat=True).distinct()
+        return sorted(((value, object_type_label(value)) for value in types), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(object_type=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditLog)
 class AuditLogAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit log, for the security auditor (安全审计员): append-only, so read-only here. Entries tied
@@ -83,8 +128,8 @@ class AuditLogAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
             queryset = queryset | AuditLog.objects.filter(region_code="")
         return queryset
 
-    list_display = ["created_at", "actor", "action", "object_type", "object_repr", "ip", "reason"]
-    list_filter = ["action", "object_type"]
+    list_display = ["created_at", "actor", "action", "object_type_display", "object_display", "ip", "reason"]
+    list_filter = ["action", ObjectTypeFilter]
     search_fields = ["object_repr", "object_id", "actor__username", "actor__full_name", "reason", "region_code", "ip"]
     list_select_related = ["actor"]
     date_hierarchy = "created_at"
@@ -93,7 +138,7 @@ class AuditLogAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
         "created_at",
         "actor",
         "action",
-        "object_type",
+        "object_type_display",
         "object_id",
         "object_repr",
         "region_code",
@@ -103,3 +148,41 @@ class AuditLogAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
         "changes",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("对象类型"), ordering="object_type")
+    def object_type_display(self, entry: AuditLog) -> str:
+        return entry.object_type_label
+
+    @admin.display(description=_("对象"), ordering="object_repr")
+    def object_display(self, entry: AuditLog) -> str:
+        """The record's readable label; an entry about many records at once (an export) has none."""
+        return entry.object_repr or entry.object_id or "—"
+
+
+class TaskResultAdmin(DBTaskResultAdmin):
+    """django-tasks-db's list of background work, with Chinese column names (its own are plain English
+    strings that no translation catalogue reaches)."""
+
+    @admin.display(description=_("任务"))
+    def task_name(self, result: DBTaskResult) -> str:
+        return result.task_name
+
+    @admin.display(description=_("错误堆栈"))
+    def formatted_traceback(self, result: DBTaskResult) -> str:
+        return super().formatted_traceback(result)
+
+    @admin.display(description=_("最早执行时间"))
+    def display_run_after(self, result: DBTaskResult):
+        return super().display_run_after(result)
+
+
+admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, TaskResultAdmin)
+
+
+class ChineseGroupAdmin(PermissionLabelsMixin, GroupAdmin):
+    pass
+
+
+admin.site.unregister(Group)
+admin.site.register(Group, ChineseGroupAdmin)

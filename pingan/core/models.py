@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,15 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("导出")
     IMPORT = "import", _("导入")
     DOWNLOAD = "download", _("下载文书")
+
+
+def object_type_label(object_type: str) -> str:
+    """What an audit entry's object type ("cases.case", a model's label) is called in the product: the
+    model's verbose name (案件). A type that names no model (one since removed) is shown as it is stored."""
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type
 
 
 class AuditLogQuerySet(models.QuerySet):
@@ -61,7 +71,8 @@ class AuditLog(models.Model):
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type}:{self.object_id}"
+        subject = self.object_repr or self.object_id
+        return f"{self.get_action_display()} {self.object_type_label}{f' {subject}' if subject else ''}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -70,3 +81,7 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("The audit log is append-only.")
+
+    @property
+    def object_type_label(self) -> str:
+        return object_type_label(self.object_type)

@@ -7,24 +7,23 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pingan.regions.filters import RegionFilter
+
 from .choices import MemberRole, PatrolKind, PatrolStatus
 
 
 class GridMemberFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("姓名包含"), field_name="name", lookup_expr="icontains")
-    region = django_filters.CharFilter(label=_("区划代码(该区划及其下级网格)"), method="filter_region")
+    region = RegionFilter(label=_("区划(该区划及其下级网格)"))
     role = django_filters.ChoiceFilter(label=_("身份"), choices=MemberRole.choices, empty_label=_("全部身份"))
     active = django_filters.BooleanFilter(label=_("在岗"), field_name="is_active")
 
     class Meta:
         fields: list[str] = []
 
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(region_code__startswith=value) if value else queryset
-
 
 class PatrolFilter(django_filters.FilterSet):
-    region = django_filters.CharFilter(label=_("区划代码(该区划及其下级网格)"), method="filter_region")
+    region = RegionFilter(label=_("区划(该区划及其下级网格)"))
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=PatrolKind.choices, empty_label=_("全部类型"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=PatrolStatus.choices, empty_label=_("全部状态"))
     member = django_filters.NumberFilter(label=_("参加人员 ID"), field_name="members")
@@ -40,6 +39,3 @@ class PatrolFilter(django_filters.FilterSet):
 
     class Meta:
         fields: list[str] = []
-
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(region_code__startswith=value) if value else queryset

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from pingan.core.errors import NotFoundError
@@ -42,16 +42,45 @@ def jurisdiction_roots(user: User) -> list[Region]:
     return sorted(roots, key=lambda region: region.code)
 
 
-def regions_for_filter(user: User) -> list[Region]:
-    """The regions a user may pick on the dashboard: their roots and the counties and townships below them."""
-    prefixes = user.jurisdiction_prefixes()
-    if not prefixes:
-        return []
-    return list(regions_within(prefixes).filter(level__lte=RegionLevel.TOWNSHIP, is_active=True).order_by("code"))
-
-
 def region_for_user_or_404(user: User, code: str) -> Region:
     region = Region.objects.filter(code=code, is_active=True).first()
     if region is None or not user.can_see_code(region.code):
         raise NotFoundError(_("区划“%(code)s”不存在或不在您的辖区内") % {"code": code})
     return region
+
+
+SEARCH_LIMIT = 20
+
+
+def region_paths(regions: Iterable[Region]) -> dict[int, str]:
+    """Each region's place in the tree as people say it, "天元区 › 嵩山路街道": its ancestors from the county
+    down (the city and province are the same for everyone), then itself. One query for all ancestors."""
+    regions = list(regions)
+    chains = {
+        row.pk: row.tree_path
+        for row in Region.objects.with_tree_fields().filter(pk__in=[r.pk for r in regions]).only("pk")
+    }
+    names = {
+        row.pk: row.name
+        for row in Region.objects.filter(
+            pk__in={pk for chain in chains.values() for pk in chain}, level__gte=RegionLevel.COUNTY
+        ).only("pk", "name")
+    }
+    return {
+        region.pk: " › ".join([*(names[pk] for pk in chains.get(region.pk, [])[:-1] if pk in names), region.name])
+        for region in regions
+    }
+
+
+def region_search(*, user: User, query: str, limit: int = SEARCH_LIMIT) -> list[Region]:
+    """Regions of the user's jurisdiction whose name contains `query` (or whose code starts with it),
+    the higher levels first; each carries `path` (see region_paths). Nothing outside the jurisdiction."""
+    query = query.strip()
+    if not query:
+        return []
+    match = Q(name__icontains=query) | Q(code__startswith=query) if query.isdigit() else Q(name__icontains=query)
+    regions = list(regions_within(user_prefixes(user)).filter(match, is_active=True).order_by("level", "code")[:limit])
+    paths = region_paths(regions)
+    for region in regions:
+        region.path = paths[region.pk]
+    return regions

@@ -21,7 +21,7 @@ from pingan.core.errors import ApplicationError
 from pingan.grids.selectors import grids_of_user
 from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Region, prefix_q
-from pingan.regions.selectors import jurisdiction_roots, region_for_user_or_404, regions_within
+from pingan.regions.selectors import jurisdiction_roots, region_for_user_or_404
 
 from .indicators import Period, this_year
 
@@ -96,14 +96,6 @@ class StatsScope:
         if self.region is None:
             return {"code": None, "name": self.roots_name}
         return {"code": self.region.code, "name": self.region.name}
-
-    def region_choices(self) -> list[Region]:
-        """The regions the user may pick: where their statistics start and two levels below."""
-        if not self.roots:
-            return []
-        deepest = min(min(root.level for root in self.roots) + 2, RegionLevel.GRID)
-        within = regions_within([root.prefix for root in self.roots])
-        return list(within.filter(level__lte=deepest, is_active=True).order_by("code"))
 
     def query(self) -> dict[str, str]:
         """The parameters that reproduce this scope (for links to drill-downs and the API)."""

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 
 from pingan.cases import workflows
 from pingan.core.errors import ApplicationError, NotFoundError
-from pingan.regions.choices import RegionLevel
 
 from . import indicators
 from .selectors import StatsScope, stats_scope
@@ -100,22 +99,6 @@ def _series(rows: list[dict]) -> dict:
     }
 
 
-def _region_choices(scope: StatsScope) -> list[dict]:
-    regions = scope.region_choices()
-    top = min((r.level for r in regions), default=RegionLevel.CITY)
-    choices = [
-        {
-            "code": r.code,
-            "label": "\u3000" * (r.level - top) + r.name,
-            "selected": scope.region is not None and r.pk == scope.region.pk,
-        }
-        for r in regions
-    ]
-    if len(scope.roots) != 1:
-        choices.insert(0, {"code": "", "label": scope.roots_name, "selected": scope.region is None})
-    return choices
-
-
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope, error = _scope_or_defaults(request)
@@ -145,7 +128,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "cards": _cards(result, query),
         "charts": charts,
         "region_title": REGION_TITLES[by_region],
-        "region_choices": _region_choices(scope),
         "kind_choices": workflows.kind_choices(),
         "quick_links": [
             {"label": _("本年"), "query": urlencode(keep)},

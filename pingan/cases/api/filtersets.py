@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pingan.cases.choices import Channel, Light, Urgency
 from pingan.cases.models import Case
-from pingan.regions.selectors import region_by_code
+from pingan.regions.filters import RegionFilter
 
 
 def _start_of(day: datetime.date) -> datetime.datetime:
@@ -25,7 +25,7 @@ class CaseFilter(django_filters.FilterSet):
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("受理渠道"))
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices, label=_("紧急程度"))
     light = django_filters.ChoiceFilter(choices=Light.choices, method="filter_light", label=_("预警灯"))
-    region = django_filters.CharFilter(method="filter_region", label=_("区划代码(含下级)"))
+    region = RegionFilter(label=_("区划代码(含下级)"))
     assigned_org = django_filters.CharFilter(field_name="assigned_org__code", label=_("承办单位代码"))
     date_from = django_filters.DateFilter(method="filter_date_from", label=_("登记日期起(含)"))
     date_to = django_filters.DateFilter(method="filter_date_to", label=_("登记日期止(含)"))
@@ -42,10 +42,6 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_light(self, queryset, name, value):
         return queryset.with_light(value)
-
-    def filter_region(self, queryset, name, value):
-        region = region_by_code(value)
-        return queryset.filter(region_code__startswith=region.prefix) if region else queryset.none()
 
     def filter_date_from(self, queryset, name, value):
         return queryset.filter(registered_at__gte=_start_of(value))

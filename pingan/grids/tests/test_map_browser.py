@@ -71,14 +71,15 @@ def browser_page(monkeypatch, map_server):
         browser.close()
 
 
-def click_at(page, lng: float, lat: float) -> None:
-    """Click the map at a WGS-84 point (converted to screen pixels by the chart itself)."""
+def click_at(page, lng: float, lat: float, chart: str = "map-chart") -> None:
+    """Click a map (the chart in element `chart`) at a WGS-84 point (converted to pixels by the chart)."""
+    page.locator(f"#{chart}").scroll_into_view_if_needed()  # a phone may show the map below the fold
     x, y = page.evaluate(
-        "([lng, lat]) => echarts.getInstanceByDom(document.getElementById('map-chart'))"
+        "([id, lng, lat]) => echarts.getInstanceByDom(document.getElementById(id))"
         ".convertToPixel({geoIndex: 0}, [lng, lat])",
-        [lng, lat],
+        [chart, lng, lat],
     )
-    box = page.locator("#map-chart").bounding_box()
+    box = page.locator(f"#{chart}").bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
 
 

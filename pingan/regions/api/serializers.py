@@ -38,6 +38,15 @@ class RegionSerializer(serializers.ModelSerializer):
         return LEVEL_NAMES[region.level]
 
 
+class RegionMatchSerializer(RegionSerializer):
+    """A region found by name, with its place in the tree ("天元区 › 嵩山路街道")."""
+
+    path = serializers.CharField(read_only=True)
+
+    class Meta(RegionSerializer.Meta):
+        fields = [*RegionSerializer.Meta.fields, "path"]
+
+
 class OrganizationRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization

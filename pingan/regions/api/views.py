@@ -8,13 +8,16 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from pingan.core.api import error_responses
 from pingan.regions.choices import OrgType
 from pingan.regions.models import Organization, Region
-from pingan.regions.selectors import region_by_code, regions_within
+from pingan.regions.selectors import region_by_code, region_search, regions_within
 
-from .serializers import OrganizationSerializer, RegionSerializer
+from .serializers import OrganizationSerializer, RegionMatchSerializer, RegionSerializer
 
 
 def jurisdiction_roots(user) -> QuerySet[Region]:
@@ -31,6 +34,13 @@ def jurisdiction_roots(user) -> QuerySet[Region]:
         responses={200: RegionSerializer(many=True), **error_responses(401, 404)},
     ),
     retrieve=extend_schema(summary="区划详情", responses={200: RegionSerializer, **error_responses(401, 404)}),
+    search=extend_schema(
+        summary="按名称查找区划",
+        description="本人辖区内名称包含 `q`(或代码以 `q` 开头)的区划,上级在前,最多 20 个,各带路径"
+        "(如“天元区 › 嵩山路街道”)。辖区外的区划不出现。页面上的区划筛选用它选取区划。",
+        parameters=[OpenApiParameter("q", str, description="名称的一部分,如“嵩山”")],
+        responses={200: RegionMatchSerializer(many=True), **error_responses(401)},
+    ),
 )
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RegionSerializer
@@ -53,6 +63,11 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
         if parent is None:
             raise Http404
         return queryset.filter(parent=parent)
+
+    @action(detail=False, url_path="search")
+    def search(self, request: Request) -> Response:
+        matches = region_search(user=request.user, query=request.query_params.get("q", ""))
+        return Response(RegionMatchSerializer(matches, many=True).data)
 
 
 class OrganizationFilter(django_filters.FilterSet):

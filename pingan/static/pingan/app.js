@@ -64,7 +64,109 @@
     });
   }
 
+  // Region pickers (regions.filters.RegionPicker): type part of a name, pick a match from the user's
+  // jurisdiction; the hidden input carries the code. Clearing the box clears the choice.
+  function setupRegionPicker(picker) {
+    var code = picker.querySelector("[data-region-code]");
+    var text = picker.querySelector("[data-region-text]");
+    var options = picker.querySelector(".region-picker-options");
+    var serial = 0;
+    var timer = null;
+
+    function close() {
+      options.classList.add("d-none");
+      text.setAttribute("aria-expanded", "false");
+    }
+
+    function choose(match) {
+      code.value = match.code;
+      text.value = match.path;
+      picker.setAttribute("data-chosen", match.code);
+      close();
+    }
+
+    function show(matches) {
+      options.innerHTML = "";
+      matches.forEach(function (match) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "list-group-item list-group-item-action py-2";
+        button.setAttribute("role", "option");
+        button.setAttribute("data-code", match.code);
+        var name = document.createElement("div");
+        name.textContent = match.name;
+        var path = document.createElement("div");
+        path.className = "small text-body-secondary";
+        path.textContent = match.path + " · " + match.level_label;
+        button.appendChild(name);
+        button.appendChild(path);
+        button.addEventListener("click", function () { choose(match); });
+        options.appendChild(button);
+      });
+      if (!matches.length) {
+        var none = document.createElement("div");
+        none.className = "list-group-item small text-body-secondary";
+        none.textContent = picker.getAttribute("data-empty") || "";
+        options.appendChild(none);
+      }
+      options.classList.remove("d-none");
+      text.setAttribute("aria-expanded", "true");
+    }
+
+    function search() {
+      var query = text.value.trim();
+      serial += 1;
+      var mine = serial;
+      if (!query) {
+        close();
+        return;
+      }
+      var url = picker.getAttribute("data-url") + "?q=" + encodeURIComponent(query);
+      fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : []; })
+        .then(function (matches) {
+          if (mine === serial) { show(matches); }
+        });
+    }
+
+    text.addEventListener("input", function () {
+      code.value = "";
+      picker.removeAttribute("data-chosen");
+      window.clearTimeout(timer);
+      timer = window.setTimeout(search, 200);
+    });
+    text.addEventListener("keydown", function (event) {
+      var first = options.querySelector("button");
+      if (event.key === "ArrowDown" && first) {
+        event.preventDefault();
+        first.focus();
+      } else if (event.key === "Enter" && first && !options.classList.contains("d-none")) {
+        event.preventDefault();
+        first.click();
+      } else if (event.key === "Escape") {
+        close();
+      }
+    });
+    options.addEventListener("keydown", function (event) {
+      var current = document.activeElement;
+      if (event.key === "ArrowDown" && current.nextElementSibling) {
+        event.preventDefault();
+        current.nextElementSibling.focus();
+      } else if (event.key === "ArrowUp") {
+        event.preventDefault();
+        (current.previousElementSibling || text).focus();
+      } else if (event.key === "Escape") {
+        close();
+        text.focus();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!picker.contains(event.target)) { close(); }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-region-picker]").forEach(setupRegionPicker);
     document.querySelectorAll("[data-formset-add]").forEach(setupFormset);
     document.querySelectorAll("form").forEach(setupSubmitOnce);
   });

@@ -1,7 +1,9 @@
-"""Remove stored files that no attachment row refers to.
+"""Remove stored files that no attachment row refers to, and pending uploads nobody came back for.
 
 Files are written while the registering transaction is still open; when it rolls back (a bad ID number
-in the same request, say), the row disappears and the file stays behind. Run daily from cron."""
+in the same request, say), the row disappears and the file stays behind. Files kept from a form that came
+back with errors (pending/, see pingan.cases.files) are used or dropped on the next submit, or left when
+the clerk walks away. Run daily from cron."""
 
 import datetime
 
@@ -9,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from pingan.cases.files import PENDING_DIR
 from pingan.cases.models import Attachment
 
 
@@ -21,21 +24,20 @@ def _walk(directory: str):
 
 
 class Command(BaseCommand):
-    help = "Delete attachment files older than --hours that no attachment row refers to."
+    help = "Delete attachment files and pending uploads older than --hours that no attachment row refers to."
 
     def add_arguments(self, parser):
         parser.add_argument("--hours", type=int, default=24, help="leave younger files alone (uploads in flight)")
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args, hours: int, dry_run: bool, **options):
-        if not default_storage.exists("attachments"):
-            self.stdout.write("0 orphaned files")
-            return
         cutoff = timezone.now() - datetime.timedelta(hours=hours)
         referenced = set(Attachment.objects.values_list("file", flat=True))
         orphans = [
             path
-            for path in _walk("attachments")
+            for directory in ("attachments", PENDING_DIR)
+            if default_storage.exists(directory)
+            for path in _walk(directory)
             if path not in referenced and default_storage.get_modified_time(path) < cutoff
         ]
         for path in orphans:

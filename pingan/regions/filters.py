@@ -1,0 +1,59 @@
+"""The region filter every list shares (cases, grid people, patrols, cameras; the API alike): the value is
+a region code, picked on the web pages from the tree by name (RegionPicker), and it means the region and
+everything below it. The city's code 430200 covers 4302…: the match uses the region's prefix, never the
+raw code, so the pages and the API agree."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.core.validators import RegexValidator
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import Region
+from .selectors import region_by_code, region_paths
+
+
+class RegionPicker(forms.TextInput):
+    """A search box over the region tree: type part of a name, pick one of the matches (shown with their
+    path); the form carries the chosen region's code in a hidden input. pingan/app.js does the searching
+    against the user's jurisdiction (api-region-search)."""
+
+    template_name = "regions/widgets/region_picker.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        code = (value or "").strip() if isinstance(value, str) else ""
+        region = Region.objects.filter(code=code).first() if code.isdigit() else None
+        context["widget"].update(
+            {
+                "search_url": reverse("api-region-search"),
+                "label": region_paths([region])[region.pk] if region else code,
+                "placeholder": _("输入名称查找,如“嵩山”"),
+            }
+        )
+        return context
+
+
+class RegionCodeField(forms.CharField):
+    default_validators = [RegexValidator(r"^\d{1,20}$", _("区划代码应为数字"))]
+
+
+class RegionFilter(django_filters.CharFilter):
+    """Records whose `field_name` (a region code column) lies in the region asked for and below it; an
+    unknown code matches nothing."""
+
+    field_class = RegionCodeField
+
+    def __init__(self, *args, field_name: str = "region_code", **kwargs):
+        kwargs.setdefault("label", _("区划"))
+        kwargs.setdefault("widget", RegionPicker)
+        super().__init__(*args, field_name=field_name, **kwargs)
+
+    def filter(self, qs, value):
+        value = (value or "").strip()
+        if not value:
+            return qs
+        region = region_by_code(value)
+        return qs.filter(**{f"{self.field_name}__startswith": region.prefix}) if region else qs.none()
