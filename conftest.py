@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime
 import importlib
+import os
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -19,6 +22,23 @@ from pingan.regions.choices import OrgType, RegionLevel
 from pingan.regions.models import Organization, Region
 
 PASSWORD = "Pingan-test-2022"
+
+
+# Every test runs at one fixed instant (the clock ticks on from it), so that none depends on the wall clock: a
+# month's or a year's boundary, late evening in Asia/Shanghai, a holiday. A Wednesday in mid-November, mid-morning,
+# in a year the State Council's notice covers. A test about another moment travels there itself
+# (time_machine.travel nests); `TEST_NOW` is the scene's "now". PINGAN_TEST_WALL_CLOCK=1 runs on the real clock
+# (under `faketime`, at the boundaries: see the README), to find a test that reads the clock without saying so.
+TEST_NOW = datetime.datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    if os.environ.get("PINGAN_TEST_WALL_CLOCK"):  # to look for tests that still read the wall clock
+        yield
+        return
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

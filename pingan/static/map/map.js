@@ -12,7 +12,7 @@
 
   var config;
   var chart;
-  var state = { region: "", level: null, rows: {}, mapName: "", heat: null, cameras: null, measure: "open", serial: 0 };
+  var state = { region: "", layersRegion: null, level: null, rows: {}, mapName: "", heat: null, cameras: null, measure: "open", serial: 0 };
 
   function readConfig() {
     var element = document.getElementById("map-config");
@@ -154,7 +154,11 @@
   function render() {
     if (!state.level) { return; }
     // Says which level is drawn (scripts and browser tests wait for it before clicking).
-    document.getElementById("map-chart").setAttribute("data-drawn", state.region || "-");
+    var element = document.getElementById("map-chart");
+    element.setAttribute("data-drawn", state.region || "-");
+    // ... and which layers have arrived for it ("430211:heat cameras"; they come after the outlines).
+    var layers = [state.heat ? "heat" : "", state.cameras ? "cameras" : ""].filter(Boolean).join(" ");
+    element.setAttribute("data-layers", state.layersRegion === state.region ? state.region + ":" + layers : "");
     if (!state.level.features.features.length) {
       chart.clear();
       setStatus(config.texts.noShapes);
@@ -175,6 +179,7 @@
       if (serial !== state.serial) { return; }
       state.heat = layers[0];
       state.cameras = layers[1];
+      state.layersRegion = region;
       render();
     });
   }
@@ -216,9 +221,48 @@
     if (panel && window.innerWidth < 992) { panel.scrollIntoView({ behavior: "smooth", block: "start" }); }
   }
 
+  // Ray casting: is [x, y] inside the ring (a GeoJSON linear ring)?
+  function inRing(point, ring) {
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
+      var a = ring[i], b = ring[j];
+      if ((a[1] > point[1]) !== (b[1] > point[1]) &&
+          point[0] < (b[0] - a[0]) * (point[1] - a[1]) / (b[1] - a[1]) + a[0]) {
+        inside = !inside;
+      }
+    }
+    return inside;
+  }
+
+  function inPolygon(point, rings) {
+    if (!inRing(point, rings[0])) { return false; }
+    for (var k = 1; k < rings.length; k += 1) {
+      if (inRing(point, rings[k])) { return false; }  // a hole
+    }
+    return true;
+  }
+
+  // The code of the drawn region that contains a map point (null outside every region).
+  function regionAt(point) {
+    var features = state.level ? state.level.features.features : [];
+    for (var f = 0; f < features.length; f += 1) {
+      var geometry = features[f].geometry;
+      var polygons = geometry.type === "MultiPolygon" ? geometry.coordinates : [geometry.coordinates];
+      for (var p = 0; p < polygons.length; p += 1) {
+        if (inPolygon(point, polygons[p])) { return features[f].properties.code; }
+      }
+    }
+    return null;
+  }
+
   function onChartClick(params) {
-    if (params.seriesType === "scatter" || params.seriesType === "heatmap") { return; }
-    var row = state.rows[params.name];
+    var code = params.name;
+    if (params.seriesType === "scatter" || params.seriesType === "heatmap") {
+      // A camera point or the heat sits on top of a region: a click there means the region under it.
+      var pixel = [params.event.offsetX, params.event.offsetY];
+      code = regionAt(chart.convertFromPixel({ geoIndex: 0 }, pixel));
+    }
+    var row = state.rows[code];
     if (!row) { return; }
     if (row.level < config.gridLevel) {
       loadLevel(row.code, true);
