@@ -5,8 +5,10 @@ invisible to another district (荷塘区)."""
 from __future__ import annotations
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +20,7 @@ from pingan.grids.choices import MemberRole, PatrolKind, PatrolStatus
 from pingan.grids.models import GridMember, Patrol, PatrolFinding
 
 HOUR = datetime.timedelta(hours=1)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -338,6 +341,30 @@ def test_patrol_list_and_counts_pages(worker_client, logged_patrol):
     counts = worker_client.get(reverse("patrol-counts")).content.decode()
     assert "泰山社区第1网格" in counts
     assert "黄**" in worker_client.get(reverse("patrol-counts") + "?by=worker").content.decode()
+
+
+def test_just_after_midnight_on_the_first_last_nights_patrol_counts_for_the_month_before(worker_client, grids):
+    """00:45 on 1 December in Asia/Shanghai (16:45 UTC on 30 November): the counts page opens on December so
+    far, which has no patrol yet; the patrol of 22:45 the night before belongs to November."""
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 0, 45, tzinfo=SHANGHAI), tick=False):
+        patrol = services.patrol_plan(
+            actor=grids.worker,
+            kind=PatrolKind.NIGHT_PATROL,
+            grid=grids.taishan_1,
+            planned_for=timezone.now() - 2 * HOUR,
+        )
+        services.patrol_log(
+            actor=grids.worker,
+            patrol=patrol,
+            started_at=timezone.now() - 2 * HOUR,
+            ended_at=timezone.now() - HOUR,
+            summary="夜巡无异常",
+        )
+        december = worker_client.get(reverse("patrol-counts"))
+        november = worker_client.get(reverse("patrol-counts"), {"start": "2026-11-01", "end": "2026-11-30"})
+    assert (december.context["start"], december.context["end"]) == (datetime.date(2026, 12, 1),) * 2
+    assert [grid.code for grid in december.context["rows"]] == []
+    assert [(grid.code, grid.done) for grid in november.context["rows"]] == [(grids.taishan_1.code, 1)]
 
 
 @pytest.mark.parametrize(
