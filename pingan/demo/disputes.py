@@ -16,6 +16,8 @@ import datetime
 import json
 import math
 import random
+from bisect import bisect_left
+from calendar import monthrange
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,8 +32,18 @@ from django.utils import timezone
 from pingan.accounts.choices import Role
 from pingan.accounts.models import User
 from pingan.cases import workflows
-from pingan.cases.choices import Channel, EventType, FollowUpMethod, Outcome, PartyRole, Satisfaction, Urgency
-from pingan.cases.models import Case, CaseEvent, CaseNumberSequence, Category, Party
+from pingan.cases.choices import (
+    Channel,
+    ClockUnit,
+    EventType,
+    ExtensionStatus,
+    FollowUpMethod,
+    Outcome,
+    PartyRole,
+    Satisfaction,
+    Urgency,
+)
+from pingan.cases.models import Case, CaseEvent, CaseNumberSequence, Category, ExtensionRequest, Party
 from pingan.cases.services import clock_reset, sla_for
 from pingan.core.validators import id_check_digit
 from pingan.disputes.choices import KIND, AdvisedRoute, ConfirmationStatus
@@ -42,7 +54,7 @@ from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Organization, Region
 from pingan.workcalendar.calendar import WorkCalendar
 
-from . import texts
+from . import checks, texts
 from .geography import centre_code, department_code, is_village, is_virtual, rows_at, short_name
 from .staff import account_specs, featured_townships
 
@@ -112,6 +124,19 @@ MONTH_WEIGHTS = {
     2022: [1.3, 1.25, 1.0, 0.85, 0.9, 0.85, 0.9, 0.95, 1.05, 1.05, 0.95, 1.1],
 }
 OPEN_STATES = {S.REGISTERED: 10, S.ACCEPTED: 12, S.MEDIATING: 50, S.CONCLUDED: 16, S.VERIFIED: 12}
+# The twelve months before the demo's today: about as many disputes as in 2022, as successful.
+RECENT_REGISTERED = 12000
+SUCCESS_RATE_RECENT = 0.975
+# A late case asks for more time in half the cases; the head grants four requests in five.
+EXTENSION_SHARE = 0.5
+EXTENSION_APPROVED_SHARE = 0.8
+# What the two fully staffed townships have open at the cutoff, so that every demo role has work: a case in
+# each open state, one overdue and pressed (督办), one waiting for the head's decision on an extension.
+OVERDUE = "overdue"
+EXTENSION_PENDING = "extension_pending"
+FEATURED_SCENES = (*OPEN_STATES, OVERDUE, EXTENSION_PENDING)
+# Steps beside the mediation itself: they may fall between the last session and the conclusion.
+ASIDE_STEPS = {"supervise", "extension_requested", "extension_approved", "extension_rejected"}
 MOBILE_PREFIXES = [
     "130",
     "131",
@@ -286,20 +311,23 @@ class Identities:
 
 
 class Days:
-    """Working days around a year, and office minutes (0–419) mapped to times of day."""
+    """Working days around a period (a calendar year, or the twelve months before the demo's today), and
+    office minutes (0–419) mapped to times of day."""
 
-    def __init__(self, year: int, calendar: WorkCalendar) -> None:
+    def __init__(self, first: datetime.date, last: datetime.date, calendar: WorkCalendar) -> None:
         self.tz = ZoneInfo(settings.TIME_ZONE)
-        start, end = datetime.date(year - 1, 12, 1), datetime.date(year + 1, 3, 31)
+        # A month before the period (rest-day reports), four after it (cases still running at its end).
+        start, end = first - datetime.timedelta(days=31), last + datetime.timedelta(days=120)
         self.all = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
         verdicts = {d: calendar.is_workday(d) for d in self.all}  # the calendar memoises each day
         self.work = [d for d in self.all if verdicts[d]]
         self.index = {d: i for i, d in enumerate(self.work)}
-        self.by_month: dict[int, tuple[list[datetime.date], list[datetime.date]]] = {}
-        for month in range(1, 13):
-            days = [d for d in self.all if d.year == year and d.month == month]
-            self.by_month[month] = ([d for d in days if d in self.index], [d for d in days if d not in self.index])
-        self.last = max(i for d, i in self.index.items() if d.year == year)
+        self.by_month: dict[tuple[int, int], tuple[list[datetime.date], list[datetime.date]]] = {}
+        for day in self.all:
+            if first <= day <= last:
+                workdays, restdays = self.by_month.setdefault((day.year, day.month), ([], []))
+                (workdays if day in self.index else restdays).append(day)
+        self.last = max(i for d, i in self.index.items() if d <= last)
 
     def next_workday(self, day: datetime.date) -> int:
         while day not in self.index:
@@ -316,6 +344,10 @@ class Days:
         while day not in self.index:
             day -= datetime.timedelta(days=1)
         return self.index[day]
+
+
+def _month_length(year: int, month: int) -> int:
+    return monthrange(year, month)[1]
 
 
 # --- one case --------------------------------------------------------------------------------------
@@ -361,6 +393,7 @@ class Plan:
     sessions: list[tuple[Row, Row]]
     result: Row | None = None
     confirmation: Row | None = None
+    extension: Row | None = None
 
 
 @dataclass
@@ -376,7 +409,17 @@ def _weighted(rng: random.Random, weights: dict):
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
+def _insert(steps: list[tuple[int, str]], day: int, step: str, lo: int, hi: int) -> int:
+    """Put (day, step) among steps[lo:hi], whose days are in order, after those of the same day; its index."""
+    at = next((i for i in range(lo, hi) if steps[i][0] > day), hi)
+    steps.insert(at, (day, step))
+    return at
+
+
 class YearGenerator:
+    """Draws the disputes registered in a period: a calendar year, or (`first`, `last`, `cutoff`) the twelve
+    months before the demo's today, where nothing after `cutoff` has happened yet."""
+
     def __init__(
         self,
         *,
@@ -387,10 +430,20 @@ class YearGenerator:
         categories: dict[str, Category],
         identities: Identities,
         rng: random.Random,
+        first: datetime.date | None = None,
+        last: datetime.date | None = None,
+        cutoff: datetime.datetime | None = None,
     ) -> None:
         self.year, self.seed, self.counties, self.calendar = year, seed, counties, calendar
         self.categories, self.people, self.rng = categories, identities, rng
-        self.days = Days(year, calendar)
+        self.days = Days(first or datetime.date(year, 1, 1), last or datetime.date(year, 12, 31), calendar)
+        self.cutoff = cutoff
+        weights = MONTH_WEIGHTS.get(year, MONTH_WEIGHTS[2021])
+        self.months = list(self.days.by_month)
+        self.month_weights = [
+            weights[month - 1] * sum(map(len, self.days.by_month[(y, month)])) / _month_length(y, month)
+            for y, month in self.months
+        ]
         self.workflow = workflows.get(KIND)
         self._sla: dict[tuple[str, str], tuple[int, str]] = {}
 
@@ -418,16 +471,17 @@ class YearGenerator:
             draws[i].outcome = Outcome.FAILURE
         return draws
 
-    def registration(self, *, late_december: bool = False) -> tuple[datetime.datetime, int, int]:
-        """When a case was registered, and the working-day index and office minute its work starts from."""
+    def registration(self, *, window: tuple[int, int] | None = None) -> tuple[datetime.datetime, int, int]:
+        """When a case was registered (on a working day of `window`, if given), and the working-day index and
+        office minute its work starts from."""
         rng, days = self.rng, self.days
-        if late_december:
-            index = rng.randint(days.last - 11, days.last)
+        if window is not None:
+            index = rng.randint(*window)
             minute = rng.randrange(0, 380)
             return days.at(index, minute), index, minute
-        month = rng.choices(range(1, 13), weights=MONTH_WEIGHTS.get(self.year, MONTH_WEIGHTS[2022]))[0]
+        month = rng.choices(self.months, weights=self.month_weights)[0]
         workdays, restdays = days.by_month[month]
-        if restdays and rng.random() < 0.06:  # reported by a grid worker or online on a rest day
+        if restdays and (not workdays or rng.random() < 0.06):  # reported by a grid worker or online on a rest day
             day = rng.choice(restdays)
             at = datetime.datetime.combine(day, datetime.time(rng.randint(9, 19), rng.randrange(60)), tzinfo=days.tz)
             return at, days.next_workday(day), -1
@@ -443,7 +497,7 @@ class YearGenerator:
 
     # -- the timeline -------------------------------------------------------------------------------
 
-    def steps(self, *, deadline_offset: int, outcome: str) -> list[tuple[int, str]]:
+    def steps(self, *, deadline_offset: int, outcome: str, rework: bool = True) -> list[tuple[int, str]]:
         """(working-day offset, step) from acceptance to rating, in order."""
         rng = self.rng
         late = rng.random() < (0.15 if outcome == Outcome.FAILURE else 0.035)
@@ -451,7 +505,7 @@ class YearGenerator:
             close = deadline_offset + rng.randint(1, max(2, deadline_offset // 2))
         else:
             close = min(deadline_offset, max(0, round(rng.triangular(0, deadline_offset, deadline_offset * 0.25))))
-        rework = outcome == Outcome.SUCCESS and rng.random() < 0.025
+        rework = rework and outcome == Outcome.SUCCESS and rng.random() < 0.025
         to_verify = rng.choices([0, 1, 2], weights=[45, 40, 15])[0]
         to_close = 0 if rng.random() < 0.7 else 1
         rework_days = (rng.randint(0, 1), rng.randint(1, 2)) if rework else (0, 0)
@@ -462,10 +516,18 @@ class YearGenerator:
         sessions = sorted(rng.randint(assign, conclude) for _ in range(count - 1)) + [conclude]
 
         steps = [(accept, "accept"), (assign, "assign")]
-        steps += [(day, "session") for day in sessions[:-1]]
+        steps += [(day, "session") for day in sessions]
+        steps.append((conclude, "conclude"))
         if late or rng.random() < 0.03:
-            steps.append((sessions[-1], "supervise"))
-        steps += [(sessions[-1], "session"), (conclude, "conclude")]
+            # 督办: the day after the deadline of a late case (or any day of a slow one), before the conclusion.
+            day = min(max(deadline_offset + 1, assign), conclude) if late else rng.randint(accept, conclude)
+            _insert(steps, day, "supervise", 1, len(steps) - 1)
+        if late and rng.random() < EXTENSION_SHARE:
+            # The mediator asks for more time shortly before the deadline; the head decides within a day.
+            ask = min(max(deadline_offset - rng.randint(0, 2), assign), conclude)
+            asked = _insert(steps, ask, "extension_requested", 2, len(steps) - 1)
+            decision = "extension_approved" if rng.random() < EXTENSION_APPROVED_SHARE else "extension_rejected"
+            _insert(steps, min(ask + rng.randint(0, 1), conclude), decision, asked + 1, len(steps) - 1)
         day = conclude
         if rework:
             day += rework_days[0]
@@ -484,7 +546,7 @@ class YearGenerator:
 
     @staticmethod
     def cut(steps: list[tuple[int, str]], state: str) -> list[tuple[int, str]]:
-        """The steps of a case still open in `state` at the end of the year."""
+        """The steps that bring a case to `state` (and not beyond)."""
         if state == S.REGISTERED:
             return []
         if state == S.ACCEPTED:
@@ -494,6 +556,36 @@ class YearGenerator:
             return steps[: sessions[-1]]  # mediation under way, the last session not yet held
         stop = "conclude" if state == S.CONCLUDED else "verify"
         return steps[: [step for _, step in steps].index(stop) + 1]
+
+    def held(self, steps: list[tuple[int, str]], state: str, room: int) -> list[tuple[int, str]]:
+        """The steps of a case that is in `state` at the end of its period, `room` working days after it
+        started: those up to `state` fall by then, the rest follow after it."""
+        head = self.cut(steps, state)
+        later = room + 1 + self.rng.randint(0, 2)
+        held = [(min(day, room), step) for day, step in head]
+        for day, step in steps[len(head) :]:
+            later = max(later, day)
+            held.append((later, step))
+        return held
+
+    def scene(self, state: str, *, deadline_offset: int, room: int) -> list[tuple[int, str]]:
+        """A case of the featured townships open at the cutoff: overdue and pressed (督办), or waiting for
+        the head's decision on an extension."""
+        accept, assign = 0, min(1, room)
+        session = self.rng.randint(assign, max(assign, min(deadline_offset, room) - 1))
+        if state == OVERDUE:
+            return [(accept, "accept"), (assign, "assign"), (session, "session"), (room, "supervise")]
+        return [(accept, "accept"), (assign, "assign"), (session, "session"), (room, "extension_requested")]
+
+    def window(self, state: str, amount: int, unit: str) -> tuple[int, int]:
+        """The working days a featured case in `state` at the cutoff is registered on."""
+        last = self.days.last
+        allowed = amount if unit == ClockUnit.WORKING_DAYS else math.ceil(amount / OFFICE_MINUTES * 60)
+        if state == OVERDUE:  # past its deadline by a few days
+            return last - allowed - 6, last - allowed - 2
+        if state == EXTENSION_PENDING:  # due in the next one to three working days
+            return last - allowed + 1, last - allowed + 3
+        return (last - 2, last) if state in (S.REGISTERED, S.ACCEPTED) else (last - 8, last)
 
     def times(self, steps: list[tuple[int, str]], start: int, minute: int) -> list[datetime.datetime]:
         """A time in office hours for each step, strictly after the registration and each other."""
@@ -538,21 +630,37 @@ class YearGenerator:
         case.lat = Decimal(f"{lat + rng.uniform(-spread, spread):.6f}")
         case.lng = Decimal(f"{lng + rng.uniform(-spread, spread):.6f}")
 
+        window = self.window(open_state, amount, unit) if open_state else None
         for attempt in range(30):
-            case.registered_at, start, minute = self.registration(late_december=open_state is not None)
+            case.registered_at, start, minute = self.registration(window=window)
             clock_reset(case, self.calendar)
-            deadline_offset = days.workday_on_or_before(case.deadline.astimezone(days.tz).date()) - start
-            steps = self.steps(deadline_offset=max(0, deadline_offset), outcome=draw.outcome)
+            deadline_offset = max(0, days.workday_on_or_before(case.deadline.astimezone(days.tz).date()) - start)
+            room = days.last - start  # working days from the registration to the end of the period
+            if open_state in (OVERDUE, EXTENSION_PENDING):
+                steps = self.scene(open_state, deadline_offset=deadline_offset, room=room)
+                break
+            steps = self.steps(deadline_offset=deadline_offset, outcome=draw.outcome, rework=open_state is None)
             if open_state is not None:
-                steps = [(min(day, days.last - start), step) for day, step in self.cut(steps, open_state)]
+                steps = self.held(steps, open_state, room)
                 break
             closing = next(day for day, step in steps if step == "close")
-            if start + closing <= days.last or attempt == 29:
+            if self.cutoff or start + closing <= days.last or attempt == 29:
                 break  # a case mediated this year is closed this year
+        # An extension asks for the time the case turns out to need, or a week or two if it never closes.
+        closing = next((day for day, step in steps if step == "close"), deadline_offset + self.rng.randint(5, 10))
+        extension = max(1, closing - deadline_offset + self.rng.randint(0, 2))
+        extension = extension if unit == ClockUnit.WORKING_DAYS else extension * OFFICE_MINUTES // 60
         at = self.times(steps, start, minute) if steps else []
+        if self.cutoff is not None:  # what would happen after the cutoff has not happened yet
+            kept = bisect_left(at, self.cutoff)
+            steps, at = steps[:kept], at[:kept]
 
         mediator = rng.choice(township.mediators)
         verifier = township.head if township.head and rng.random() < 0.5 else township.clerk
+        # 审批延期: the head of the township centre, or the county centre's head where the township has none.
+        approver, approver_org = (
+            (township.head, township.centre.pk) if township.head else (county.head, county.centre_id)
+        )
         plan = Plan(case, self.parties(draw), [], [])
         plan.events.append(
             self.event(
@@ -609,7 +717,8 @@ class YearGenerator:
                 )
             elif step == "session":
                 session_number += 1
-                final = position + 1 < len(steps) and steps[position + 1][1] == "conclude"
+                following = [name for _day, name in steps[position + 1 :] if name not in ASIDE_STEPS]
+                final = bool(following) and following[0] == "conclude"
                 notes = self.session_notes(session_number, final, draw.outcome)
                 session = Row(
                     held_at=when,
@@ -646,6 +755,52 @@ class YearGenerator:
                         when,
                         {"count": case.supervision_count},
                         rng.choice(texts.SUPERVISION_COMMENTS),
+                    )
+                )
+            elif step == "extension_requested":
+                plan.extension = Row(
+                    amount=extension,
+                    reason=rng.choice(texts.EXTENSION_REASONS),
+                    status=ExtensionStatus.PENDING,
+                    requested_by_id=mediator.id,
+                    requested_at=when,
+                )
+                plan.events.append(
+                    self.event(
+                        case,
+                        EventType.EXTENSION_REQUESTED,
+                        previous,
+                        status,
+                        mediator,
+                        township.mediation_id,
+                        when,
+                        {"amount": extension, "unit": case.sla_unit},
+                        plan.extension["reason"],
+                    )
+                )
+            elif step in ("extension_approved", "extension_rejected"):
+                approved = step == "extension_approved"
+                plan.extension.update(
+                    status=ExtensionStatus.APPROVED if approved else ExtensionStatus.REJECTED,
+                    decided_by_id=approver.id,
+                    decided_at=when,
+                )
+                params = {"approved": approved, "amount": extension}
+                if approved:
+                    case.extension_amount += extension
+                    clock_reset(case, self.calendar)
+                    params["deadline"] = case.deadline.astimezone(days.tz).isoformat()
+                plan.events.append(
+                    self.event(
+                        case,
+                        EventType.EXTENSION_DECIDED,
+                        previous,
+                        status,
+                        approver,
+                        approver_org,
+                        when,
+                        params,
+                        rng.choice(texts.EXTENSION_DECISIONS[approved]),
                     )
                 )
             elif step == "conclude":
@@ -827,25 +982,31 @@ class YearGenerator:
 
     def year_plans(self, *, mediated: int, success_rate: float, open_count: int) -> list[Plan]:
         """`mediated` cases concluded this year (closed, or concluded and awaiting verification or closing at
-        year end) with exactly round(mediated × success_rate) agreements, plus open cases not yet concluded."""
+        year end) with exactly round(mediated × success_rate) agreements, plus cases still open at year end;
+        these are finished early next year, so that nothing of the year is left open."""
         failures = round(mediated * (1 - success_rate))
-        # The two fully staffed townships get one open case in every state, so that each demo role has
-        # something to do (accept, assign, mediate, verify, close); the rest fall where they fall.
-        featured = [row.code for row, _slug in featured_townships()] if open_count else []
-        forced = [(code, state) for code in featured for state in OPEN_STATES][:open_count]
-        states = forced + [(None, _weighted(self.rng, OPEN_STATES)) for _ in range(open_count - len(forced))]
-        resolved_open = [state for _code, state in states if state in (S.CONCLUDED, S.VERIFIED)][:mediated]
+        states = [_weighted(self.rng, OPEN_STATES) for _ in range(open_count)]
+        resolved_open = [state for state in states if state in (S.CONCLUDED, S.VERIFIED)][:mediated]
         open_failures = min(failures, round(len(resolved_open) * (1 - success_rate)))
         draws = self.closed_draws(mediated - len(resolved_open), failures - open_failures)
         plans = [self.plan(draw) for draw in draws]
         resolved = 0
-        for township_code, state in states:
-            draw = self.draw(township_code)
+        for state in states:
+            draw = self.draw()
             if state in (S.CONCLUDED, S.VERIFIED):
                 resolved += 1
                 if resolved <= open_failures:
                     draw.outcome = Outcome.FAILURE
             plans.append(self.plan(draw, open_state=state))
+        return plans
+
+    def recent_plans(self, *, registered: int, success_rate: float) -> list[Plan]:
+        """`registered` cases over the period, each as far along as it would be at the cutoff, plus the
+        featured townships' scenes (`FEATURED_SCENES`)."""
+        draws = self.closed_draws(registered, round(registered * (1 - success_rate)))
+        plans = [self.plan(draw) for draw in draws]
+        for row, _slug in featured_townships():
+            plans += [self.plan(self.draw(row.code), open_state=state) for state in FEATURED_SCENES]
         return plans
 
 
@@ -923,6 +1084,10 @@ def rows_insert(model: type[Model], rows: list[dict]) -> None:
 
 @transaction.atomic
 def plans_write(plans: list[Plan]) -> dict[str, int]:
+    """Check the plans as the services would (the parties' identifiers, each timeline against the workflow),
+    then write them; a failed check raises checks.InvalidDemoData before anything is written."""
+    checks.plans_check(KIND, plans)
+    checks.parties_check(row for plan in plans for row in plan.parties)
     number_cases(plans, workflows.get(KIND).number_prefix)
     rows_insert(Case, [vars(p.case) for p in plans])
     ids: dict[str, int] = {}
@@ -943,10 +1108,12 @@ def plans_write(plans: list[Plan]) -> dict[str, int]:
         if plan.result and plan.result["outcome"] == Outcome.SUCCESS:
             plan.result["agreement_number"] = agreement_number(plan.case)
     confirmations = [row for p in plans if p.confirmation for row in owned([p.confirmation], p.case)]
+    extensions = [row for p in plans if p.extension for row in owned([p.extension], p.case)]
     rows_insert(Party, parties)
     rows_insert(MediationSession, sessions)
     rows_insert(MediationResult, results)
     rows_insert(JudicialConfirmation, confirmations)
+    rows_insert(ExtensionRequest, extensions)
 
     # The session events name their session, as the service's do.
     session_ids = defaultdict(list)
@@ -962,6 +1129,16 @@ def plans_write(plans: list[Plan]) -> dict[str, int]:
     for plan in plans:
         for (_session, event), session_id in zip(plan.sessions, session_ids[plan.case.pk], strict=True):
             event["params"] = {"session": session_id, **event["params"]}
+    # The extension events name their request, as the service's do (a case asks once at most).
+    extension_ids = {}
+    for prefix in sorted({p.case.number[:6] for p in plans if p.extension}):
+        extension_ids.update(
+            ExtensionRequest.objects.filter(case__number__startswith=prefix).values_list("case_id", "id")
+        )
+    for plan in plans:
+        for event in plan.events:
+            if event["type"] in (EventType.EXTENSION_REQUESTED, EventType.EXTENSION_DECIDED):
+                event["params"] = {"request": extension_ids[plan.case.pk], **event["params"]}
     events = [row for p in plans for row in owned(p.events, p.case)]
     rows_insert(CaseEvent, events)
     return {
@@ -970,6 +1147,7 @@ def plans_write(plans: list[Plan]) -> dict[str, int]:
         "sessions": len(sessions),
         "results": len(results),
         "confirmations": len(confirmations),
+        "extensions": len(extensions),
         "events": len(events),
     }
 
@@ -978,11 +1156,12 @@ def plans_summary(plans: list[Plan], year: int) -> dict[str, int | float]:
     """What the dashboard will count for the year: mediated (concluded) this year, success, still open."""
     mediated = [p.case for p in plans if p.case.resolved_at and p.case.resolved_at.year == year]
     success = sum(1 for c in mediated if c.outcome == Outcome.SUCCESS)
+    year_end = datetime.datetime(year + 1, 1, 1, tzinfo=ZoneInfo(settings.TIME_ZONE))
     return {
         "mediated": len(mediated),
         "success": success,
         "success_rate": success / len(mediated) if mediated else 0,
-        "open": sum(1 for p in plans if p.case.closed_at is None),
+        "open": sum(1 for p in plans if p.case.closed_at is None or p.case.closed_at >= year_end),
         "on_time": sum(1 for p in plans if p.case.on_time),
         "closed": sum(1 for p in plans if p.case.closed_at),
     }
@@ -1018,3 +1197,37 @@ def year_generate(
     return generator.year_plans(
         mediated=max(1, round(mediated * scale)), success_rate=rate, open_count=round(open_count * scale)
     )
+
+
+def recent_generate(
+    *,
+    today: datetime.date,
+    seed: int,
+    scale: float,
+    counties: dict[str, County],
+    calendar: WorkCalendar,
+    identities: Identities,
+) -> list[Plan]:
+    """The plans of the disputes registered over the twelve months before `today`, each as far along as it
+    would be at the start of `today` (the cutoff): the same `today` and seed give the same plans."""
+    cutoff = recent_cutoff(today)
+    identities.rng = rng = random.Random(f"disputes-recent-{today}-{seed}")
+    generator = YearGenerator(
+        year=today.year,
+        seed=seed,
+        counties=counties,
+        calendar=calendar,
+        categories={c.code: c for c in Category.objects.filter(kind=KIND)},
+        identities=identities,
+        rng=rng,
+        first=today - datetime.timedelta(days=365),
+        last=today - datetime.timedelta(days=1),
+        cutoff=cutoff,
+    )
+    return generator.recent_plans(registered=max(1, round(RECENT_REGISTERED * scale)), success_rate=SUCCESS_RATE_RECENT)
+
+
+def recent_cutoff(today: datetime.date) -> datetime.datetime:
+    """The demo's "now" for the recent months: the start of `today` in Asia/Shanghai. It depends on the day
+    only (so a load is deterministic for a given day) and is never in the future when the load runs."""
+    return datetime.datetime.combine(today, datetime.time.min, tzinfo=ZoneInfo(settings.TIME_ZONE))

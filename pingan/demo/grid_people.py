@@ -26,6 +26,7 @@ from pingan.grids.choices import MemberRole, Shift
 from pingan.grids.models import DutyShift, GridMember
 from pingan.regions.choices import RegionLevel
 
+from . import checks
 from .disputes import Identities, rows_insert
 from .geography import grid_rows, is_village, is_virtual, rows_at
 from .staff import account_specs
@@ -96,6 +97,7 @@ def members_load(region_ids: dict[str, int], *, seed: int) -> dict[str, int]:
         if county == TIANYUAN:
             for _ in range(rng.randint(*VOLUNTEERS)):
                 add(grid.code, MemberRole.VOLUNTEER, identities.person(county, 2022), note="格格平安志愿者")
+    checks.members_check(rows)  # as the form and the import would check them; raises before writing
     rows_insert(GridMember, rows)
     counts: dict[str, int] = defaultdict(int)
     for row in rows:

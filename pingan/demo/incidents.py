@@ -1,6 +1,7 @@
-"""The demo's incidents (网格事件): a year of them (2022) reported by grid workers all over Zhuzhou, almost
-all gone round the 数字城管 loop, plus the last three weeks relative to today, the newest still open at
-every step of the loop, so that centres and departments have work on their desks.
+"""The demo's incidents (网格事件): a year of them (2022) reported by grid workers all over Zhuzhou, all
+gone round the 数字城管 loop, plus the twelve months before today, each as far along as it would be at the
+start of today (the cutoff), and the newest still open at every step of the loop, so that centres and
+departments (never a mediation committee: it does not work incidents) have work on their desks.
 
 Each incident lies at a point inside its grid cell (drawn inside the stored outline, then located with
 the locator like any report, so the case's grid is the one the point is in); it is routed to the grid's
@@ -25,27 +26,32 @@ from django.db import transaction
 from django.utils import timezone
 
 from pingan.cases import workflows
-from pingan.cases.choices import Channel, EventType, Outcome, RoutingBasis, Satisfaction, Urgency
+from pingan.cases.choices import Channel, EventType, Light, Outcome, RoutingBasis, Satisfaction, Urgency
 from pingan.cases.models import Case, CaseEvent, Category
 from pingan.cases.services import clock_reset, sla_for
 from pingan.grids.locator import locate_many
 from pingan.incidents.choices import KIND, default_urgency
 from pingan.incidents.choices import IncidentState as S
-from pingan.regions.choices import RegionLevel
+from pingan.regions.choices import OrgType, RegionLevel
 from pingan.regions.models import Organization, Region
 from pingan.workcalendar.calendar import WorkCalendar
 
-from .disputes import CaseDraft, Plan, number_cases, rows_insert
+from . import checks
+from .disputes import CaseDraft, Plan, number_cases, recent_cutoff, rows_insert
 from .geography import centre_code, department_code
 from .models import DemoDataset
 from .patrols import Scene
 from .shapes import points_in
+from .staff import featured_townships
 
 DATASET = "incidents"
 YEAR = 2022
 INCIDENTS_YEAR = 6000
-RECENT = 360  # over the three weeks up to today
-RECENT_DAYS = 21
+RECENT = 6000  # over the twelve months before today
+RECENT_DAYS = 365
+NEWEST = 60  # reported yesterday (a few up to a week ago) and held at every open step of the loop
+NEWEST_DAYS = 7
+NEWEST_OVERDUE_SHARE = 0.05  # the demo's few overdue incidents; the others are within their clock
 URBAN = {"430202", "430203", "430204", "430211"}  # the four city districts report more per grid
 URBAN_WEIGHT = 2.5
 REJECTED_SHARE = 0.04
@@ -66,10 +72,11 @@ CATEGORY_WEIGHTS = {
     "inc_other": 6,
 }
 # Who handles what: a township department, a county bureau, or the community's own centre.
+NOT_HANDLERS = {OrgType.MEDIATION_COMMITTEE}
 HANDLERS = {
     "inc_public_security": ("PCS", RegionLevel.TOWNSHIP),
     "inc_special_groups": ("PCS", RegionLevel.TOWNSHIP),
-    "inc_dispute_lead": ("TWH", RegionLevel.TOWNSHIP),
+    "inc_dispute_lead": ("SFS", RegionLevel.TOWNSHIP),  # the 司法所 (a mediation committee works no incidents)
     "inc_fire": ("GA", RegionLevel.COUNTY),
     "inc_work_safety": ("ZJJ", RegionLevel.COUNTY),
     "inc_municipal": ("ZJJ", RegionLevel.COUNTY),
@@ -96,7 +103,9 @@ class Places:
     def __init__(self, scene: Scene) -> None:
         self.scene = scene
         self.grid_ids = dict(Region.objects.filter(level=RegionLevel.GRID).values_list("code", "id"))
-        self.orgs = {code: (pk, name) for pk, code, name in Organization.objects.values_list("id", "code", "name")}
+        orgs = Organization.objects.values_list("id", "code", "name", "org_type")
+        self.orgs = {code: (pk, name) for pk, code, name, _type in orgs}
+        self.not_handlers = {code for _pk, code, _name, org_type in orgs if org_type in NOT_HANDLERS}
         self.grids = sorted(code for code in scene.geometries if code in self.grid_ids)
 
     def org(self, code: str) -> tuple[int, str] | None:
@@ -116,7 +125,7 @@ class Places:
             target = centre_code(grid[:12])
             return (target, self.orgs[target]) if target in self.orgs and target != township_centre else None
         code = department_code(prefix, grid[:9] if level == RegionLevel.TOWNSHIP else grid[:6])
-        return (code, self.orgs[code]) if code in self.orgs else None
+        return (code, self.orgs[code]) if code in self.orgs and code not in self.not_handlers else None
 
 
 Row = dict
@@ -139,10 +148,13 @@ class Generator:
 
     # --- where and when ---------------------------------------------------------------------------
 
-    def positions(self, count: int) -> list[tuple[str, float, float]]:
-        """`count` (grid, lng, lat): grids weighted by district, points drawn inside each outline and then
-        located, so that a point on a shared border belongs to the grid the locator says."""
-        grids = self.places.grids
+    def positions(self, count: int, within: str = "") -> list[tuple[str, float, float]]:
+        """`count` (grid, lng, lat) in grids whose code starts with `within`: grids weighted by district,
+        points drawn inside each outline and then located, so that a point on a shared border belongs to the
+        grid the locator says."""
+        grids = [code for code in self.places.grids if code.startswith(within)]
+        if not grids:
+            return []
         weights = [URBAN_WEIGHT if code[:6] in URBAN else 1.0 for code in grids]
         per_grid = Counter(self.rng.choices(grids, weights=weights, k=count))
         lngs: list[float] = []
@@ -344,22 +356,35 @@ class Generator:
             goal = S.CLOSED if self.rng.random() < 0.08 else S.EVALUATED
             self.incident(position=position, registered_at=self.reported_at(self.rng.choice(days)), goal=goal, now=end)
 
-    def recent(self, today: datetime.date, count: int) -> None:
-        """The last three weeks: the older reports mostly done, the newest still open at every step."""
-        now = min(timezone.now(), datetime.datetime.combine(today, datetime.time(19), tzinfo=self.tz))
-        states, weights = list(OPEN_STATES), list(OPEN_STATES.values())
+    def recent(self, today: datetime.date, count: int, newest: int) -> None:
+        """The twelve months before today, each incident as far along as it would be at the cutoff; then the
+        newest reports (and a few in each featured township) held at every open step of the loop."""
+        cutoff = recent_cutoff(today)
+        days = [today - datetime.timedelta(days=n) for n in range(1, RECENT_DAYS + 1)]
         for position in self.positions(count):
-            age = self.rng.randrange(RECENT_DAYS)
-            registered_at = self.reported_at(today - datetime.timedelta(days=age))
-            if registered_at >= now:  # today, later than now: earlier today (or last night)
-                registered_at = now - datetime.timedelta(minutes=self.rng.uniform(20, 600))
-            done = age > 7 and self.rng.random() < 0.7
-            goal = S.EVALUATED if done else self.rng.choices(states, weights=weights)[0]
-            self.incident(position=position, registered_at=registered_at, goal=goal, now=now)
+            goal = S.CLOSED if self.rng.random() < 0.08 else S.EVALUATED
+            self.incident(
+                position=position, registered_at=self.reported_at(self.rng.choice(days)), goal=goal, now=cutoff
+            )
+        held = [(position, None) for position in self.positions(newest)]
+        for row, _slug in featured_townships():
+            held += zip(self.positions(len(OPEN_STATES), within=row.code), OPEN_STATES, strict=False)
+        states, weights = list(OPEN_STATES), list(OPEN_STATES.values())
+        for position, state in held:
+            goal = state or self.rng.choices(states, weights=weights)[0]
+            overdue = self.rng.random() < NEWEST_OVERDUE_SHARE
+            for _attempt in range(10):  # a fresh report within its clock, or an overdue one, as drawn
+                age = self.rng.randint(2, NEWEST_DAYS) if overdue else 1
+                registered_at = self.reported_at(today - datetime.timedelta(days=age))
+                self.incident(position=position, registered_at=registered_at, goal=goal, now=cutoff)
+                if (Case.light(self.plans[-1].case, cutoff) == Light.RED) == overdue:
+                    break
+                self.plans.pop()
 
 
 @transaction.atomic
 def plans_write(plans: list[Plan]) -> dict[str, int]:
+    checks.plans_check(KIND, plans)
     number_cases(plans, workflows.get(KIND).number_prefix)
     rows_insert(Case, [vars(p.case) for p in plans])
     numbers = [p.case.number for p in plans]
@@ -395,12 +420,16 @@ def load_incidents(*, stdout, seed: int, today: datetime.date, scale: float = 1.
         return
     generator = Generator(seed=seed, places=places, calendar=WorkCalendar())
     generator.year(YEAR, max(1, round(INCIDENTS_YEAR * scale)))
-    generator.recent(today, max(1, round(RECENT * scale)))
+    year_count = len(generator.plans)
+    generator.recent(today, max(1, round(RECENT * scale)), max(1, round(NEWEST * scale)))
+    figures = checks.light_figures((p.case for p in generator.plans[year_count:]), recent_cutoff(today))
     with transaction.atomic():
         counts = plans_write(generator.plans)
-        DemoDataset.objects.create(key=DATASET, seed=seed, scale=scale, counts=counts | {"today": today.isoformat()})
+        DemoDataset.objects.create(
+            key=DATASET, seed=seed, scale=scale, counts=counts | {"today": today.isoformat(), "recent": figures}
+        )
     stdout.write(
-        f"网格事件 {counts['incidents']} 件({YEAR} 年及近 {RECENT_DAYS} 天;在办 {counts['open']} 件,"
-        f"已综合评价 {counts['evaluated']} 件,不予立案 {counts['not_filed']} 件),办理记录 {counts['events']} 条 — "
-        f"{time.perf_counter() - started:.1f} 秒"
+        f"网格事件 {counts['incidents']} 件({YEAR} 年 {year_count} 件,近 12 个月 {counts['incidents'] - year_count} 件;"
+        f"已综合评价 {counts['evaluated']} 件,不予立案 {counts['not_filed']} 件),办理记录 {counts['events']} 条;"
+        f"近 12 个月截至 {today:%Y-%m-%d} 零时{checks.light_report(figures)} — {time.perf_counter() - started:.1f} 秒"
     )

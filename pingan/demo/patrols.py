@@ -1,6 +1,7 @@
 """The demo's patrols and visits (巡查走访): a year of them (2022) city-wide, with 醴陵市's 夜巡夜访夜话 (the
-seed) making it the busiest county by far, plus the last four weeks and the coming week relative to today
-(a few already overdue), so that grid workers' workbenches have something due.
+seed) making it the busiest county by far, plus the twelve months before today (busier in the last four
+weeks) and the coming week (a few plans already overdue), so that grid workers' workbenches have something
+due and the counts pages have every recent month.
 
 Each patrol is written as a logged one would be: who went (the grid's full-time worker, sometimes with the
 part-time one, a building head or 格格平安 volunteers), when (evenings for the night kinds, office hours
@@ -36,6 +37,7 @@ from .staff import account_specs
 
 PATROLS_2022 = 15000
 RECENT_DONE = 3000  # over the last four weeks
+RECENT_YEAR_DAYS = 365  # before them, back to a year before today at 2022's pace
 PLANNED_AHEAD = 1500  # over the coming week
 OVERDUE = 150  # planned for the last three days and not yet logged
 LILING_GRID_WEIGHT = 4  # 夜巡夜访夜话: four times the patrols of an ordinary grid
@@ -236,11 +238,16 @@ def year_generate(*, year: int, seed: int, scale: float, scene: Scene) -> Patrol
 
 
 def recent_generate(*, today: datetime.date, seed: int, scale: float, scene: Scene) -> PatrolGenerator:
-    """The last four weeks (logged), the coming week (planned) and a few overdue plans; every grid with a
-    named grid-worker account gets two plans ahead and one overdue, for the workbench."""
+    """The twelve months before today (logged, the last four weeks the busiest), the coming week (planned)
+    and a few overdue plans; every grid with a named grid-worker account gets two plans ahead and one
+    overdue, for the workbench."""
     morning = datetime.datetime.combine(today, datetime.time(8), tzinfo=ZoneInfo(settings.TIME_ZONE))
     generator = PatrolGenerator(scene, random.Random(f"patrols-recent-{today}-{seed}"), created_before=morning)
     rng = generator.rng
+    for _ in range(round(PATROLS_2022 * scale * (RECENT_YEAR_DAYS - 28) / 365)):
+        cancelled = rng.random() < CANCELLED_SHARE
+        day = today - datetime.timedelta(days=rng.randint(29, RECENT_YEAR_DAYS))
+        generator.add(day=day, status=PatrolStatus.CANCELLED if cancelled else PatrolStatus.DONE)
     for _ in range(round(RECENT_DONE * scale)):
         generator.add(day=today - datetime.timedelta(days=rng.randint(1, 28)), status=PatrolStatus.DONE)
     for _ in range(round(PLANNED_AHEAD * scale)):

@@ -1,14 +1,17 @@
 """The demo loads the whole of Zhuzhou, tells a consistent story, and can be loaded twice without doubling.
 
-The demo is loaded once for the module (at --scale 0.02) inside a transaction that is rolled back at the
-end, so the other test modules never see it."""
+The demo is loaded once for the module (at --scale 0.02, --today 2026-11-30 with the clock pinned to that
+morning) inside a transaction that is rolled back at the end, so the other test modules never see it."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.conf import global_settings
 from django.core.management import call_command
 from django.db import transaction
@@ -17,24 +20,34 @@ from django.utils import timezone
 
 from pingan.accounts.choices import Role
 from pingan.accounts.models import Membership, User
-from pingan.cases.choices import EventType, Outcome, StateType
-from pingan.cases.models import Case, CaseEvent, CaseNumberSequence, Party
+from pingan.cases.choices import EventType, ExtensionStatus, Light, Outcome, StateType
+from pingan.cases.models import Case, CaseEvent, CaseNumberSequence, ExtensionRequest, Party
+from pingan.cases.services import sla_for
+from pingan.cases.workflows import allowed_transitions
 from pingan.core.validators import normalize_id_number, normalize_phone
+from pingan.demo import checks, disputes
 from pingan.demo.models import DemoDataset
 from pingan.disputes.choices import KIND, DisputeState
 from pingan.disputes.models import MediationResult, MediationSession
 from pingan.disputes.workflow import DISPUTE
+from pingan.grids.models import GridMember
+from pingan.incidents.choices import KIND as INCIDENT
 from pingan.regions.choices import OrgType, RegionLevel
 from pingan.regions.models import Organization, Region
+from pingan.workcalendar.calendar import WorkCalendar
+
+TODAY = datetime.date(2026, 11, 30)  # a Monday
+CUTOFF = datetime.datetime(2026, 11, 30, tzinfo=ZoneInfo("Asia/Shanghai"))  # the demo's data runs up to here
+A_YEAR_AGO = CUTOFF - datetime.timedelta(days=365)
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), time_machine.travel(CUTOFF + datetime.timedelta(hours=9)):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            call_command("load_demo", scale=0.02, stdout=StringIO())
+            call_command("load_demo", scale=0.02, today=TODAY, stdout=StringIO())
             yield
         finally:
             transaction.set_rollback(True)
@@ -177,7 +190,7 @@ def test_a_second_run_adds_nothing(db):
         Case.objects.count(),
         CaseEvent.objects.count(),
     ]
-    assert DemoDataset.objects.filter(key__startswith="disputes-").count() == 2
+    assert DemoDataset.objects.filter(key__startswith="disputes-").count() == 3
 
 
 def test_demo_accounts_lists_a_user_for_every_role(db):
@@ -201,3 +214,178 @@ def test_demo_accounts_lists_a_user_for_every_role(db):
     table = StringIO()
     call_command("demo_accounts", stdout=table)
     assert "tianyuan_songshan_mediator1" in table.getvalue() and "调解员" in table.getvalue()
+
+
+# --- ID numbers and phones (issue 7 §1) ------------------------------------------------------------
+
+# GB 11643-1999 《公民身份号码》 §8.2: the check code is computed from the first 17 digits with the weights
+# W_i = 2^(18-i) mod 11, i.e. 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2; the weighted sum mod 11 gives
+# 0 1 2 3 4 5 6 7 8 9 10 → 1 0 X 9 8 7 6 5 4 3 2. Computed here, independently of our validators.
+GB11643_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def gb11643_valid(number: str) -> bool:
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(number[:17], GB11643_WEIGHTS, strict=True))
+    return number[17] == "10X98765432"[total % 11]
+
+
+def test_the_check_of_this_test_accepts_the_standards_example():
+    assert gb11643_valid("11010519491231002X")  # the example in GB 11643-1999
+    assert not gb11643_valid("110105194912310021")
+
+
+def test_every_id_number_in_the_demo_passes_gb_11643_and_every_phone_the_validator(db):
+    people = list(Party.objects.values_list("id_number", "phone")) + list(
+        GridMember.objects.values_list("id_number", "phone")
+    )
+    assert len(people) > 10_000
+    numbers = [number for number, _phone in people if number]
+    assert numbers and all(gb11643_valid(number) for number in numbers)
+    assert all(datetime.date(int(n[6:10]), int(n[10:12]), int(n[12:14])) < TODAY for n in numbers)
+    assert {n[:2] for n in numbers} == {"43"}  # 湖南省
+    assert all(normalize_phone(phone) == phone for _number, phone in people if phone)
+
+
+def test_load_demo_refuses_a_person_the_validators_refuse(db):
+    plans = disputes.recent_generate(
+        today=TODAY,
+        seed=7,
+        scale=0.0005,
+        counties=disputes.scene_load(),
+        calendar=WorkCalendar(),
+        identities=disputes.Identities(7),
+    )
+    party = next(p for plan in plans for p in plan.parties if p.get("id_number"))
+    wrong = "0" if party["id_number"][17] != "0" else "1"
+    party["id_number"] = party["id_number"][:17] + wrong
+    cases = Case.objects.count()
+    with pytest.raises(checks.InvalidDemoData, match="身份证号码校验位错误"):
+        disputes.plans_write(plans)
+    assert Case.objects.count() == cases
+    with pytest.raises(checks.InvalidDemoData, match="电话号码"):
+        checks.members_check([{"name": "张三", "role": "full_time", "phone": "1380013800", "id_number": ""}])
+
+
+# --- a demo that lives in the present (issue 7 §7) -------------------------------------------------
+
+
+def test_nothing_is_left_open_from_before_the_last_twelve_months(db):
+    assert not Case.objects.filter(
+        registered_at__lt=datetime.datetime(2023, 1, 1, tzinfo=ZoneInfo("UTC")), closed_at__isnull=True
+    ).exists()
+    assert not Case.objects.filter(registered_at__lt=A_YEAR_AGO, closed_at__isnull=True).exists()
+    assert Case.objects.filter(registered_at__gte=A_YEAR_AGO).count() > 300
+    # Nothing of the recent months happened after the cutoff.
+    assert not CaseEvent.objects.filter(created_at__gte=CUTOFF).exists()
+    assert not Case.objects.filter(registered_at__gte=CUTOFF).exists()
+
+
+@pytest.mark.parametrize("kind", [KIND, INCIDENT])
+def test_the_last_twelve_months_are_mostly_closed_on_time_with_a_few_open_late(db, kind):
+    recent = Case.objects.filter(kind=kind, registered_at__gte=A_YEAR_AGO)
+    closed = recent.filter(closed_at__isnull=False)
+    assert closed.filter(on_time=True).count() > 0.85 * closed.count() and closed.filter(on_time=False).exists()
+    lights = {light: recent.with_light(light, now=CUTOFF).count() for light in (Light.GREEN, Light.YELLOW, Light.RED)}
+    open_count = sum(lights.values())
+    assert open_count > 0 and lights[Light.GREEN] > lights[Light.RED]
+    assert lights[Light.RED] <= 0.2 * open_count
+    if kind == KIND:  # the featured townships' scenes: near their deadline, and past it
+        assert lights[Light.YELLOW] > 0 and lights[Light.RED] > 0
+
+
+def test_deadlines_come_from_the_sla_policies_and_the_working_calendar(db):
+    calendar = WorkCalendar()
+    cases = Case.objects.filter(registered_at__gte=A_YEAR_AGO).select_related("category")
+    assert cases.filter(extension_amount__gt=0).exists()
+    for case in cases.order_by("id")[::7]:
+        assert (case.sla_amount, case.sla_unit) == sla_for(kind=case.kind, category=case.category, urgency=case.urgency)
+        amount = case.sla_amount + case.extension_amount
+        assert case.deadline == calendar.deadline(case.registered_at, amount, case.sla_unit)
+
+
+def test_extensions_are_pending_or_decided_and_approval_moved_the_deadline(db):
+    requests = ExtensionRequest.objects.select_related("case")
+    assert {ExtensionStatus.PENDING, ExtensionStatus.APPROVED} <= set(requests.values_list("status", flat=True))
+    for request in requests:
+        approved = request.status == ExtensionStatus.APPROVED
+        assert request.case.extension_amount == (request.amount if approved else 0)
+        assert (request.decided_at is None) == (request.status == ExtensionStatus.PENDING)
+        events = request.case.events.filter(type__in=[EventType.EXTENSION_REQUESTED, EventType.EXTENSION_DECIDED])
+        assert set(events.values_list("params__request", flat=True)) == {request.pk}
+    # The township head has a decision to make.
+    head = User.objects.get(username="tianyuan_songshan_head")
+    pending = requests.filter(status=ExtensionStatus.PENDING, case__region_code__startswith="430211001")
+    assert pending and all(
+        "approve_extension" in [t.action for t in allowed_transitions(r.case, head)] for r in pending
+    )
+
+
+def test_overdue_cases_are_pressed_with_supervision(db):
+    overdue = Case.objects.filter(kind=KIND).with_light(Light.RED, now=CUTOFF)
+    supervised = overdue.filter(supervision_count__gt=0)
+    assert supervised.exists()
+    for case in supervised:
+        assert case.events.filter(type=EventType.SUPERVISED).count() == case.supervision_count
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["tianyuan_songshan_clerk", "tianyuan_songshan_head", "tianyuan_songshan_mediator1", "hetang_yuetang_clerk"],
+)
+def test_every_featured_role_has_work_today(db, username):
+    user = User.objects.get(username=username)
+    cases = Case.objects.open().within(user.jurisdiction_prefixes()).select_related("assigned_org__region")
+    cases = cases | Case.objects.open().filter(assignee=user).select_related("assigned_org__region")
+    assert any(allowed_transitions(case, user) for case in cases.distinct())
+
+
+def test_every_timeline_takes_declared_transitions_only(db):
+    for case in Case.objects.prefetch_related("events"):
+        events = sorted(case.events.all(), key=lambda e: (e.created_at, e.id))
+        rows = [{"type": e.type, "to_status": e.to_status} for e in events]
+        checks.timeline_check(case.kind, rows, case.status, case.number)
+
+
+def test_a_timeline_the_workflow_does_not_declare_is_refused():
+    rows = [{"type": EventType.REGISTERED, "to_status": DisputeState.REGISTERED}]
+    rows.append({"type": EventType.CONCLUDED, "to_status": DisputeState.CONCLUDED})  # no acceptance, no mediator
+    with pytest.raises(checks.InvalidDemoData, match="不符合流程定义"):
+        checks.timeline_check(KIND, rows, DisputeState.CONCLUDED, "MJ20261130-0001")
+
+
+def test_incidents_are_never_held_by_a_mediation_committee(db):
+    incidents = Case.objects.filter(kind=INCIDENT)
+    assert incidents.filter(category__code="inc_dispute_lead", assigned_org__org_type=OrgType.JUSTICE).exists()
+    assert not incidents.filter(assigned_org__org_type=OrgType.MEDIATION_COMMITTEE).exists()
+    mediation = set(Organization.objects.filter(org_type=OrgType.MEDIATION_COMMITTEE).values_list("code", flat=True))
+    dispatched = CaseEvent.objects.filter(case__kind=INCIDENT, type=EventType.DISPATCHED)
+    assert not mediation & set(dispatched.values_list("params__to_org", flat=True))
+
+
+def _fingerprint(plans) -> list[tuple]:
+    return [
+        (
+            p.case.registered_at,
+            p.case.status,
+            p.case.deadline,
+            p.case.region_code,
+            [(e["type"], e["created_at"]) for e in p.events],
+            [(x["name"], x.get("id_number"), x["phone"]) for x in p.parties],
+        )
+        for p in plans
+    ]
+
+
+def test_the_same_today_gives_the_same_recent_months(db):
+    counties, calendar = disputes.scene_load(), WorkCalendar()
+
+    def plans(today):
+        return disputes.recent_generate(
+            today=today, seed=3, scale=0.002, counties=counties, calendar=calendar, identities=disputes.Identities(3)
+        )
+
+    first = _fingerprint(plans(TODAY))
+    assert first == _fingerprint(plans(TODAY))
+    assert first != _fingerprint(plans(TODAY + datetime.timedelta(days=1)))

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from pingan.demo import cameras, disputes, geography, grid_people, incidents, patrols, shapes, staff
+from pingan.demo import cameras, checks, disputes, geography, grid_people, incidents, patrols, shapes, staff
 from pingan.demo.models import DemoDataset
 from pingan.grids.choices import MemberRole
 from pingan.workcalendar.calendar import WorkCalendar
@@ -31,14 +31,17 @@ class Command(BaseCommand):
         "政法委, courts, procuratorates, police, justice, labour, housing, arbitration and letters offices of "
         "the city and counties, and each township's 派出所, 司法所 and 人民调解委员会;\n"
         "3) the named demo accounts (see `manage.py demo_accounts`), all with the password Pingan@2022;\n"
-        "4) the disputes of 2022 (11,841 mediated at a 97.8%% success rate, plus some still open at year end) "
-        "and of 2021 (0.9 times as many), times --scale;\n"
+        "4) the disputes of 2022 (11,841 mediated at a 97.8%% success rate, plus some still open at year end and "
+        "finished early in 2023) and of 2021 (0.9 times as many), and those of the twelve months before --today, "
+        "each as far along as it would be at the start of --today (most closed on time, some late, the open ones "
+        "green, yellow or red; extensions and 督办), times --scale;\n"
         "5) the outlines: the 9 county outlines (pingan/regions/data/zhuzhou_outlines.geojson) and a generated "
         "tessellation of townships, communities and grid cells inside them; the grid people (a full-time grid "
         "worker per grid, part-time ones, 楼栋长, 天元区's 格格平安 volunteers) and the duty roster of the "
         "current and next week;\n"
-        "6) the patrols and visits of 2022 (醴陵市's 夜巡夜访夜话 the busiest) and of the weeks around today, "
-        "100,000 cameras of the 雪亮工程, each times --scale, and the demo incidents (pingan.demo.incidents). "
+        "6) the patrols and visits of 2022 (醴陵市's 夜巡夜访夜话 the busiest) and of the twelve months before "
+        "--today and the week after it, 100,000 cameras of the 雪亮工程, each times --scale, and the demo "
+        "incidents of 2022 and of the twelve months before --today (pingan.demo.incidents). "
         "Regions, organisations and accounts are upserted by code and username; every generated data set is "
         "loaded only once (marked in demo.DemoDataset); roster shifts already planned are kept."
     )
@@ -57,7 +60,10 @@ class Command(BaseCommand):
             "--today",
             type=datetime.date.fromisoformat,
             default=None,
-            help="演示数据的“今天”(YYYY-MM-DD,默认为上海时区的今天):排班、近期巡查和事件以此为准",
+            help=(
+                "演示数据的“今天”(YYYY-MM-DD,默认为上海时区的今天):近 12 个月的案件、事件和巡查走访截至该日零时,"
+                "排班从该日所在的周开始;同一天生成相同的数据"
+            ),
         )
 
     def handle(self, *args, scale: float, seed: int, no_cases: bool, today: datetime.date | None, **options) -> None:
@@ -99,6 +105,25 @@ class Command(BaseCommand):
                 f"成功率 {counts['success_rate']:.1%};年底在办 {counts['open']} 件),当事人 {counts['parties']} 人,"
                 f"办理记录 {counts['events']} 条 — {time.perf_counter() - year_started:.1f} 秒"
             )
+        cutoff = disputes.recent_cutoff(today)
+
+        def recent_disputes() -> dict:
+            plans = disputes.recent_generate(
+                today=today, seed=seed, scale=scale, counties=counties, calendar=calendar, identities=identities
+            )
+            figures = checks.light_figures((p.case for p in plans), cutoff)
+            return disputes.plans_write(plans) | figures | {"today": today.isoformat()}
+
+        self.once(
+            "disputes-recent",
+            seed=seed,
+            scale=scale,
+            load=recent_disputes,
+            report=lambda c: (
+                f"近 12 个月矛盾纠纷 {c['cases']} 件,截至 {today:%Y-%m-%d} 零时{checks.light_report(c)},"
+                f"延期申请 {c['extensions']} 件,当事人 {c['parties']} 人,办理记录 {c['events']} 条"
+            ),
+        )
         self.activity_load(region_ids, seed=seed, scale=scale, today=today)
         with connection.cursor() as cursor:  # fresh planner statistics after a bulk load
             cursor.execute("ANALYZE")
@@ -168,7 +193,7 @@ class Command(BaseCommand):
                 patrols.patrols_write(patrols.recent_generate(today=today, seed=seed, scale=scale, scene=scene()))
                 | {"today": today.isoformat()}
             ),
-            report=patrol_report(f"近期({today:%Y-%m-%d} 前后)"),
+            report=patrol_report(f"近 12 个月及未来一周({today:%Y-%m-%d} 前后)"),
         )
         self.once(
             "cameras",

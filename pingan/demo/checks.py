@@ -1,0 +1,143 @@
+"""What `load_demo` checks before it writes: generated people pass the same validators as user input, and
+generated timelines take only the transitions their kind's workflow declares. A failure aborts the load
+with a clear error; nothing is written. Also the SLA-light figures the load reports for the recent months."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+
+from pingan.cases import workflows
+from pingan.cases.choices import EventType, Light
+from pingan.cases.models import Case
+from pingan.cases.services import _clean_parties
+from pingan.core.errors import ApplicationError
+from pingan.grids.services import _clean_member
+
+# The action of each timeline event the demo writes (the services write these event types for them).
+EVENT_ACTIONS = {
+    EventType.ACCEPTED: "accept",
+    EventType.MEDIATOR_ASSIGNED: "assign_mediator",
+    EventType.SESSION_RECORDED: "record_session",
+    EventType.SUPERVISED: "supervise",
+    EventType.EXTENSION_REQUESTED: "request_extension",
+    EventType.EXTENSION_DECIDED: "approve_extension",
+    EventType.CONCLUDED: "conclude",
+    EventType.CONFIRMATION_REQUESTED: "request_confirmation",
+    EventType.VERIFIED: "verify",
+    EventType.REWORK: "verify",
+    EventType.CLOSED: "close",
+    EventType.RATED: "rate",
+    EventType.FILED: "file",
+    EventType.NOT_FILED: "reject",
+    EventType.DISPATCHED: "dispatch",
+    EventType.FED_BACK: "feedback",
+    EventType.EVALUATED: "evaluate",
+}
+INTAKE_EVENTS = (EventType.REGISTERED, EventType.ROUTED)
+
+
+class InvalidDemoData(CommandError):
+    """Generated data that user input could not have produced: the load stops before writing it."""
+
+
+def _same(row: Mapping[str, str], cleaned: Mapping[str, str], fields: Iterable[str]) -> str | None:
+    """The first field whose generated value is not already in the validators' canonical form."""
+    return next((name for name in fields if (row.get(name) or "") != (cleaned.get(name) or "")), None)
+
+
+def _check_people(rows: Iterable[Mapping], clean: Callable[[Mapping], Mapping], what: Callable[[Mapping], str]):
+    for row in rows:
+        try:
+            cleaned = clean(row)
+        except ApplicationError as exc:
+            raise InvalidDemoData(
+                _("演示数据未通过与用户输入相同的校验,未写入任何数据:%(what)s:%(error)s")
+                % {"what": what(row), "error": exc.message}
+            ) from exc
+        changed = _same(row, cleaned, ("id_number", "phone"))
+        if changed:
+            raise InvalidDemoData(
+                _("演示数据未通过与用户输入相同的校验,未写入任何数据:%(what)s的%(field)s“%(value)s”不是规范写法")
+                % {"what": what(row), "field": changed, "value": row[changed]}
+            )
+
+
+def parties_check(parties: Iterable[Mapping]) -> None:
+    """Every party passes the intake's checks (`cases.services` on the form and the API) unchanged."""
+    _check_people(
+        parties,
+        lambda row: vars(_clean_parties([row])[0]),
+        lambda row: _("当事人“%(name)s”") % {"name": row.get("name", "")},
+    )
+
+
+def members_check(members: Iterable[Mapping]) -> None:
+    """Every grid person passes the checks of `grids.services` (the form, the API and the Excel import)."""
+    fields = ("name", "role", "phone", "id_number")
+    _check_people(
+        members,
+        lambda row: _clean_member({name: row.get(name, "") for name in fields}),
+        lambda row: _("网格力量“%(name)s”") % {"name": row.get("name", "")},
+    )
+
+
+def timeline_check(kind: str, events: list[Mapping], status: str, label: str) -> None:
+    """The events of one generated case take only declared transitions of its kind's workflow, from the
+    state the case is in, to the state the declaration names; the case ends where its last event left it."""
+    workflow = workflows.get(kind)
+    state = workflow.initial
+    for event in events:
+        if event["type"] in INTAKE_EVENTS:
+            continue
+        transition = workflow.transition(EVENT_ACTIONS.get(event["type"], ""))
+        target = transition and (
+            transition.options["rework_to"] if event["type"] == EventType.REWORK else transition.target or state
+        )
+        if transition is None or state not in transition.sources or event["to_status"] != target:
+            raise InvalidDemoData(
+                _("演示案件“%(case)s”的办理过程不符合流程定义:“%(event)s”不能从“%(state)s”到“%(target)s”")
+                % {
+                    "case": label,
+                    "event": EventType(event["type"]).label,
+                    "state": workflow.state_label(state),
+                    "target": workflow.state_label(event["to_status"]),
+                }
+            )
+        state = target
+    if state != status:
+        raise InvalidDemoData(
+            _("演示案件“%(case)s”的状态“%(status)s”与办理过程不符") % {"case": label, "status": status}
+        )
+
+
+def plans_check(kind: str, plans: Iterable) -> None:
+    """Check every planned case's timeline (`timeline_check`) before any of them is written."""
+    for plan in plans:
+        case = plan.case
+        timeline_check(kind, plan.events, case.status, f"{case.registered_at:%Y-%m-%d} {case.title}")
+
+
+def light_figures(cases: Iterable, now: datetime.datetime) -> dict[str, int]:
+    """Open cases by SLA light at `now`, and closed ones on time or late (what the workbench will show)."""
+    counts = Counter(Case.light(case, now) if case.closed_at is None else case.on_time for case in cases)
+    return {
+        "green": counts[Light.GREEN],
+        "yellow": counts[Light.YELLOW],
+        "red": counts[Light.RED],
+        "closed_on_time": counts[True],
+        "closed_late": counts[False],
+    }
+
+
+def light_report(figures: Mapping[str, int]) -> str:
+    open_count = figures["green"] + figures["yellow"] + figures["red"]
+    closed = figures["closed_on_time"] + figures["closed_late"]
+    return (
+        f"在办 {open_count} 件(正常 {figures['green']},临期 {figures['yellow']},超期 {figures['red']}),"
+        f"已结案 {closed} 件(按期 {figures['closed_on_time']},超期 {figures['closed_late']})"
+    )
