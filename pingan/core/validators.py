@@ -27,6 +27,8 @@ from .masking import mask_id_number
 
 # Long enough for an 18-digit number typed with a separator between every character.
 ID_NUMBER_INPUT_MAX_LENGTH = 40
+FIRST_GENERATION = re.compile(r"[0-9]{15}")  # GB 11643-1989: area, yymmdd, sequence
+SECOND_GENERATION = re.compile(r"[0-9]{17}[0-9X]")  # GB 11643-1999: area, yyyymmdd, sequence, check digit
 
 PROVINCE_PREFIXES = {
     "11",
@@ -86,19 +88,14 @@ def _compact_id_number(value: str) -> str:
     ).upper()
 
 
-def is_first_generation_id_number(value: str) -> bool:
-    """Whether `value` is typed as a first-generation (15-digit) ID number."""
-    return re.fullmatch(r"[0-9]{15}", _compact_id_number(value)) is not None
-
-
 def normalize_id_number(value: str) -> str:
     """Return the ID number in canonical form (18 characters, upper-case X) or raise ValidationError.
     A 15-digit first-generation number comes back in its 18-digit form ("19" before the year, check digit)."""
     number = _compact_id_number(value)
-    if re.fullmatch(r"[0-9]{15}", number):
+    if FIRST_GENERATION.fullmatch(number):
         first17 = number[:6] + "19" + number[6:]
         number = first17 + id_check_digit(first17)
-    if not re.fullmatch(r"[0-9]{17}[0-9X]", number):
+    if not SECOND_GENERATION.fullmatch(number):
         raise ValidationError(_("身份证号码应为18位,前17位为数字,最后一位为数字或X"), code="id_format")
     if number[:2] not in PROVINCE_PREFIXES:
         raise ValidationError(_("身份证号码的地区代码无效"), code="id_region")
@@ -116,7 +113,7 @@ def normalize_id_number(value: str) -> str:
 def id_number_conversion_notice(value: str) -> str:
     """What to tell the user who typed `value` (already accepted): that a 15-digit number was stored in its
     18-digit form (masked), or "" for an 18-digit one."""
-    if not is_first_generation_id_number(value):
+    if not FIRST_GENERATION.fullmatch(_compact_id_number(value)):
         return ""
     return _("15位身份证号码已转换为18位:%(number)s") % {"number": mask_id_number(normalize_id_number(value))}
 
