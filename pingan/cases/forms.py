@@ -6,7 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pingan.core.validators import normalize_id_number, normalize_phone
+from pingan.core.masking import mask_name
+from pingan.core.validators import (
+    ID_NUMBER_INPUT_MAX_LENGTH,
+    id_number_conversion_notice,
+    normalize_id_number,
+    normalize_phone,
+)
 from pingan.grids.coords import CoordSystem
 from pingan.regions.choices import OrgType, RegionLevel
 from pingan.regions.models import Organization, Region
@@ -114,7 +120,7 @@ class PartyForm(forms.Form):
 
     name = forms.CharField(label=_("姓名/名称"), max_length=100)
     role = forms.ChoiceField(label=_("身份"), choices=PartyRole.choices, initial=PartyRole.APPLICANT)
-    id_number = forms.CharField(label=_("身份证号码"), max_length=18, required=False)
+    id_number = forms.CharField(label=_("身份证号码"), max_length=ID_NUMBER_INPUT_MAX_LENGTH, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     address = forms.CharField(label=_("住址"), max_length=200, required=False)
 
@@ -122,6 +128,11 @@ class PartyForm(forms.Form):
     def clean_id_number(self) -> str:
         value = self.cleaned_data["id_number"].strip()
         return normalize_id_number(value) if value else ""
+
+    def id_number_notice(self) -> str:
+        """After a valid submission: that a 15-digit ID number was stored in its 18-digit form, or ""."""
+        notice = id_number_conversion_notice(self.data.get(self.add_prefix("id_number"), ""))
+        return f"{mask_name(self.cleaned_data['name'])}:{notice}" if notice else ""
 
     def clean_phone(self) -> str:
         value = self.cleaned_data["phone"].strip()
@@ -136,6 +147,10 @@ class BasePartyFormSet(forms.BaseFormSet):
             for index, form in enumerate(self.forms)
             if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
+
+    def id_number_notices(self) -> list[str]:
+        """The conversions of 15-digit ID numbers, one line per party, to show once the case is saved."""
+        return [notice for index, _data in self.parties() if (notice := self.forms[index].id_number_notice())]
 
 
 PartyFormSet = forms.formset_factory(

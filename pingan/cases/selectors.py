@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from pingan.accounts.models import User
 from pingan.core.errors import NotFoundError
+from pingan.core.masking import mask_id_number, mask_phone
+from pingan.core.validators import normalize_id_number, normalize_phone
 from pingan.regions.models import Organization
 from pingan.regions.selectors import user_prefixes
 
-from .models import Case, CaseEvent
+from .models import Case, CaseEvent, Party
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -36,6 +41,51 @@ def case_visible_or_404(queryset: QuerySet[Case], case_id) -> Case:
     if case is None:
         raise NotFoundError(_("案件不存在或不在您的辖区内"))
     return case
+
+
+def _normalized(normalize, text: str) -> str:
+    try:
+        return normalize(text)
+    except ValidationError:
+        return ""
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    """What the case list's search box (`q`) means: part of a case number, title or address, and — when
+    the text is one — a party's ID number or phone, matched exactly in canonical form (an ID typed with
+    spaces, in full width or with 15 digits; a phone in any format phonenumbers reads)."""
+
+    text: str
+    id_number: str = ""
+    phone: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> CaseSearch:
+        text = (text or "").strip()
+        if not text:
+            return cls(text)
+        return cls(text, id_number=_normalized(normalize_id_number, text), phone=_normalized(normalize_phone, text))
+
+    @property
+    def personal(self) -> dict[str, str]:
+        """The personal identifiers searched for, masked: what the audit log keeps."""
+        found = {"id_number": mask_id_number(self.id_number), "phone": mask_phone(self.phone)}
+        return {name: masked for name, masked in found.items() if masked}
+
+    @property
+    def shown(self) -> str:
+        """The search text as logs may keep it: masked when it is a personal identifier."""
+        return "/".join(self.personal.values()) or self.text
+
+    def apply(self, queryset: QuerySet[Case]) -> QuerySet[Case]:
+        if not self.text:
+            return queryset
+        match = Q(number__icontains=self.text) | Q(title__icontains=self.text) | Q(address__icontains=self.text)
+        for field in ("id_number", "phone"):
+            if value := getattr(self, field):
+                match |= Q(Exists(Party.objects.filter(case=OuterRef("pk"), **{field: value})))
+        return queryset.filter(match)
 
 
 def case_events(*, case: Case) -> QuerySet[CaseEvent]:

@@ -194,6 +194,8 @@ def case_new(request):
                     _("已登记,编号 %(number)s,已分流至 %(org)s")
                     % {"number": case.number, "org": case.assigned_org.name},
                 )
+                for notice in formset.id_number_notices():
+                    messages.info(request, notice)
                 return redirect("case-detail", case_id=case.pk)
             finally:
                 for handle in kept:

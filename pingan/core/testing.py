@@ -1,7 +1,8 @@
-"""Helpers for tests that upload spreadsheets (imports of regions, organisations and users)."""
+"""Helpers for tests: spreadsheets to upload (imports), and ID numbers made by the GB 11643 formula."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,3 +27,54 @@ def csv_bytes(header, rows, encoding="utf-8-sig") -> bytes:
 
 def upload(name: str, data: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data)
+
+
+# --- ID numbers by the standard, not by our code ---------------------------------------------------
+
+# GB 11643-1999 《公民身份号码》 §8.2 (ISO 7064 MOD 11-2): the weight of position i (counted from the right,
+# the check digit being position 1) is 2^(i-1) mod 11, i.e. 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2 for the
+# 17 digits from the left; the weighted sum mod 11 = 0, 1, …, 10 gives the check digit 1 0 X 9 8 7 6 5 4 3 2.
+GB11643_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+GB11643_CHECK = "10X98765432"
+
+# Real county-level codes of GB/T 2260 in several provinces, two of them abolished: 430221 株洲县 (became
+# 渌口区 430212 in 2018) and 110103 北京市崇文区 (merged into 东城区 in 2010).
+COUNTY_CODES = ("110105", "110103", "310104", "430211", "430221", "430212", "440305", "510107", "650102")
+
+
+def with_check_digit(first17: str) -> str:
+    """The 18-digit number: `first17` and its check digit computed by the standard's formula."""
+    total = sum(int(digit) * weight for digit, weight in zip(first17, GB11643_WEIGHTS, strict=True))
+    return first17 + GB11643_CHECK[total % 11]
+
+
+def with_wrong_check_digit(number: str, rng) -> str:
+    """The same number with any other check character."""
+    return number[:17] + rng.choice([c for c in GB11643_CHECK if c != number[17]])
+
+
+def standard_ids(count: int, rng) -> list[str]:
+    """`count` distinct valid 18-digit numbers: a real county, a birth date 1930–2005, a sequence code."""
+    start, days = datetime.date(1930, 1, 1), (datetime.date(2005, 12, 31) - datetime.date(1930, 1, 1)).days
+    numbers: set[str] = set()
+    while len(numbers) < count:
+        born = start + datetime.timedelta(days=rng.randrange(days + 1))
+        numbers.add(with_check_digit(f"{rng.choice(COUNTY_CODES)}{born:%Y%m%d}{rng.randrange(1000):03d}"))
+    return sorted(numbers)
+
+
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+def as_typed(number: str, index: int) -> str:
+    """`number` as people type or paste it, one of several ways by `index`: as is, spaced, with NBSP or
+    ideographic spaces, in full-width characters, with a lower-case x."""
+    ways = (
+        lambda n: n,
+        lambda n: f" {n[:6]} {n[6:14]} {n[14:]} ",
+        lambda n: f"{n[:6]}\u00a0{n[6:14]}\u00a0{n[14:]}",
+        lambda n: f"{n[:6]}\u3000{n[6:14]}\u3000{n[14:]}",
+        lambda n: n.translate(FULL_WIDTH),
+        lambda n: n.lower(),
+    )
+    return ways[index % len(ways)](number)

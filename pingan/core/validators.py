@@ -3,18 +3,32 @@
 ID numbers (居民身份证号码, GB 11643-1999): python-stdnum's `cn.ric` gives the check digit and birth date,
 but its `is_valid` also rejects real numbers whose county code is newer than the holder's birth year
 (counties are renamed and renumbered; the number is not). We therefore check structure, the province
-prefix, the birth date and the check digit, and not the county table.
+prefix, the birth date and the check digit, and not the county table: a prefix of an abolished county
+(430221 株洲县, abolished 2018) stays valid for life.
+
+What people type is accepted: spaces of any kind (NBSP, the ideographic space U+3000, …), zero-width
+characters, hyphens, full-width digits and Ｘ, lower-case x. A first-generation number (15 digits, GB
+11643-1989: area, yymmdd, sequence) is converted to its 18-digit form, which is what is stored and shown.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
 
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric
+
+from .masking import mask_id_number
+
+# Long enough for an 18-digit number typed with a separator between every character.
+ID_NUMBER_INPUT_MAX_LENGTH = 40
+FIRST_GENERATION = re.compile(r"[0-9]{15}")  # GB 11643-1989: area, yymmdd, sequence
+SECOND_GENERATION = re.compile(r"[0-9]{17}[0-9X]")  # GB 11643-1999: area, yyyymmdd, sequence, check digit
 
 PROVINCE_PREFIXES = {
     "11",
@@ -65,10 +79,23 @@ def id_check_digit(first17: str) -> str:
     return ric.calc_check_digit(first17 + "0")
 
 
+def _compact_id_number(value: str) -> str:
+    """The typed characters without separators, in ASCII upper case (NFKC folds full-width digits and Ｘ,
+    and most Unicode spaces into a plain space)."""
+    text = unicodedata.normalize("NFKC", value or "")
+    return "".join(
+        char for char in text if not (char.isspace() or char == "-" or unicodedata.category(char) in ("Zs", "Cf"))
+    ).upper()
+
+
 def normalize_id_number(value: str) -> str:
-    """Return the ID number in canonical form (18 characters, upper-case X) or raise ValidationError."""
-    number = ric.compact(value or "").upper()
-    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    """Return the ID number in canonical form (18 characters, upper-case X) or raise ValidationError.
+    A 15-digit first-generation number comes back in its 18-digit form ("19" before the year, check digit)."""
+    number = _compact_id_number(value)
+    if FIRST_GENERATION.fullmatch(number):
+        first17 = number[:6] + "19" + number[6:]
+        number = first17 + id_check_digit(first17)
+    if not SECOND_GENERATION.fullmatch(number):
         raise ValidationError(_("身份证号码应为18位,前17位为数字,最后一位为数字或X"), code="id_format")
     if number[:2] not in PROVINCE_PREFIXES:
         raise ValidationError(_("身份证号码的地区代码无效"), code="id_region")
@@ -81,6 +108,14 @@ def normalize_id_number(value: str) -> str:
     if id_check_digit(number[:17]) != number[17]:
         raise ValidationError(_("身份证号码校验位错误,请核对"), code="id_checksum")
     return number
+
+
+def id_number_conversion_notice(value: str) -> str:
+    """What to tell the user who typed `value` (already accepted): that a 15-digit number was stored in its
+    18-digit form (masked), or "" for an 18-digit one."""
+    if not FIRST_GENERATION.fullmatch(_compact_id_number(value)):
+        return ""
+    return _("15位身份证号码已转换为18位:%(number)s") % {"number": mask_id_number(normalize_id_number(value))}
 
 
 def normalize_phone(value: str) -> str:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from pingan.accounts.models import User
 from pingan.cases.choices import Urgency
 from pingan.cases.models import Category
+from pingan.core.validators import ID_NUMBER_INPUT_MAX_LENGTH
 
 from . import selectors
 from .choices import MemberRole, PatrolKind
@@ -52,7 +53,7 @@ class GridMemberForm(forms.Form):
     role = forms.ChoiceField(label=_("身份"), choices=MemberRole.choices)
     name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
-    id_number = forms.CharField(label=_("身份证号"), max_length=30, required=False)
+    id_number = forms.CharField(label=_("身份证号"), max_length=ID_NUMBER_INPUT_MAX_LENGTH, required=False)
     building = forms.CharField(label=_("负责楼栋/片区"), max_length=100, required=False)
     started_on = forms.DateField(label=_("上岗日期"), required=False, widget=_date_widget())
     account = forms.CharField(

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from pingan.core.errors import ApplicationError
 from pingan.core.forms import add_service_errors
+from pingan.core.validators import id_number_conversion_notice
 from pingan.regions.services import read_table
 
 from . import selectors, services
@@ -180,6 +181,12 @@ def member_list(request):
     return render(request, "grids/member_list.html", context)
 
 
+def _tell_id_number_conversion(request, form: GridMemberForm) -> None:
+    """A 15-digit ID number is saved in its 18-digit form: say so."""
+    if notice := id_number_conversion_notice(form.cleaned_data["id_number"]):
+        messages.info(request, notice)
+
+
 @login_required
 def member_new(request):
     user = request.user
@@ -195,6 +202,7 @@ def member_new(request):
                 status = exc.status_code
             else:
                 messages.success(request, _("已添加网格人员 %(name)s") % {"name": member.masked_name})
+                _tell_id_number_conversion(request, form)
                 return redirect("grid-detail", code=member.grid.code)
     else:
         form = GridMemberForm(user=user, initial={"grid": request.GET.get("grid", "")})
@@ -218,6 +226,7 @@ def member_edit(request, member_id: int):
                 status = exc.status_code
             else:
                 messages.success(request, _("已保存"))
+                _tell_id_number_conversion(request, form)
                 return redirect("grid-detail", code=form.cleaned_data["grid"].code)
     elif not services.can_manage_grid(user, member.grid):
         messages.error(request, _("只有管辖该网格的综治中心工作人员可以维护网格人员"))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from pingan.cases import action_forms as af
 from pingan.cases.choices import Satisfaction
 from pingan.cases.models import Category
+from pingan.core.validators import ID_NUMBER_INPUT_MAX_LENGTH
 
 DISPUTE_KIND = "dispute"
 
@@ -37,7 +38,9 @@ class ConvertForm(af.ActionForm):
     title = forms.CharField(label=_("纠纷标题(留空沿用事件标题)"), max_length=100, required=False)
     applicant_name = forms.CharField(label=_("申请人姓名"), max_length=100, required=False)
     applicant_phone = forms.CharField(label=_("申请人电话"), max_length=30, required=False)
-    applicant_id_number = forms.CharField(label=_("申请人身份证号码"), max_length=18, required=False)
+    applicant_id_number = forms.CharField(
+        label=_("申请人身份证号码"), max_length=ID_NUMBER_INPUT_MAX_LENGTH, required=False
+    )
     respondent_name = forms.CharField(label=_("被申请人姓名/名称"), max_length=100, required=False)
     respondent_phone = forms.CharField(label=_("被申请人电话"), max_length=30, required=False)
     parties = forms.JSONField(required=False, widget=forms.HiddenInput)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 
 import django_filters
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pingan.cases.choices import Channel, Light, Urgency
+from pingan.cases.filters import SEARCH_LABEL, CaseSearchMixin
 from pingan.cases.models import Case
 from pingan.regions.filters import RegionFilter
 
@@ -18,7 +18,7 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(CaseSearchMixin, django_filters.FilterSet):
     kind = django_filters.CharFilter(label=_("案件类型"))
     status = django_filters.CharFilter(label=_("状态"))
     category = django_filters.CharFilter(field_name="category__code", label=_("类别代码"))
@@ -29,7 +29,7 @@ class CaseFilter(django_filters.FilterSet):
     assigned_org = django_filters.CharFilter(field_name="assigned_org__code", label=_("承办单位代码"))
     date_from = django_filters.DateFilter(method="filter_date_from", label=_("登记日期起(含)"))
     date_to = django_filters.DateFilter(method="filter_date_to", label=_("登记日期止(含)"))
-    q = django_filters.CharFilter(method="filter_q", label=_("搜索编号、标题、地址"))
+    q = django_filters.CharFilter(method="filter_q", label=SEARCH_LABEL)
     ordering = django_filters.OrderingFilter(
         fields=(("registered_at", "registered_at"), ("deadline", "deadline"), ("number", "number")),
         field_labels={"registered_at": _("登记时间"), "deadline": _("办理期限"), "number": _("案件编号")},
@@ -48,9 +48,3 @@ class CaseFilter(django_filters.FilterSet):
 
     def filter_date_to(self, queryset, name, value):
         return queryset.filter(registered_at__lt=_start_of(value + datetime.timedelta(days=1)))
-
-    def filter_q(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value) | Q(address__icontains=value))

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from pingan.cases import services, workflows
 from pingan.cases.choices import Channel, FollowUpMethod, Light, Outcome, PartyRole, Satisfaction, Urgency
 from pingan.cases.models import Attachment, Case, CaseEvent, Category, Notification, Party
+from pingan.core.validators import ID_NUMBER_INPUT_MAX_LENGTH, id_number_conversion_notice
 from pingan.disputes.choices import AdvisedRoute
 from pingan.disputes.models import MediationResult, MediationSession
 from pingan.grids.coords import CoordSystem
@@ -70,7 +71,13 @@ class PartyFullSerializer(serializers.ModelSerializer):
 class PartyInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     role = serializers.ChoiceField(choices=PartyRole.choices, default=PartyRole.APPLICANT)
-    id_number = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
+    id_number = serializers.CharField(
+        max_length=ID_NUMBER_INPUT_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("18位身份证号码;也可填15位旧号码(保存为18位,见登记结果的 notices)"),
+    )
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
@@ -245,6 +252,32 @@ class CaseDetailSerializer(CaseListSerializer):
 
     def get_can_unmask(self, case: Case) -> bool:
         return services.can_unmask(case, self._user)
+
+
+class IntakeNoticeSerializer(serializers.Serializer):
+    """Something the intake changed in what was sent, e.g. a 15-digit ID number stored in its 18-digit form."""
+
+    field = serializers.CharField(read_only=True, help_text=_("所涉字段,如 parties[0].id_number"))
+    code = serializers.CharField(read_only=True, help_text=_("id_converted:15位身份证号码已转换为18位"))
+    message = serializers.CharField(read_only=True)
+
+
+class CaseCreatedSerializer(CaseDetailSerializer):
+    """The answer to an intake: the new case, and what the intake changed in the input (`notices`)."""
+
+    notices = IntakeNoticeSerializer(many=True, read_only=True, source="intake_notices")
+
+    class Meta(CaseDetailSerializer.Meta):
+        fields = [*CaseDetailSerializer.Meta.fields, "notices"]
+
+
+def intake_notices(parties: list[dict]) -> list[dict[str, str]]:
+    """The parties' ID numbers that were typed as 15-digit numbers and stored in their 18-digit form."""
+    return [
+        {"field": f"parties[{index}].id_number", "code": "id_converted", "message": notice}
+        for index, party in enumerate(parties)
+        if (notice := id_number_conversion_notice(party.get("id_number", "")))
+    ]
 
 
 def intake_payload(data):

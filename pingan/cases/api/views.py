@@ -30,6 +30,7 @@ from .filtersets import CaseFilter
 from .serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
+    CaseCreatedSerializer,
     CaseCreateSerializer,
     CaseDetailSerializer,
     CaseListSerializer,
@@ -41,6 +42,7 @@ from .serializers import (
     PartyFullSerializer,
     TransitionSerializer,
     UnmaskSerializer,
+    intake_notices,
     intake_payload,
 )
 
@@ -79,9 +81,9 @@ class CaseViewSet(viewsets.GenericViewSet):
         # Not filtered by the list's query parameters: a detail URL names one case.
         return selectors.case_visible_or_404(self.get_queryset(), self.kwargs["pk"])
 
-    def _detail(self, status_code: int = status.HTTP_200_OK) -> Response:
+    def _detail(self) -> Response:
         serializer = CaseDetailSerializer(self.get_object(), context=self.get_serializer_context())
-        return Response(serializer.data, status=status_code)
+        return Response(serializer.data)
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
@@ -94,14 +96,18 @@ class CaseViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="登记案件",
         request=CaseCreateSerializer,
-        responses={201: CaseDetailSerializer, **error_responses(400, 401, 403)},
+        responses={201: CaseCreatedSerializer, **error_responses(400, 401, 403)},
     )
     def create(self, request, *args, **kwargs):
         serializer = CaseCreateSerializer(data=intake_payload(request.data))
         serializer.is_valid(raise_exception=True)
         case = services.case_register(actor=request.user, **serializer.validated_data)
         self.kwargs["pk"] = case.pk
-        return self._detail(status.HTTP_201_CREATED)
+        created = self.get_object()
+        created.intake_notices = intake_notices(serializer.validated_data.get("parties", []))
+        return Response(
+            CaseCreatedSerializer(created, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(summary="办理过程", responses={200: EventSerializer(many=True), **error_responses(401, 404)})
     @action(detail=True, methods=["get"], pagination_class=None)

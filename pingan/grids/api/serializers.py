@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from pingan.cases.api.serializers import CaseListSerializer, CaseRefSerializer
 from pingan.cases.choices import Urgency
+from pingan.core.validators import ID_NUMBER_INPUT_MAX_LENGTH
 from pingan.regions.api.serializers import RegionRefSerializer
 
 from ..choices import MemberRole, PatrolKind, Shift
@@ -84,7 +85,7 @@ class GridMemberWriteSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=MemberRole.choices)
     name = serializers.CharField(max_length=50)
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
-    id_number = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    id_number = serializers.CharField(max_length=ID_NUMBER_INPUT_MAX_LENGTH, required=False, allow_blank=True)
     building = serializers.CharField(max_length=100, required=False, allow_blank=True)
     started_on = serializers.DateField(required=False, allow_null=True)
     username = serializers.CharField(
