@@ -188,6 +188,11 @@ GOOD_ID = "430211198503150016"  # passes the GB 11643 check digit
 @pytest.fixture
 def dispute(zhuzhou, people, category):
     """A neighbour dispute registered at the 嵩山路街道 counter, in 泰山社区."""
+    return register_dispute(zhuzhou, people, category)
+
+
+def register_dispute(zhuzhou, people, category):
+    """The `dispute` fixture's case, for tests that register it at a pinned time."""
     return case_register(
         actor=people.clerk,
         kind="dispute",

@@ -160,7 +160,10 @@ class ConcludeForm(ActionForm):
         help_text=_("如转账、现金、赔礼道歉的方式;选“其他方式”时必填"),
     )
     performance_deadline = forms.DateField(
-        label=_("履行期限"), required=False, help_text=_("一次性履行或其他方式的最后期限")
+        label=_("履行期限"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("一次性履行或其他方式的最后期限"),
     )
     instalments = InstalmentsField(
         label=_("分期履行计划"), required=False, help_text=_("分期履行时每行一期:日期 金额,如 2027-01-31 1000")
@@ -210,7 +213,7 @@ class ConcludeForm(ActionForm):
                     self.add_error(
                         "instalments",
                         _("各期金额合计 %(total)s 元,与涉及金额 %(amount)s 元不符")
-                        % {"total": total, "amount": amount},
+                        % {"total": f"{total:.2f}", "amount": f"{amount:.2f}"},
                     )
                 if instalments[0]["due"] < today:
                     self.add_error("instalments", _("第一期的日期不能早于今天"))

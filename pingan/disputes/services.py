@@ -76,8 +76,9 @@ def handle_record_session(*, case: Case, actor: User, transition, data) -> Effec
     held_at = data["held_at"]
     if held_at > timezone.now():
         raise ApplicationError(_("调解时间不能晚于现在"), field="held_at")
-    if held_at < case.registered_at:
-        registered = timezone.localtime(case.registered_at)
+    # The form takes minutes: a session in the minute the case was registered is not "before" it.
+    registered = timezone.localtime(case.registered_at).replace(second=0, microsecond=0)
+    if held_at < registered:
         raise ApplicationError(
             _("调解时间不能早于案件登记时间(%(time)s)") % {"time": f"{registered:%Y-%m-%d %H:%M}"},
             field="held_at",
