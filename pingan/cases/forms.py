@@ -150,6 +150,14 @@ class PartyForm(forms.Form):
         return normalize_phone(value) if value else ""
 
 
+class PartyEditForm(PartyForm):
+    """补充/更正 one party of an open case: everything of intake but the party's role in the case."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["role"]
+
+
 class BasePartyFormSet(forms.BaseFormSet):
     def parties(self) -> list[tuple[int, dict]]:
         """(row index, data) of each filled-in row, in order."""

@@ -76,11 +76,15 @@ def _birth_date(value, add) -> datetime.date | None:
 
 
 def clean_party(raw: Mapping[str, Any] | PartyInput, *, where: str, errors: dict[str, list[str]]) -> PartyInput:
-    """Check and normalise one party; problems go into `errors` under `<where>.<field>`."""
+    """Check and normalise one party; problems go into `errors` under `<where>.<field>` (`<field>` when
+    `where` is empty)."""
     item = party_input(raw)
 
+    def key(field: str) -> str:
+        return f"{where}.{field}" if where else field
+
     def add(field: str, message: str) -> None:
-        errors.setdefault(f"{where}.{field}", []).append(message)
+        errors.setdefault(key(field), []).append(message)
 
     for name in FIELDS:
         if name != "birth_date":
@@ -110,14 +114,14 @@ def clean_party(raw: Mapping[str, Any] | PartyInput, *, where: str, errors: dict
             try:
                 setattr(item, attribute, normalize(value))
             except ValidationError as exc:
-                errors.setdefault(f"{where}.{attribute}", []).extend(exc.messages)
+                errors.setdefault(key(attribute), []).extend(exc.messages)
     if item.party_type == PartyType.ORGANIZATION:
         for name in PERSONAL_ONLY:
             if getattr(item, name):
                 add(name, _("法人或其他组织当事人不填写此项"))
     elif item.legal_representative:
         add("legal_representative", _("自然人当事人不填写法定代表人"))
-    if len(item.id_number) == 18 and f"{where}.id_number" not in errors:
+    if len(item.id_number) == 18 and key("id_number") not in errors:
         _derive_from_id(item, add)
     return item
 
@@ -144,6 +148,23 @@ def clean_parties(parties: Iterable[Mapping[str, Any] | PartyInput]) -> list[Par
     if errors:
         raise ApplicationError(next(iter(errors.values()))[0], fields=errors)
     return cleaned
+
+
+# What a correction may change: everything but the party's role in the case.
+EDITABLE = tuple(name for name in FIELDS if name != "role")
+
+
+def party_corrected(party: Party, changes: Mapping[str, Any]) -> PartyInput:
+    """The party with `changes` applied, checked as at intake. A new ID number brings its own gender and
+    birth date (unless they are given too), rather than contradicting the ones read from the old one."""
+    values = {**party_values(party), **{name: changes[name] for name in EDITABLE if name in changes}}
+    if "id_number" in changes and changes["id_number"] != party.id_number:
+        values["gender"], values["birth_date"] = changes.get("gender", ""), changes.get("birth_date")
+    errors: dict[str, list[str]] = {}
+    item = clean_party(values, where="", errors=errors)
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], fields=errors)
+    return item
 
 
 def party_model(item: PartyInput, **extra) -> Party:

@@ -122,6 +122,13 @@ class PartyInputSerializer(serializers.Serializer):
     )
 
 
+class PartyUpdateSerializer(PartyInputSerializer):
+    """补充/更正 a party: only the fields sent change (a new ID number brings its own gender and birth date);
+    the party's role in the case stays."""
+
+    role = None
+
+
 # --- the parts of a case's detail ------------------------------------------------------------------
 
 

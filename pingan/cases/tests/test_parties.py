@@ -9,11 +9,12 @@ import pytest
 from django.urls import reverse
 from stdnum.cn import ric
 
-from conftest import GOOD_ID
+from conftest import GOOD_ID, mediate
 from pingan.cases.choices import Ethnicity
 from pingan.cases.models import Case, Party
 from pingan.cases.services import case_register
 from pingan.core.errors import ApplicationError
+from pingan.core.models import AuditLog
 from pingan.core.validators import id_check_digit
 
 # GB/T 3304-1991 《中国各民族名称的罗马字母拼写法和代码》, codes 01-56 in the standard's order (36 毛南族
@@ -243,3 +244,60 @@ def test_case_page_shows_gender_age_and_occupation_but_not_the_rest_until_unmask
     assert "汉族" not in page and "1985-03-15" not in page and "某物业服务有限公司" not in page
     full = client.post(reverse("case-unmask", args=[dispute.pk]), {"reason": "安排调解"}).content.decode()
     assert "汉族" in full and "1985-03-15" in full and "某物业服务有限公司" in full
+
+
+# --- completing or correcting a party (补充/更正) -----------------------------------------------------
+
+
+def test_the_mediator_completes_a_party_through_the_api(api, dispute, people):
+    case = mediate(dispute, people)
+    respondent = case.parties.get(role="respondent")
+    client = api(people.mediator)
+    url = f"/api/v1/cases/{case.pk}/parties/{respondent.pk}/"
+    refused = client.patch(url, {"id_number": GOOD_ID, "gender": "2"}, format="json")
+    assert refused.status_code == 400
+    assert "性别与身份证号码不符" in refused.json()["error"]["fields"]["gender"][0]
+    response = client.patch(url, {"id_number": GOOD_ID, "occupation": "退休"}, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    # A new ID number brings its own gender and birth date; what was not sent stays.
+    assert (body["gender"], body["birth_date"], body["occupation"]) == ("1", "1985-03-15", "退休")
+    assert body["ethnicity"] == "15" and body["employer"] == "株洲市天元区某物业服务有限公司"
+    entry = AuditLog.objects.filter(action="update", object_id=str(respondent.pk)).get()
+    assert set(entry.changes["fields"]) == {"id_number", "gender", "birth_date", "occupation"}
+    assert GOOD_ID not in str(entry.changes)
+
+
+def test_only_those_who_work_the_case_may_correct_it(api, dispute, people):
+    party = dispute.parties.first()
+    url = f"/api/v1/cases/{dispute.pk}/parties/{party.pk}/"
+    assert api(people.hetang_clerk).patch(url, {"occupation": "司机"}, format="json").status_code == 404
+    assert api(people.leader).patch(url, {"occupation": "司机"}, format="json").status_code == 403
+    other = f"/api/v1/cases/{dispute.pk}/parties/{party.pk + 100}/"
+    assert api(people.clerk).patch(other, {"occupation": "司机"}, format="json").status_code == 404
+    party.refresh_from_db()
+    assert party.occupation == "个体工商户"
+
+
+def test_the_edit_page_is_logged_and_saves(client, dispute, people):
+    applicant = dispute.parties.get(role="applicant")
+    client.force_login(people.clerk)
+    url = reverse("case-party-edit", args=[dispute.pk, applicant.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and GOOD_ID in page.content.decode()
+    assert AuditLog.objects.filter(action="view_personal", object_id=str(applicant.pk)).exists()
+    data = {
+        "name": "张三",
+        "party_type": "person",
+        "id_number": GOOD_ID,
+        "phone": "13800138000",
+        "address": "株洲市天元区泰山路88号3栋201室",
+        "gender": "",
+        "ethnicity": "03",
+        "occupation": "厨师",
+    }
+    assert client.post(url, {**data, "gender": "2"}).status_code == 400
+    response = client.post(url, data)
+    assert response.status_code == 302
+    applicant.refresh_from_db()
+    assert (applicant.gender, applicant.ethnicity, applicant.occupation) == ("1", "03", "厨师")

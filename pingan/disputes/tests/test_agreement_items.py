@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from conftest import agreement_data, mediate, register_dispute
 from pingan.cases.models import Party
-from pingan.cases.services import case_register, case_transition
+from pingan.cases.services import case_register, case_transition, party_update
 from pingan.core.errors import ApplicationError
 from pingan.disputes.choices import DisputeState
 from pingan.disputes.documents import agreement_docx
@@ -20,6 +20,7 @@ from pingan.disputes.models import MediationResult
 from pingan.disputes.tests.test_documents import docx_text
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+ADDRESS = {"address": "株洲市天元区泰山路88号3栋101室"}
 # 23:30 on the last day of a month and a year in Zhuzhou: local dates must not slip to the UTC day.
 NOW = datetime.datetime(2026, 12, 31, 23, 30, tzinfo=SHANGHAI)
 
@@ -48,6 +49,10 @@ def test_a_party_without_the_basic_details_stops_the_agreement(mediating, people
     ]
     mediating.refresh_from_db()
     assert mediating.status == DisputeState.MEDIATING and not MediationResult.objects.exists()
+    # The mediator completes the record (补充当事人信息) and concludes.
+    respondent = mediating.parties.get(role="respondent")
+    party_update(case=mediating, actor=people.mediator, party_id=respondent.pk, data={"ethnicity": "01"} | ADDRESS)
+    assert conclude(mediating, people).status == DisputeState.CONCLUDED
 
 
 def test_each_party_needs_a_responsibility(mediating, people):
