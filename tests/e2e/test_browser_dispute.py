@@ -285,6 +285,7 @@ def test_walk_in_dispute_goes_round_the_loop_on_a_phone(
         form.get_by_label("涉及金额(元)").fill("3000")
         form.get_by_label("履行方式", exact=True).select_option(label="一次性履行")
         form.get_by_label("履行期限").fill((timezone.localdate() + datetime.timedelta(days=10)).isoformat())
+        shot(page, "04b2-conclude-form")
 
     take_action(page, "调解终结", conclude)
     expect(page.locator(".status-label")).to_have_text("调解终结待核查")
