@@ -208,6 +208,11 @@ GOOD_ID = "430211198503150016"  # passes the GB 11643 check digit
 @pytest.fixture
 def dispute(zhuzhou, people, category):
     """A neighbour dispute registered at the 嵩山路街道 counter, in 泰山社区."""
+    return register_dispute(zhuzhou, people, category)
+
+
+def register_dispute(zhuzhou, people, category):
+    """The `dispute` fixture's case, for tests that register it at a pinned time."""
     return case_register(
         actor=people.clerk,
         kind="dispute",
@@ -218,8 +223,25 @@ def dispute(zhuzhou, people, category):
         region=zhuzhou.songshan,
         address="泰山路88号3栋",
         parties=[
-            {"name": "张三", "role": "applicant", "id_number": GOOD_ID, "phone": "13800138000"},
-            {"name": "李四", "role": "respondent", "phone": "0731-22880000"},
+            # Gender and birth date come from the ID number (GB 11643: 17th digit odd → 男, born 1985-03-15).
+            {
+                "name": "张三",
+                "role": "applicant",
+                "id_number": GOOD_ID,
+                "phone": "13800138000",
+                "ethnicity": "01",
+                "occupation": "个体工商户",
+                "address": "株洲市天元区泰山路88号3栋201室",
+            },
+            {
+                "name": "李四",
+                "role": "respondent",
+                "phone": "0731-22880000",
+                "gender": "2",
+                "birth_date": "1990-07-01",
+                "ethnicity": "15",
+                "employer": "株洲市天元区某物业服务有限公司",
+            },
         ],
     )
 
@@ -235,7 +257,7 @@ def mediate(case, people):
         actor=people.mediator,
         action="record_session",
         data={
-            "held_at": timezone.now() - datetime.timedelta(hours=1),
+            "held_at": timezone.now(),
             "place": "嵩山路街道调解室",
             "attendees": "张三、李四、王调解",
             "notes": "双方陈述,初步达成赔偿意向。",
@@ -243,14 +265,29 @@ def mediate(case, people):
     )
 
 
+def agreement_data(case, **changes) -> dict:
+    """What a mediator enters to conclude with an agreement (人民调解法 第二十九条): the disputed matters,
+    each party's responsibility, the terms, and the method and term of performance."""
+    parties = list(case.parties.all())
+    return {
+        "outcome": "success",
+        "disputed_matters": "楼上漏水造成的天花板维修费用由谁承担。",
+        "responsibilities": {
+            str(p.pk): "对漏水负全部责任。" if p.role == "respondent" else "无责任。" for p in parties
+        },
+        "terms": "李四于十日内赔偿张三维修费用人民币3000元。",
+        "amount": "3000",
+        "performance_method": "lump_sum",
+        "performance_detail": "银行转账",
+        "performance_deadline": timezone.localdate() + datetime.timedelta(days=10),
+        **changes,
+    }
+
+
 def mediate_to_agreement(case, people):
     """The usual path up to a concluded, successful mediation."""
-    return case_transition(
-        case=mediate(case, people),
-        actor=people.mediator,
-        action="conclude",
-        data={"outcome": "success", "terms": "李四于十日内赔偿张三维修费用人民币3000元。", "amount": "3000"},
-    )
+    case = mediate(case, people)
+    return case_transition(case=case, actor=people.mediator, action="conclude", data=agreement_data(case))
 
 
 def mediate_to_failure(case, people):

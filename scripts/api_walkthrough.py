@@ -82,8 +82,10 @@ def main() -> None:
             "region": community["code"],
             "address": f"{community['name']}8栋",
             "parties": [
-                {"name": "张建军", "role": "applicant", "id_number": "43021119850315001X", "phone": "13800138000"},
-                {"name": "李秀英", "role": "respondent", "phone": "0731-22880000"},
+                {"name": "张建军", "role": "applicant", "id_number": "43021119850315001X", "phone": "13800138000"}
+                | {"ethnicity": "01", "occupation": "个体工商户", "address": f"{community['name']}8栋201室"},
+                {"name": "李秀英", "role": "respondent", "phone": "0731-22880000", "gender": "2"}
+                | {"birth_date": "1990-07-01", "ethnicity": "15", "address": f"{community['name']}8栋301室"},
             ],
         },
         expect=201,
@@ -101,8 +103,18 @@ def main() -> None:
         attendees="张建军、李秀英、调解员",
         notes="双方陈述事实,达成赔偿意向。",
     )
+    applicant, respondent = (party["id"] for party in case["parties"])
     mediator.act(
-        case_id, "conclude", outcome="success", terms="李秀英于十日内赔偿张建军维修费用人民币3000元。", amount="3000"
+        case_id,
+        "conclude",
+        outcome="success",
+        disputed_matters="楼上漏水造成的天花板维修费用由谁承担。",
+        responsibilities={str(applicant): "无责任。", str(respondent): "对漏水负全部责任。"},
+        terms="李秀英于十日内赔偿张建军维修费用人民币3000元。",
+        amount="3000",
+        performance_method="lump_sum",
+        performance_detail="银行转账",
+        performance_deadline=(datetime.date.today() + datetime.timedelta(days=10)).isoformat(),
     )
     document = mediator.call("GET", f"/api/v1/cases/{case_id}/agreement.docx", raw=True)
     assert document[:2] == b"PK", "agreement.docx is not a DOCX"

@@ -29,6 +29,10 @@ class ActionForm(forms.Form):
         label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def for_case(self, case) -> None:
+        """Fit the fields to the case before the form is shown (e.g. one field per party); the default
+        form needs nothing from the case."""
+
 
 class ReasonForm(ActionForm):
     """An action that needs a written reason."""

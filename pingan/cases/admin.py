@@ -64,7 +64,21 @@ class RoutingRuleAdmin(KindColumnMixin, JurisdictionAdminMixin, admin.ModelAdmin
     autocomplete_fields = ["category", "region", "organization"]
 
 
-PERSONAL_FIELDS = {"name": mask_name, "id_number": mask_id_number, "phone": mask_phone}
+def _hidden(value) -> str:
+    return "***" if value else ""
+
+
+# How the history view shows a change to each personal field of a party: the same masking as the pages
+# (birth date, ethnicity, employer and legal representative are shown only with the parties in full).
+PERSONAL_FIELDS = {
+    "name": mask_name,
+    "id_number": mask_id_number,
+    "phone": mask_phone,
+    "birth_date": _hidden,
+    "ethnicity": _hidden,
+    "employer": _hidden,
+    "legal_representative": _hidden,
+}
 
 
 class PartyMasking:
@@ -82,6 +96,10 @@ class PartyMasking:
     @admin.display(description=_("联系电话"))
     def masked_phone(self, obj: Party) -> str:
         return mask_phone(obj.phone)
+
+    @admin.display(description=_("年龄"))
+    def age(self, obj: Party) -> int | None:
+        return obj.age
 
 
 class PartyInline(PartyMasking, ReadOnlyInline):
@@ -102,10 +120,21 @@ class MaskedHistoryHelper(HistoricalRecordContextHelper):
 class PartyAdmin(JurisdictionAdminMixin, PartyMasking, ReadOnlyAdminMixin, HistoryAdmin):
     jurisdiction_field = "case__region_code"
     list_display = ["case", "role", "masked_name", "masked_id_number", "masked_phone"]
-    list_filter = ["role"]
+    list_filter = ["role", "party_type"]
     search_fields = ["case__number"]
     list_select_related = ["case"]
-    fields = ["case", "role", "masked_name", "masked_id_number", "masked_phone", "address"]
+    fields = [
+        "case",
+        "role",
+        "party_type",
+        "masked_name",
+        "masked_id_number",
+        "masked_phone",
+        "gender",
+        "age",
+        "occupation",
+        "address",
+    ]
     readonly_fields = fields
 
     def get_historical_record_context_helper(self, request, historical_record):

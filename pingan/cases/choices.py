@@ -52,6 +52,83 @@ class PartyRole(models.TextChoices):
     REPORTER = "reporter", _("反映人")
 
 
+class PartyType(models.TextChoices):
+    """Whether a party is a person or an organisation: the 调解协议书 states different basic details."""
+
+    PERSON = "person", _("自然人")
+    ORGANIZATION = "organization", _("法人或其他组织")
+
+
+class Gender(models.TextChoices):
+    """性别, with the codes of GB/T 2261.1-2003 (1 男性, 2 女性)."""
+
+    MALE = "1", _("男")
+    FEMALE = "2", _("女")
+
+
+class Ethnicity(models.TextChoices):
+    """民族: the 56 ethnic groups with their numeric codes and romanised names of GB/T 3304-1991
+    (《中国各民族名称的罗马字母拼写法和代码》). Code 36 is 毛南族 and code 46 德昂族, the names in force
+    since 1986 and 1985 (older tables still say 毛难族 and 崩龙族)."""
+
+    HAN = "01", _("汉族")
+    MONGOL = "02", _("蒙古族")
+    HUI = "03", _("回族")
+    ZANG = "04", _("藏族")
+    UYGUR = "05", _("维吾尔族")
+    MIAO = "06", _("苗族")
+    YI = "07", _("彝族")
+    ZHUANG = "08", _("壮族")
+    BUYEI = "09", _("布依族")
+    CHOSEN = "10", _("朝鲜族")
+    MAN = "11", _("满族")
+    DONG = "12", _("侗族")
+    YAO = "13", _("瑶族")
+    BAI = "14", _("白族")
+    TUJIA = "15", _("土家族")
+    HANI = "16", _("哈尼族")
+    KAZAK = "17", _("哈萨克族")
+    DAI = "18", _("傣族")
+    LI = "19", _("黎族")
+    LISU = "20", _("傈僳族")
+    VA = "21", _("佤族")
+    SHE = "22", _("畲族")
+    GAOSHAN = "23", _("高山族")
+    LAHU = "24", _("拉祜族")
+    SUI = "25", _("水族")
+    DONGXIANG = "26", _("东乡族")
+    NAXI = "27", _("纳西族")
+    JINGPO = "28", _("景颇族")
+    KIRGIZ = "29", _("柯尔克孜族")
+    TU = "30", _("土族")
+    DAUR = "31", _("达斡尔族")
+    MULAO = "32", _("仫佬族")
+    QIANG = "33", _("羌族")
+    BLANG = "34", _("布朗族")
+    SALAR = "35", _("撒拉族")
+    MAONAN = "36", _("毛南族")
+    GELAO = "37", _("仡佬族")
+    XIBE = "38", _("锡伯族")
+    ACHANG = "39", _("阿昌族")
+    PUMI = "40", _("普米族")
+    TAJIK = "41", _("塔吉克族")
+    NU = "42", _("怒族")
+    UZBEK = "43", _("乌孜别克族")
+    RUSS = "44", _("俄罗斯族")
+    EWENKI = "45", _("鄂温克族")
+    DEANG = "46", _("德昂族")
+    BONAN = "47", _("保安族")
+    YUGUR = "48", _("裕固族")
+    GIN = "49", _("京族")
+    TATAR = "50", _("塔塔尔族")
+    DERUNG = "51", _("独龙族")
+    OROQEN = "52", _("鄂伦春族")
+    HEZHEN = "53", _("赫哲族")
+    MONBA = "54", _("门巴族")
+    LHOBA = "55", _("珞巴族")
+    JINO = "56", _("基诺族")
+
+
 class Outcome(models.TextChoices):
     SUCCESS = "success", _("成功")
     FAILURE = "failure", _("不成功")

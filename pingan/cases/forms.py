@@ -19,7 +19,7 @@ from pingan.regions.models import Organization, Region
 from pingan.regions.selectors import regions_within
 
 from . import workflows
-from .choices import Channel, PartyRole, Urgency
+from .choices import Channel, Ethnicity, Gender, PartyRole, PartyType, Urgency
 from .models import Case, Category
 
 # --- intake ----------------------------------------------------------------------------------------
@@ -116,13 +116,34 @@ class CaseIntakeForm(forms.Form):
 
 
 class PartyForm(forms.Form):
-    """当事人: ID number and phone are checked (and normalised) by the service."""
+    """当事人: ID number and phone are checked (and normalised) by the service, which also takes gender and
+    birth date from an 18-digit ID number. The details after `address` are what a 调解协议书 states about
+    a party (人民调解法 第二十九条): optional at intake, asked for again when mediation succeeds."""
 
     name = forms.CharField(label=_("姓名/名称"), max_length=100)
     role = forms.ChoiceField(label=_("身份"), choices=PartyRole.choices, initial=PartyRole.APPLICANT)
     id_number = forms.CharField(label=_("身份证号码"), max_length=ID_NUMBER_INPUT_MAX_LENGTH, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
-    address = forms.CharField(label=_("住址"), max_length=200, required=False)
+    address = forms.CharField(label=_("住址(住所)"), max_length=200, required=False)
+    # Not posted means a person (clients written before the field existed), and leaves a blank row unchanged.
+    party_type = forms.TypedChoiceField(
+        label=_("当事人类型"),
+        choices=PartyType.choices,
+        initial=PartyType.PERSON,
+        required=False,
+        empty_value=PartyType.PERSON,
+    )
+    gender = forms.ChoiceField(label=_("性别"), choices=[("", _("按身份证号码"))] + Gender.choices, required=False)
+    birth_date = forms.DateField(
+        label=_("出生日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("有18位身份证号码时自动识别"),
+    )
+    ethnicity = forms.ChoiceField(label=_("民族"), choices=[("", "—")] + Ethnicity.choices, required=False)
+    occupation = forms.CharField(label=_("职业"), max_length=50, required=False)
+    employer = forms.CharField(label=_("工作单位"), max_length=100, required=False)
+    legal_representative = forms.CharField(label=_("法定代表人(单位当事人)"), max_length=50, required=False)
 
     # Checked here too so that these errors show together with the others; the service checks again.
     def clean_id_number(self) -> str:
@@ -137,6 +158,14 @@ class PartyForm(forms.Form):
     def clean_phone(self) -> str:
         value = self.cleaned_data["phone"].strip()
         return normalize_phone(value) if value else ""
+
+
+class PartyEditForm(PartyForm):
+    """补充/更正 one party of an open case: everything of intake but the party's role in the case."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["role"]
 
 
 class BasePartyFormSet(forms.BaseFormSet):
@@ -196,6 +225,7 @@ def action_form(transition: workflows.Transition, case: Case, data=None) -> form
     Every action's panel sits on the same page: its own auto_id keeps the field ids (and the labels
     pointing at them) apart."""
     form = transition.form(data=data, prefix=None, auto_id=f"id_{transition.action}_%s")
+    form.for_case(case)
     for name, field in form.fields.items():
         choices = None
         if name in ("to_org", "court"):

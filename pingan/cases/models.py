@@ -16,11 +16,14 @@ from pingan.regions.models import Organization, Region, prefix_q
 from .choices import (
     Channel,
     ClockUnit,
+    Ethnicity,
     EventType,
     ExtensionStatus,
+    Gender,
     Light,
     Outcome,
     PartyRole,
+    PartyType,
     Satisfaction,
     StateType,
     Urgency,
@@ -236,14 +239,27 @@ class CaseNumberSequence(models.Model):
 
 
 class Party(models.Model):
-    """A party to a case (当事人). Name, ID number and phone are stored whole and shown masked."""
+    """A party to a case (当事人). Name, ID number and phone are stored whole and shown masked.
+
+    Besides them, the basic details a 调解协议书 states (人民调解法 第二十九条): for a person 性别、出生日期
+    (年龄)、民族、职业、工作单位或住址, for an organisation its 住所 and 法定代表人. With an 18-digit ID
+    number, gender and birth date are taken from it (GB 11643-1999)."""
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="parties")
     role = models.CharField(_("身份"), max_length=20, choices=PartyRole.choices)
+    party_type = models.CharField(_("当事人类型"), max_length=12, choices=PartyType.choices, default=PartyType.PERSON)
     name = models.CharField(_("姓名/名称"), max_length=100)
     id_number = models.CharField(_("身份证号码"), max_length=18, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
-    address = models.CharField(_("住址"), max_length=200, blank=True)
+    address = models.CharField(_("住址"), max_length=200, blank=True, help_text=_("单位当事人填写住所"))
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    ethnicity = models.CharField(_("民族"), max_length=2, choices=Ethnicity.choices, blank=True)
+    occupation = models.CharField(_("职业"), max_length=50, blank=True)
+    employer = models.CharField(_("工作单位"), max_length=100, blank=True)
+    legal_representative = models.CharField(
+        _("法定代表人"), max_length=50, blank=True, help_text=_("单位当事人的法定代表人或主要负责人")
+    )
 
     history = HistoricalRecords()
 
@@ -262,6 +278,21 @@ class Party(models.Model):
             "id_number": mask_id_number(self.id_number),
             "phone": mask_phone(self.phone),
         }
+
+    @property
+    def is_person(self) -> bool:
+        return self.party_type == PartyType.PERSON
+
+    def age_on(self, day: datetime.date) -> int | None:
+        """Age in whole years (周岁) on `day`: a year more on each birthday (29 February: on 1 March)."""
+        if self.birth_date is None:
+            return None
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int | None:
+        return self.age_on(timezone.localdate())
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

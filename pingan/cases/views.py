@@ -35,8 +35,9 @@ from . import files, selectors, services, workflows
 from .choices import ExtensionStatus, Light, Outcome
 from .exports import cases_xlsx
 from .filters import CaseFilter
-from .forms import CaseIntakeForm, PartyFormSet, action_form
+from .forms import CaseIntakeForm, PartyEditForm, PartyFormSet, action_form
 from .models import Case, ExtensionRequest, Notification
+from .parties import party_values
 
 PAGE_SIZE = 50
 WORKBENCH_LIMIT = 100
@@ -406,6 +407,39 @@ def case_unmask(request, case_id: int):
         response["Cache-Control"] = "no-store"
         return response
     return _render_detail(request, case, status=status, full_parties=parties, unmask_error=unmask_error)
+
+
+@login_required
+@never_cache
+def party_edit(request, case_id: int, party_id: int):
+    """补充/更正当事人信息: the party's form in full, for those who work the open case (the view is logged)."""
+    case = _visible_case(request, case_id)
+    try:
+        party = services.party_open(case=case, actor=request.user, party_id=party_id)
+    except ApplicationError as exc:
+        if exc.status_code == 404:
+            raise Http404(exc.message) from None
+        raise PermissionDenied(exc.message) from None
+    status = 200
+    if request.method == "POST":
+        form = PartyEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.party_update(case=case, actor=request.user, party_id=party.pk, data=form.cleaned_data)
+            except ApplicationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("当事人信息已保存"))
+                return redirect("case-detail", case_id=case.pk)
+        status = 400
+    else:
+        initial = party_values(party)
+        if party.id_number:  # shown as "按身份证号码": read from the number again, so a new number brings its own
+            initial.update(gender="", birth_date=None)
+        form = PartyEditForm(initial=initial)
+    response = render(request, "cases/party_form.html", {"case": case, "party": party, "form": form}, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -16,7 +16,21 @@ class MediationSessionInline(ReadOnlyInline):
 
 class MediationResultInline(ReadOnlyInline):
     model = MediationResult
-    fields = ["outcome", "agreement_number", "terms", "amount", "advised_route", "mediator", "concluded_at"]
+    fields = [
+        "outcome",
+        "agreement_number",
+        "disputed_matters",
+        "responsibilities",
+        "terms",
+        "amount",
+        "performance_method",
+        "performance_detail",
+        "performance_deadline",
+        "instalments",
+        "advised_route",
+        "mediator",
+        "concluded_at",
+    ]
 
 
 class JudicialConfirmationInline(ReadOnlyInline):

@@ -21,6 +21,15 @@ class AdvisedRoute(models.TextChoices):
     ADMINISTRATIVE = "administrative", _("行政途径")
 
 
+class PerformanceMethod(models.TextChoices):
+    """How the agreed terms are carried out (履行方式, 人民调解法 第二十九条(三))."""
+
+    LUMP_SUM = "lump_sum", _("一次性履行")
+    INSTALMENTS = "instalments", _("分期履行")
+    IMMEDIATE = "immediate", _("即时履行(签订协议时当场履行完毕)")
+    OTHER = "other", _("其他方式")
+
+
 class ConfirmationStatus(models.TextChoices):
     APPLIED = "applied", _("已申请")
     CONFIRMED = "confirmed", _("已确认")

@@ -6,8 +6,10 @@ user's right to download it and log the download (AuditAction.DOWNLOAD); this mo
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 
 from django.utils import timezone
@@ -17,11 +19,12 @@ from docxtpl import DocxTemplate
 from pingan.accounts.choices import Role
 from pingan.accounts.models import Membership
 from pingan.cases.choices import Outcome
-from pingan.cases.models import Case
+from pingan.cases.models import Case, Party
 from pingan.core.errors import NotFoundError
 from pingan.regions.choices import OrgType
 
-from .choices import KIND
+from .choices import KIND, PerformanceMethod
+from .services import agreement_parties
 
 TEMPLATE = Path(__file__).parent / "templates_docx" / "agreement.docx"
 
@@ -74,37 +77,90 @@ def _kind_of_dispute(category: str) -> str:
     return category if category.endswith("纠纷") else f"{category}纠纷"
 
 
-def _date(value) -> str:
-    day = timezone.localtime(value).date()
+def _day(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _date(value: datetime.datetime) -> str:
+    return _day(timezone.localtime(value).date())
+
+
+def party_basics(party: Party, on: datetime.date) -> str:
+    """A party's basic details as the agreement states them (人民调解法 第二十九条(一)), e.g.
+    "张三,男,1985年3月15日出生,41岁,汉族,个体工商户,住株洲市…,身份证号码…,联系电话…". Age on `on`."""
+    if party.is_person:
+        parts = [
+            party.name,
+            party.get_gender_display(),
+            party.birth_date and _("%(date)s出生") % {"date": _day(party.birth_date)},
+            party.birth_date and _("%(age)s岁") % {"age": party.age_on(on)},
+            party.get_ethnicity_display(),
+            party.occupation,
+            party.employer and _("工作单位:%(employer)s") % {"employer": party.employer},
+            party.address and _("住%(address)s") % {"address": party.address},
+            party.id_number and _("身份证号码:%(number)s") % {"number": party.id_number},
+        ]
+    else:
+        parts = [
+            party.name,
+            party.address and _("住所:%(address)s") % {"address": party.address},
+            party.legal_representative and _("法定代表人:%(name)s") % {"name": party.legal_representative},
+        ]
+    parts.append(party.phone and _("联系电话:%(phone)s") % {"phone": party.phone})
+    return ",".join(str(part) for part in parts if part) + "。"
+
+
+def performance_lines(mediation) -> list[str]:
+    """The method and term of performance (履行的方式、期限) as the agreement states them."""
+    method = PerformanceMethod(mediation.performance_method) if mediation.performance_method else None
+    lines = [_("履行方式:%(method)s") % {"method": method.label}] if method else []
+    if mediation.performance_detail:
+        lines.append(_("履行方式说明:%(detail)s") % {"detail": mediation.performance_detail})
+    if method == PerformanceMethod.IMMEDIATE:
+        lines.append(_("履行期限:本协议签订时当场履行完毕。"))
+    elif method == PerformanceMethod.INSTALMENTS:
+        lines.append(_("履行期限:分%(count)s期履行,") % {"count": _numeral(len(mediation.instalments))})
+        lines += [
+            _("第%(n)s期:%(date)s前,人民币%(amount)s元;")
+            % {
+                "n": _numeral(n),
+                "date": _day(datetime.date.fromisoformat(item["due"])),
+                "amount": f"{Decimal(item['amount']):,.2f}",
+            }
+            for n, item in enumerate(mediation.instalments, start=1)
+        ]
+    elif mediation.performance_deadline:
+        lines.append(_("履行期限:%(date)s前履行完毕。") % {"date": _day(mediation.performance_deadline)})
+    if mediation.amount is not None:
+        lines.append(_("协议涉及金额人民币%(amount)s元。") % {"amount": f"{mediation.amount:,.2f}"})
+    return lines
 
 
 def agreement_context(case: Case) -> dict:
     mediation = _mediation(case)
-    parties = [
-        {
-            "role": p.get_role_display(),
-            "name": p.name,
-            "id_number": p.id_number,
-            "phone": p.phone,
-            "address": p.address,
-        }
-        for p in case.parties.all()
-    ]
-    performance = _("按上述协议内容约定的方式和期限履行。")
-    if mediation.amount is not None:
-        performance += _("协议涉及金额人民币 %(amount)s 元。") % {"amount": f"{mediation.amount:,.2f}"}
+    signed_on = timezone.localtime(mediation.concluded_at).date()
+    parties = agreement_parties(case)
+    responsibilities = mediation.responsibilities or {}
     return {
         "committee": _committee_name(case, mediation.mediator),
         "agreement_number": mediation.agreement_number,
-        "parties": parties,
+        "parties": [
+            {
+                "role": p.get_role_display(),
+                "name": p.name,
+                "basics": party_basics(p, signed_on),
+                "responsibility": responsibilities.get(str(p.pk), ""),
+            }
+            for p in parties
+        ],
         "facts": _lines(case.description),
-        "dispute_matter": f"{_kind_of_dispute(case.category.name)}:{case.title}",
+        "kind": _kind_of_dispute(case.category.name),
+        "disputed_matters": _lines(mediation.disputed_matters),
         "terms": numbered_terms(mediation.terms),
-        "performance": performance,
+        "performance": performance_lines(mediation),
         "copies": _numeral(len(parties) + 1),
         "mediator": str(mediation.mediator),
-        "date": _date(mediation.concluded_at),
+        "date": _day(signed_on),
     }
 
 

@@ -13,7 +13,7 @@ from pingan.cases.choices import Outcome
 from pingan.cases.models import Case
 from pingan.regions.models import Organization
 
-from .choices import AdvisedRoute, ConfirmationStatus
+from .choices import AdvisedRoute, ConfirmationStatus, PerformanceMethod
 
 
 class MediationSession(models.Model):
@@ -40,12 +40,24 @@ class MediationSession(models.Model):
 
 
 class MediationResult(models.Model):
-    """How mediation ended (调解结果). On success the agreed terms become the 调解协议书; on failure the
-    route the parties were advised to take is recorded."""
+    """How mediation ended (调解结果). On success it holds what the 调解协议书 states besides the parties
+    and the facts (人民调解法 第二十九条): the disputed matters, each party's responsibility, the agreed
+    terms, and the method and term of performance. On failure the route the parties were advised to take
+    is recorded."""
 
     case = models.OneToOneField(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="mediation")
     outcome = models.CharField(_("调解结果"), max_length=10, choices=Outcome.choices)
+    disputed_matters = models.TextField(_("争议事项"), blank=True)
+    # {party id: that party's responsibility}, one entry per party to the agreement.
+    responsibilities = models.JSONField(_("各方当事人的责任"), default=dict, blank=True)
     terms = models.TextField(_("协议内容"), blank=True)
+    performance_method = models.CharField(_("履行方式"), max_length=12, choices=PerformanceMethod.choices, blank=True)
+    performance_detail = models.CharField(_("履行方式说明"), max_length=500, blank=True)
+    performance_deadline = models.DateField(
+        _("履行期限"), null=True, blank=True, help_text=_("分期履行时为最后一期的日期")
+    )
+    # [{"due": "YYYY-MM-DD", "amount": "1000.00"}, …] in date order, for 分期履行.
+    instalments = models.JSONField(_("分期履行计划"), default=list, blank=True)
     amount = models.DecimalField(_("涉及金额(元)"), max_digits=14, decimal_places=2, null=True, blank=True)
     advised_route = models.CharField(_("引导途径"), max_length=20, choices=AdvisedRoute.choices, blank=True)
     agreement_number = models.CharField(_("协议书编号"), max_length=40, blank=True)

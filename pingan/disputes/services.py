@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 
 from pingan.accounts.choices import Role
 from pingan.accounts.models import User
-from pingan.cases.choices import Channel, EventType, Outcome
-from pingan.cases.models import Case
+from pingan.cases.choices import Channel, EventType, Outcome, PartyRole
+from pingan.cases.models import Case, Party
+from pingan.cases.parties import party_values
 from pingan.cases.services import can_unmask, case_register
 from pingan.cases.workflows import Effect
 from pingan.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
@@ -72,8 +73,16 @@ def handle_assign_mediator(*, case: Case, actor: User, transition, data) -> Effe
 
 
 def handle_record_session(*, case: Case, actor: User, transition, data) -> Effect:
-    if data["held_at"] > timezone.now():
+    held_at = data["held_at"]
+    if held_at > timezone.now():
         raise ApplicationError(_("调解时间不能晚于现在"), field="held_at")
+    # The form takes minutes: a session in the minute the case was registered is not "before" it.
+    registered = timezone.localtime(case.registered_at).replace(second=0, microsecond=0)
+    if held_at < registered:
+        raise ApplicationError(
+            _("调解时间不能早于案件登记时间(%(time)s)") % {"time": f"{registered:%Y-%m-%d %H:%M}"},
+            field="held_at",
+        )
     session = MediationSession.objects.create(
         case=case,
         held_at=data["held_at"],
@@ -98,15 +107,82 @@ def agreement_number(case: Case) -> str:
     return f"{case.number}-XY"
 
 
+def agreement_parties(case: Case) -> list[Party]:
+    """The parties to the 调解协议书: everyone but a 反映人, who reported the dispute without being in it."""
+    return [party for party in case.parties.all() if party.role != PartyRole.REPORTER]
+
+
+def party_gaps(party: Party) -> list[str]:
+    """The basic details (人民调解法 第二十九条(一)) the agreement must state and the record lacks.
+
+    A person: 性别 and 出生日期 (both read from an 18-digit ID number), 民族, and 住址 or 工作单位 (the law's
+    "单位或住址"); 职业 is stated when known. An organisation: 住所 and 法定代表人. Why these: docs/disputes.md."""
+    if not party.is_person:
+        return [
+            label
+            for label, value in ((_("住所"), party.address), (_("法定代表人"), party.legal_representative))
+            if not value
+        ]
+    return [
+        label
+        for label, present in (
+            (_("性别"), party.gender),
+            (_("出生日期"), party.birth_date),
+            (_("民族"), party.ethnicity),
+            (_("住址或工作单位"), party.address or party.employer),
+        )
+        if not present
+    ]
+
+
+def _check_agreement_parties(parties: list[Party], responsibilities: dict[str, str]) -> None:
+    errors: dict[str, list[str]] = {}
+    for party in parties:
+        who = f"{party.get_role_display()}{party.masked['name']}"
+        gaps = party_gaps(party)
+        if gaps:
+            errors.setdefault("parties", []).append(
+                _("%(who)s缺少%(gaps)s") % {"who": who, "gaps": "、".join(str(g) for g in gaps)}
+            )
+        if not responsibilities.get(str(party.pk)):
+            errors.setdefault("responsibilities", []).append(_("请填写%(who)s的责任") % {"who": who})
+    unknown = set(responsibilities) - {str(party.pk) for party in parties}
+    if unknown:
+        errors.setdefault("responsibilities", []).append(
+            _("当事人ID %(ids)s 不是本案协议的当事人") % {"ids": "、".join(sorted(unknown))}
+        )
+    if "parties" in errors:
+        errors["parties"] = [
+            _("调解协议书须载明当事人的基本情况,请先补充:%(list)s") % {"list": ";".join(errors["parties"])}
+        ]
+    if errors:
+        raise ApplicationError(next(iter(errors.values()))[0], fields=errors)
+
+
 def handle_conclude(*, case: Case, actor: User, transition, data) -> Effect:
     now = timezone.now()
     outcome = data["outcome"]
     success = outcome == Outcome.SUCCESS
+    agreement = {
+        "disputed_matters": "",
+        "responsibilities": {},
+        "terms": "",
+        "performance_method": "",
+        "performance_detail": "",
+        "performance_deadline": None,
+        "instalments": [],
+    }
+    if success:
+        _check_agreement_parties(agreement_parties(case), data["responsibilities"])
+        agreement.update({name: data[name] for name in agreement})
+        agreement["instalments"] = [
+            {"due": item["due"].isoformat(), "amount": f"{item['amount']:.2f}"} for item in data["instalments"]
+        ]
     MediationResult.objects.update_or_create(
         case=case,
         defaults={
             "outcome": outcome,
-            "terms": data.get("terms", "") if success else "",
+            **agreement,
             "amount": data.get("amount"),
             "advised_route": "" if success else data.get("advised_route", ""),
             "agreement_number": agreement_number(case) if success else "",
@@ -149,10 +225,7 @@ def handle_open_followup(*, case: Case, actor: User, transition, data) -> Effect
         region=case.region,
         urgency=case.urgency,
         address=case.address,
-        parties=[
-            {"name": p.name, "role": p.role, "id_number": p.id_number, "phone": p.phone, "address": p.address}
-            for p in case.parties.all()
-        ],
+        parties=[party_values(p) for p in case.parties.all()],
         parent=case,
         assigned_org=to_org,
     )

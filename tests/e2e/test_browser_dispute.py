@@ -214,6 +214,15 @@ def test_walk_in_dispute_goes_round_the_loop_on_a_phone(
     respondent.get_by_label("姓名/名称").fill("李四")
     respondent.get_by_label(ROLE_LABEL).select_option(label="被申请人")
     respondent.get_by_label("联系电话").fill("0731-22880000")
+    # The basic details the 调解协议书 states (gender and birth date of 张三 come from his ID number).
+    applicant.get_by_text("更多基本情况").click()
+    applicant.get_by_label("民族").select_option(label="汉族")
+    applicant.get_by_label("住址(住所)").fill("株洲市天元区泰山路88号3栋201室")
+    respondent.get_by_text("更多基本情况").click()
+    respondent.get_by_label("性别").select_option(label="女")
+    respondent.get_by_label("出生日期").fill("1990-07-01")
+    respondent.get_by_label("民族").select_option(label="土家族")
+    respondent.get_by_label("工作单位").fill("株洲市天元区某物业服务有限公司")
     page.locator("input[type=file][name=attachments]").set_input_files(photo)
     shot(page, "02-intake-filled")
     page.get_by_role("button", name="提交登记").click()
@@ -253,7 +262,7 @@ def test_walk_in_dispute_goes_round_the_loop_on_a_phone(
     shot(page, "04-workbench-mediator")
     page.get_by_role("link", name=re.compile(re.escape(TITLE))).first.click()
     expect(page.get_by_role("heading", name=TITLE)).to_be_visible()
-    held_at = timezone.localtime() - datetime.timedelta(hours=1)
+    held_at = timezone.localtime()  # not before the registration a moment ago
 
     def record(form):
         form.get_by_label("调解时间").fill(held_at.strftime("%Y-%m-%dT%H:%M"))
@@ -269,8 +278,14 @@ def test_walk_in_dispute_goes_round_the_loop_on_a_phone(
 
     def conclude(form):
         form.get_by_label("调解结果").select_option(label="成功")
+        form.get_by_label("争议事项").fill("楼上漏水造成的天花板维修费用由谁承担。")
+        form.get_by_label("申请人 张* 的责任").fill("无责任。")
+        form.get_by_label("被申请人 李* 的责任").fill("对漏水负全部责任。")
         form.get_by_label("协议内容").fill("李四于十日内赔偿张三维修费用人民币3000元。")
         form.get_by_label("涉及金额(元)").fill("3000")
+        form.get_by_label("履行方式", exact=True).select_option(label="一次性履行")
+        form.get_by_label("履行期限").fill((timezone.localdate() + datetime.timedelta(days=10)).isoformat())
+        shot(page, "04b2-conclude-form")
 
     take_action(page, "调解终结", conclude)
     expect(page.locator(".status-label")).to_have_text("调解终结待核查")

@@ -11,10 +11,21 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from pingan.cases import services, workflows
-from pingan.cases.choices import Channel, FollowUpMethod, Light, Outcome, PartyRole, Satisfaction, Urgency
+from pingan.cases.choices import (
+    Channel,
+    Ethnicity,
+    FollowUpMethod,
+    Gender,
+    Light,
+    Outcome,
+    PartyRole,
+    PartyType,
+    Satisfaction,
+    Urgency,
+)
 from pingan.cases.models import Attachment, Case, CaseEvent, Category, Notification, Party
 from pingan.core.validators import ID_NUMBER_INPUT_MAX_LENGTH, id_number_conversion_notice
-from pingan.disputes.choices import AdvisedRoute
+from pingan.disputes.choices import AdvisedRoute, PerformanceMethod
 from pingan.disputes.models import MediationResult, MediationSession
 from pingan.grids.coords import CoordSystem
 from pingan.regions.api.serializers import OrganizationRefSerializer, RegionRefSerializer
@@ -44,13 +55,16 @@ class CategorySerializer(serializers.ModelSerializer):
 
 
 class PartyMaskedSerializer(serializers.ModelSerializer):
-    """A party as everyone who may see the case sees it: name, ID number and phone masked (脱敏)."""
+    """A party as everyone who may see the case sees it: name, ID number and phone masked (脱敏); of the
+    other details only type, gender, age and occupation (birth date, ethnicity, employer and address only
+    in full, see docs/disputes.md)."""
 
     role_label = serializers.CharField(source="get_role_display", read_only=True)
+    age = serializers.IntegerField(read_only=True, allow_null=True, help_text=_("今天的周岁年龄"))
 
     class Meta:
         model = Party
-        fields = ["id", "role", "role_label", "name", "id_number", "phone"]
+        fields = ["id", "role", "role_label", "party_type", "name", "id_number", "phone", "gender", "age", "occupation"]
 
     def to_representation(self, party: Party) -> dict:
         data = super().to_representation(party)
@@ -65,12 +79,31 @@ class PartyFullSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Party
-        fields = ["id", "role", "role_label", "name", "id_number", "phone", "address"]
+        fields = [
+            "id",
+            "role",
+            "role_label",
+            "party_type",
+            "name",
+            "id_number",
+            "phone",
+            "address",
+            "gender",
+            "birth_date",
+            "ethnicity",
+            "occupation",
+            "employer",
+            "legal_representative",
+        ]
 
 
 class PartyInputSerializer(serializers.Serializer):
+    """A party at intake. Gender and birth date are taken from an 18-digit ID number (a typed value that
+    contradicts it is refused); the details after `address` are those a 调解协议书 states."""
+
     name = serializers.CharField(max_length=100)
     role = serializers.ChoiceField(choices=PartyRole.choices, default=PartyRole.APPLICANT)
+    party_type = serializers.ChoiceField(choices=PartyType.choices, default=PartyType.PERSON)
     id_number = serializers.CharField(
         max_length=ID_NUMBER_INPUT_MAX_LENGTH,
         required=False,
@@ -79,7 +112,28 @@ class PartyInputSerializer(serializers.Serializer):
         help_text=_("18位身份证号码;也可填15位旧号码(保存为18位,见登记结果的 notices)"),
     )
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
-    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    address = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text=_("住址;单位当事人为住所")
+    )
+    gender = serializers.ChoiceField(
+        choices=Gender.choices, required=False, allow_blank=True, default="", help_text=_("GB/T 2261.1:1 男,2 女")
+    )
+    birth_date = serializers.DateField(required=False, allow_null=True, default=None, help_text=_("出生日期"))
+    ethnicity = serializers.ChoiceField(
+        choices=Ethnicity.choices, required=False, allow_blank=True, default="", help_text=_("GB/T 3304 民族代码")
+    )
+    occupation = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    employer = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    legal_representative = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, default="", help_text=_("单位当事人的法定代表人")
+    )
+
+
+class PartyUpdateSerializer(PartyInputSerializer):
+    """补充/更正 a party: only the fields sent change (a new ID number brings its own gender and birth date);
+    the party's role in the case stays."""
+
+    role = None
 
 
 # --- the parts of a case's detail ------------------------------------------------------------------
@@ -114,8 +168,14 @@ class MediationResultSerializer(serializers.ModelSerializer):
         fields = [
             "outcome",
             "outcome_label",
+            "disputed_matters",
+            "responsibilities",
             "terms",
             "amount",
+            "performance_method",
+            "performance_detail",
+            "performance_deadline",
+            "instalments",
             "advised_route",
             "advised_route_label",
             "agreement_number",
@@ -352,6 +412,11 @@ class CaseCreateSerializer(serializers.Serializer):
         return attrs
 
 
+class InstalmentSerializer(serializers.Serializer):
+    due = serializers.DateField(help_text=_("本期履行日期"))
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, help_text=_("本期金额(元)"))
+
+
 class TransitionSerializer(serializers.Serializer):
     """An action on a case. `action` and `comment` always; the other fields only for the actions that take
     them (see each field). The same forms as the web UI check the parameters again in the service."""
@@ -386,6 +451,29 @@ class TransitionSerializer(serializers.Serializer):
     notes = serializers.CharField(required=False, help_text=_("record_session:调解情况"))
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, help_text=_("conclude:调解结果"))
     terms = serializers.CharField(required=False, allow_blank=True, help_text=_("conclude:协议内容(调解成功时必填)"))
+    disputed_matters = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("conclude:争议事项(调解成功时必填)")
+    )
+    responsibilities = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=500),
+        required=False,
+        help_text=_("conclude:各方当事人的责任,{当事人ID: 责任}(调解成功时每方当事人必填,反映人除外)"),
+    )
+    performance_method = serializers.ChoiceField(
+        choices=PerformanceMethod.choices,
+        required=False,
+        allow_blank=True,
+        help_text=_("conclude:履行方式(调解成功时必填)"),
+    )
+    performance_detail = serializers.CharField(
+        required=False, allow_blank=True, max_length=500, help_text=_("conclude:履行方式说明(other 时必填)")
+    )
+    performance_deadline = serializers.DateField(
+        required=False, allow_null=True, help_text=_("conclude:履行期限(lump_sum、other 时必填)")
+    )
+    instalments = InstalmentSerializer(
+        many=True, required=False, help_text=_("conclude:分期履行计划(instalments 时至少两期)")
+    )
     advised_route = serializers.ChoiceField(
         choices=AdvisedRoute.choices,
         required=False,

@@ -40,6 +40,7 @@ from .serializers import (
     MediatorSerializer,
     NotificationSerializer,
     PartyFullSerializer,
+    PartyUpdateSerializer,
     TransitionSerializer,
     UnmaskSerializer,
     intake_notices,
@@ -148,6 +149,21 @@ class CaseViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         parties = services.parties_unmask(case=case, actor=request.user, reason=serializer.validated_data["reason"])
         return Response(PartyFullSerializer(parties, many=True).data)
+
+    @extend_schema(
+        summary="补充或更正当事人信息",
+        description="只修改提交的字段,校验与登记相同;仅承办单位、上级综治中心和承办人可在结案前修改。记入审计日志。",
+        parameters=[OpenApiParameter("party_id", int, OpenApiParameter.PATH, description="当事人 ID")],
+        request=PartyUpdateSerializer,
+        responses={200: PartyFullSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["patch"], url_path="parties/<int:party_id>", url_name="party")
+    def party(self, request, pk=None, party_id=None):
+        case = self.get_object()
+        serializer = PartyUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        party = services.party_update(case=case, actor=request.user, party_id=party_id, data=serializer.validated_data)
+        return Response(PartyFullSerializer(party).data)
 
     @extend_schema(
         summary="上传附件",

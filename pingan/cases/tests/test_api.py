@@ -41,8 +41,23 @@ def intake(**overrides) -> dict:
         "lat": "27.8302",
         "lng": "113.0801",
         "parties": [
-            {"name": "王五", "role": "applicant", "id_number": GOOD_ID, "phone": "13800138000"},
-            {"name": "赵六", "role": "respondent", "phone": "13900139000", "address": "泰山路12号2栋301"},
+            {
+                "name": "王五",
+                "role": "applicant",
+                "id_number": GOOD_ID,
+                "phone": "13800138000",
+                "ethnicity": "01",
+                "address": "泰山路12号2栋201",
+            },
+            {
+                "name": "赵六",
+                "role": "respondent",
+                "phone": "13900139000",
+                "address": "泰山路12号2栋301",
+                "gender": "1",
+                "birth_date": "1979-12-31",
+                "ethnicity": "06",
+            },
         ],
     }
     body.update(overrides)
@@ -92,7 +107,7 @@ def test_dispute_loop_through_the_api(zhuzhou, people, category):
     assigned = act(clerk, case_id, "assign_mediator", mediator="songshan_mediator").json()
     assert assigned["status"] == DisputeState.MEDIATING and assigned["assignee"]["username"] == "songshan_mediator"
 
-    held_at = (timezone.now() - datetime.timedelta(hours=2)).isoformat()
+    held_at = timezone.now().isoformat()
     session = act(
         mediator,
         case_id,
@@ -104,7 +119,20 @@ def test_dispute_loop_through_the_api(zhuzhou, people, category):
     )
     assert session.status_code == 200, session.content
     assert len(session.json()["sessions"]) == 1
-    concluded = act(mediator, case_id, "conclude", outcome="success", terms="赵六于三日内清理楼道杂物。", amount="0")
+    applicant, respondent = (p["id"] for p in case["parties"])
+    concluded = act(
+        mediator,
+        case_id,
+        "conclude",
+        outcome="success",
+        disputed_matters="楼道杂物由谁清理。",
+        responsibilities={str(applicant): "无责任。", str(respondent): "负责清理楼道杂物。"},
+        terms="赵六于三日内清理楼道杂物。",
+        amount="0",
+        performance_method="other",
+        performance_detail="自行清理,王五现场确认",
+        performance_deadline=(timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
+    )
     assert concluded.status_code == 200, concluded.content
     detail = concluded.json()
     assert detail["status"] == DisputeState.CONCLUDED and detail["mediation"]["outcome"] == "success"

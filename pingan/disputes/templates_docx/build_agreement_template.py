@@ -5,7 +5,7 @@ Run from the repository root after changing the layout, and commit the result:
     .venv/bin/python pingan/disputes/templates_docx/build_agreement_template.py
 
 The template holds docxtpl (Jinja) tags; pingan.disputes.documents fills them. Each tag sits alone in a
-run, as docxtpl requires: `{%tr %}` tags control table rows, `{%p %}` tags whole paragraphs. The layout
+run, as docxtpl requires: `{%p %}` tags repeat whole paragraphs (one per party, fact, term…). The layout
 follows the 人民调解协议书 form of the Ministry of Justice (司法部 人民调解文书格式) and the contents
 required by 人民调解法 第二十九条. A designer may restyle the file in Word, keeping the tags intact.
 """
@@ -16,7 +16,6 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -60,10 +59,11 @@ def tag(container, text: str):
     return para(container, text, space_after=Pt(0))
 
 
-def cell_text(cell, text: str, bold=False) -> None:
-    paragraph = cell.paragraphs[0]
-    set_font(paragraph.add_run(text), size=Pt(10.5), bold=bold)
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+def each(document, loop: str, text: str) -> None:
+    """An indented paragraph repeated for each item: `loop` is the Jinja loop, e.g. "line in facts"."""
+    tag(document, "{%p for " + loop + " %}")
+    para(document, text, indent=True)
+    tag(document, "{%p endfor %}")
 
 
 def build() -> Document:
@@ -83,43 +83,33 @@ def build() -> Document:
     para(document, "人民调解协议书", size=Pt(22), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=Pt(6))
     para(document, "编号:{{ agreement_number }}", align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=Pt(8))
 
+    # 人民调解法 第二十九条(一): each party's basic details, one paragraph each.
     heading(document, "当事人基本情况")
-    table = document.add_table(rows=4, cols=5)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, title in zip(table.rows[0].cells, ["身份", "姓名/名称", "身份证号码", "联系电话", "住址"], strict=True):
-        cell_text(cell, title, bold=True)
-    cell_text(table.rows[1].cells[0], "{%tr for p in parties %}")
-    row = table.rows[2].cells
-    for cell, field in zip(row, ["role", "name", "id_number", "phone", "address"], strict=True):
-        cell_text(cell, "{{ p." + field + " }}")
-    cell_text(table.rows[3].cells[0], "{%tr endfor %}")
-    widths = [Cm(2.2), Cm(2.8), Cm(4.4), Cm(3.0), Cm(3.4)]
-    for table_row in table.rows:
-        for cell, width in zip(table_row.cells, widths, strict=True):
-            cell.width = width
-    para(document, space_after=Pt(2))
+    each(document, "p in parties", "{{ p.role }}:{{ p.basics }}")
 
+    # (二): the main facts, the disputed matters and each party's responsibility.
     heading(document, "纠纷主要事实")
-    tag(document, "{%p for line in facts %}")
-    para(document, "{{ line }}", indent=True)
-    tag(document, "{%p endfor %}")
+    each(document, "line in facts", "{{ line }}")
 
     heading(document, "争议事项")
-    para(document, "{{ dispute_matter }}", indent=True)
+    para(document, "本纠纷为{{ kind }}。争议事项:", indent=True)
+    each(document, "line in disputed_matters", "{{ line }}")
 
-    heading(document, "经调解,自愿达成如下协议")
-    tag(document, "{%p for line in terms %}")
-    para(document, "{{ line }}", indent=True)
-    tag(document, "{%p endfor %}")
+    heading(document, "各方当事人的责任")
+    each(document, "p in parties", "{{ p.role }}{{ p.name }}:{{ p.responsibility }}")
+
+    # (三): the terms, and the method and term of performance.
+    heading(document, "经调解,各方当事人自愿达成如下协议")
+    each(document, "line in terms", "{{ line }}")
 
     heading(document, "履行方式和期限")
-    para(document, "{{ performance }}", indent=True)
+    each(document, "line in performance", "{{ line }}")
 
+    # The effect clause and the copies, in the words of article 29 and article 31.
     para(
         document,
-        "本协议经各方当事人签名(盖章)、调解员签名并加盖人民调解委员会印章后生效。经人民调解委员会调解达成的"
-        "调解协议,具有法律约束力,当事人应当按照约定履行。",
+        "本协议自各方当事人签名、盖章或者按指印,人民调解员签名并加盖人民调解委员会印章之日起生效。"
+        "经人民调解委员会调解达成的调解协议,具有法律约束力,当事人应当按照约定履行。",
         indent=True,
     )
     para(
@@ -131,9 +121,13 @@ def build() -> Document:
     para(document, "本协议一式{{ copies }}份,当事人各执一份,人民调解委员会留存一份。", indent=True, space_after=Pt(14))
 
     tag(document, "{%p for p in parties %}")
-    para(document, "{{ p.role }} {{ p.name }}(签名/盖章):____________    日期:______年____月____日", space_after=Pt(12))
+    para(
+        document,
+        "{{ p.role }}:{{ p.name }}(签名、盖章或按指印):____________    日期:______年____月____日",
+        space_after=Pt(12),
+    )
     tag(document, "{%p endfor %}")
-    para(document, "调解员签名:____________({{ mediator }})", space_after=Pt(18))
+    para(document, "人民调解员(签名):____________({{ mediator }})", space_after=Pt(18))
 
     para(document, "{{ committee }}(印章)", align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=Pt(4))
     para(document, "{{ date }}", align=WD_ALIGN_PARAGRAPH.RIGHT)

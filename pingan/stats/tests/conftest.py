@@ -11,7 +11,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from conftest import mediate_to_agreement, mediate_to_failure
+from conftest import agreement_data, mediate_to_agreement, mediate_to_failure
 from pingan.cases.choices import Channel
 from pingan.cases.models import Category
 from pingan.cases.services import case_register, case_transition
@@ -27,7 +27,16 @@ def register(scene, *, at: datetime.datetime, actor=None, region=None, category=
         description="双方就赔偿问题协商未果。",
         channel=Channel.VISIT,
         region=region or scene.zhuzhou.songshan,
-        parties=[{"name": "张三", "role": "applicant"}],
+        parties=[
+            {
+                "name": "张三",
+                "role": "applicant",
+                "gender": "1",
+                "birth_date": "1980-01-01",
+                "ethnicity": "01",
+                "address": "泰山路1号",
+            }
+        ],
         registered_at=at,
     )
 
@@ -87,7 +96,7 @@ def cohort(scene):
     c2 = mediate_to_agreement(register(scene, at=now - 2 * day, title="二号"), people)
     c2 = case_transition(case=c2, actor=people.head, action="verify", data={"passed": False, "comment": "未写明期限"})
     c2 = case_transition(
-        case=c2, actor=people.mediator, action="conclude", data={"outcome": "success", "terms": "十日内赔偿3000元。"}
+        case=c2, actor=people.mediator, action="conclude", data=agreement_data(c2, terms="十日内赔偿3000元。")
     )
     s.c2 = verify_and_close(c2, people, "basically")
     s.c3 = verify_and_close(
