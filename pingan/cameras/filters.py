@@ -40,8 +40,3 @@ class CameraFilter(django_filters.FilterSet):
     def filter_region(self, queryset, name, value):
         region = Region.objects.filter(code=value.strip()).first()
         return queryset.filter(region_code__startswith=region.prefix) if region else queryset.none()
-
-    def active_filters(self) -> dict[str, str]:
-        if not self.is_bound:
-            return {}
-        return {name: self.data.get(name) for name in self.filters if self.data.get(name)}
