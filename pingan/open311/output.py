@@ -14,6 +14,7 @@ from xml.etree import ElementTree as ET
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pingan.cases import workflows
 from pingan.cases.models import Case, Category
@@ -147,10 +148,10 @@ def request_item(case: Case) -> dict:
 
 
 LOCATED_BY = {
-    LocatedBy.POINT: _("按经纬度定位"),
-    LocatedBy.ADDRESS_ID: _("按 address_id"),
-    LocatedBy.REGION: _("按 attribute[region]"),
-    LocatedBy.JURISDICTION: _("按接入单位的辖区"),
+    LocatedBy.POINT: gettext_lazy("按经纬度定位"),
+    LocatedBy.ADDRESS_ID: gettext_lazy("按 address_id"),
+    LocatedBy.REGION: gettext_lazy("按 attribute[region]"),
+    LocatedBy.JURISDICTION: gettext_lazy("按接入单位的辖区"),
 }
 
 
