@@ -7,7 +7,9 @@
 Reads the discovery document and the service list (incident and dispute categories, grouped), reads one
 service definition, files one request (georeport has no POST, so plain HTTP as any app would), then reads
 it back with georeport — the list with its filters, and the single request — and prints what it got. It
-also shows that a request without a key is refused as the spec says. Exits non-zero on any surprise.
+also files one with a written address only, placed by the township picked from the definition's
+`region` list, and shows that a request without a key is refused as the spec says. Exits non-zero on
+any surprise.
 """
 
 from __future__ import annotations
@@ -72,6 +74,25 @@ def main() -> int:
     for field in ("service_request_id", "status", "agency_responsible", "requested_datetime", "expected_datetime"):
         print(f"  {field}: {single[field]}")
     if not mine or "13800138000" in str(single):
+        return 1
+
+    # A written address only: the app lets the citizen pick the township from the definition's list.
+    regions = next(a for a in client.get_service_definition("inc_sanitation")["attributes"] if a["code"] == "region")
+    township = next(v for v in regions["values"] if len(v["key"]) == 9)
+    by_address = requests.post(
+        f"{endpoint}/requests.json",
+        data={
+            "api_key": args.key,
+            "service_code": "inc_sanitation",
+            "description": "小区门口垃圾堆积。",
+            "address_string": "建设路口",
+            "attribute[region]": township["key"],
+        },
+        timeout=30,
+    )
+    print(f"POST requests with address_string and attribute[region]={township['key']} ({township['name']}):")
+    print("  ", by_address.status_code, by_address.json())
+    if by_address.status_code != 200:
         return 1
     print("OK")
     return 0

@@ -32,8 +32,3 @@ class CameraFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value) | Q(address__icontains=value))
-
-    def active_filters(self) -> dict[str, str]:
-        if not self.is_bound:
-            return {}
-        return {name: self.data.get(name) for name in self.filters if self.data.get(name)}

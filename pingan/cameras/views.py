@@ -41,7 +41,6 @@ def camera_list(request):
         "filter": filterset,
         "page": page,
         "cameras": page.object_list,
-        "filtered": bool(filterset.active_filters()),
         "can_edit": _can_edit(request.user),
     }
     return render(request, "cameras/camera_list.html", context)

@@ -33,12 +33,40 @@ PUBLIC_EVENTS = {
 }
 
 
+# A case number as `services.case_number_next` writes it: a kind's two letters, the date, a daily serial
+# (MJ20221103-0042). Phones offer letters for it (upper case), digits for the phone's last four.
+CASE_NUMBER_PATTERN = r"[A-Za-z]{2}[0-9]{8}-[0-9]{4,}"
+
+
 class TrackForm(forms.Form):
-    number = forms.CharField(label=gettext_lazy("案件编号"), max_length=20)
+    number = forms.CharField(
+        label=gettext_lazy("案件编号"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocapitalize": "characters",
+                "autocomplete": "off",
+                "autocorrect": "off",
+                "spellcheck": "false",
+                "pattern": CASE_NUMBER_PATTERN,
+                "placeholder": gettext_lazy("如 MJ20221103-0042"),
+                "title": gettext_lazy("两个字母、8位日期、短横线和序号,如 MJ20221103-0042"),
+            }
+        ),
+    )
     phone_tail = forms.RegexField(
         label=gettext_lazy("登记电话后四位"),
         regex=r"^\d{4}$",
+        max_length=4,
         error_messages={"invalid": gettext_lazy("请输入4位数字")},
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "pattern": "[0-9]{4}",
+                "autocomplete": "off",
+                "title": gettext_lazy("4位数字"),
+            }
+        ),
     )
 
 

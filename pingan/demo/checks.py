@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from pingan.cases import workflows
 from pingan.cases.choices import EventType, Light
 from pingan.cases.models import Case
-from pingan.cases.services import _clean_parties
+from pingan.cases.parties import clean_parties
 from pingan.core.errors import ApplicationError
 from pingan.grids.services import _clean_member
 
@@ -71,7 +71,7 @@ def parties_check(parties: Iterable[Mapping]) -> None:
     """Every party passes the intake's checks (`cases.services` on the form and the API) unchanged."""
     _check_people(
         parties,
-        lambda row: vars(_clean_parties([row])[0]),
+        lambda row: vars(clean_parties([row])[0]),
         lambda row: _("当事人“%(name)s”") % {"name": row.get("name", "")},
     )
 

@@ -44,8 +44,13 @@ class GridChoiceField(forms.ModelChoiceField):
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):
+    """Grid people to pick, each told apart from namesakes by grid and phone tail (names stay masked)."""
+
     def label_from_instance(self, member) -> str:
-        return f"{member.masked_name} · {member.get_role_display()}"
+        name = member.masked_name
+        if member.phone:
+            name = _("%(name)s(尾号%(tail)s)") % {"name": name, "tail": member.phone[-4:]}
+        return f"{name} · {member.grid.name} · {member.get_role_display()}"
 
 
 class GridMemberForm(forms.Form):
@@ -120,8 +125,9 @@ class PatrolPlanForm(forms.Form):
         label=_("参加人员"),
         queryset=None,
         required=False,
-        help_text=_("不选则为本人(须是该网格的网格员)"),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("不选则为本人(须是该网格的网格员);可按姓、网格或电话尾号查找"),
+        # app.js puts a search box above a select that carries data-search (its placeholder)
+        widget=forms.SelectMultiple(attrs={"size": 8, "data-search": _("查找:姓、网格或电话尾号")}),
     )
     places = forms.CharField(
         label=_("巡查地点"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("每行一处")
@@ -139,7 +145,9 @@ class PatrolPlanForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = selectors.grids_visible_to(user).order_by("code")
-        self.fields["members"].queryset = selectors.members_visible_to(user).active().order_by("region_code", "name")
+        self.fields["members"].queryset = (
+            selectors.members_visible_to(user).active().select_related("grid").order_by("region_code", "name")
+        )
 
     def clean_places(self) -> list[str]:
         return _lines(self.cleaned_data["places"])

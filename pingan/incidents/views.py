@@ -25,6 +25,7 @@ from .choices import default_urgency
 
 SERVICE_WORKER = "incidents/sw.js"
 PICK_LIMIT = 500
+RECENT_LIMIT = 10  # "我最近上报的事件": the page adds each report it sends, keeping this many
 
 
 @login_required
@@ -44,7 +45,8 @@ def report(request):
         "urgencies": Urgency.choices,
         "own_grids": own,
         "other_grids": others,
-        "recent": selectors.my_reports(user=user),
+        "recent": selectors.my_reports(user=user, limit=RECENT_LIMIT),
+        "recent_limit": RECENT_LIMIT,
         "can_report": user.has_role(*INTAKE_ROLES),
     }
     return render(request, "incidents/report.html", context)

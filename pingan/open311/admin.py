@@ -65,9 +65,9 @@ class Open311RequestAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.Mode
     """What was filed through Open311; the case itself is worked in the case pages."""
 
     jurisdiction_field = "case__region_code"
-    list_display = ["case", "client", "is_public", "created_at"]
-    list_filter = ["is_public", "client"]
+    list_display = ["case", "client", "created_at"]
+    list_filter = ["client"]
     search_fields = ["case__number", "account_id"]
     list_select_related = ["case", "client__organization"]
-    fields = ["case", "client", "token", "is_public", "media_url", "account_id", "attributes", "created_at"]
+    fields = ["case", "client", "token", "media_url", "account_id", "attributes", "created_at"]
     readonly_fields = fields

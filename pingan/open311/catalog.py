@@ -7,7 +7,7 @@ client fills in (the GeoReport service definition)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,8 @@ from pingan.disputes.choices import KIND as DISPUTE
 from pingan.incidents.choices import DEFAULT_URGENCY as INCIDENT_URGENCY
 from pingan.incidents.choices import DISPUTE_LEAD
 from pingan.incidents.choices import KIND as INCIDENT
+from pingan.regions.choices import RegionLevel
+from pingan.regions.models import Organization, Region
 
 
 class Datatype:
@@ -38,12 +40,22 @@ class Attribute:
     order: int
     required: bool = False
     values: tuple[tuple[str, str], ...] = ()
+    # A list read from the data instead (the regions of a jurisdiction): given the client's organisation,
+    # or None for the whole installation.
+    values_of: Callable[[Organization | None], tuple[tuple[str, str], ...]] | None = None
     datatype_description: str = ""
     max_length: int = 100
     personal: bool = False  # names a person: kept as a party of the case (masked), not with the request
 
-    def allowed_keys(self) -> set[str]:
-        return {key for key, _name in self.values}
+    @property
+    def is_list(self) -> bool:
+        return self.datatype in (Datatype.SINGLE, Datatype.MULTI)
+
+    def options(self, organization: Organization | None = None) -> tuple[tuple[str, str], ...]:
+        return self.values_of(organization) if self.values_of is not None else self.values
+
+    def allowed_keys(self, organization: Organization | None = None) -> set[str]:
+        return {key for key, _name in self.options(organization)}
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,28 @@ OTHER_PARTY = Attribute(
     personal=True,
 )
 
+
+def region_options(organization: Organization | None) -> tuple[tuple[str, str], ...]:
+    """The counties and townships (乡镇/街道) a request without a point or address_id may name: those of
+    the client organisation's jurisdiction, or of the whole installation. Key: the statistics code."""
+    regions = Region.objects.filter(is_active=True, level__in=(RegionLevel.COUNTY, RegionLevel.TOWNSHIP))
+    if organization is not None:
+        regions = regions.filter(code__startswith=organization.region.prefix)
+    return tuple(
+        (region.code, region.name if region.level == RegionLevel.COUNTY else f"{region.parent.name}{region.name}")
+        for region in regions.select_related("parent").order_by("code")
+    )
+
+
+REGION = Attribute(
+    code="region",
+    datatype=Datatype.SINGLE,
+    description=_("所在区县或乡镇(街道):只提供文字地址(address_string)时据此分流至当地综治中心"),
+    order=3,
+    values_of=region_options,
+    datatype_description=_("区划代码;带 api_key 查询时只列出本单位辖区内的区划"),
+)
+
 KINDS: dict[str, ServiceKind] = {
     INCIDENT: ServiceKind(
         kind=INCIDENT,
@@ -87,7 +121,7 @@ KINDS: dict[str, ServiceKind] = {
         public=True,
         description=_("反映%(name)s方面的问题:由所在网格的综治中心立案、派遣处置。"),
         notice=_("已登记为网格事件,将经立案、派遣、处置、核查后结案;办理进度可按编号查询。"),
-        attributes=(URGENCY,),
+        attributes=(URGENCY, REGION),
         # Reports about people (特殊人群, leads of disputes between neighbours) name or point at private
         # persons: filed like the others, readable only by the client that filed them.
         private_categories=frozenset({"inc_special_groups", DISPUTE_LEAD}),
@@ -99,7 +133,7 @@ KINDS: dict[str, ServiceKind] = {
         public=False,
         description=_("申请调解%(name)s纠纷:由所在地综治中心受理并组织调解,须留下申请人姓名和联系电话。"),
         notice=_("调解申请已登记,所在地综治中心将与申请人联系;凭令牌可查询案件编号。"),
-        attributes=(URGENCY, OTHER_PARTY),
+        attributes=(URGENCY, OTHER_PARTY, REGION),
         reporter_required=True,
     ),
 }

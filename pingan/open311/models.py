@@ -62,8 +62,9 @@ class Open311Client(models.Model):
 
 
 class Open311Request(models.Model):
-    """A service request filed through Open311 (Open311 诉求): the case it became, the client that filed
-    it, and whether anyone may read it (`is_public`, decided when it was filed from its service).
+    """A service request filed through Open311 (Open311 诉求): the case it became and the client that
+    filed it. Whether anyone may read it follows from its service (`catalog.is_public`), as for every
+    case that Open311 lists.
 
     `reporter_email` is personal data: it is kept for the centre's reply and never leaves the platform
     through Open311."""
@@ -73,7 +74,6 @@ class Open311Request(models.Model):
         Open311Client, verbose_name=_("接入应用"), on_delete=models.PROTECT, related_name="requests"
     )
     token = models.CharField(_("查询令牌"), max_length=64, unique=True, null=True, blank=True)
-    is_public = models.BooleanField(_("公开"), default=False)
     media_url = models.URLField(_("图片链接"), max_length=500, blank=True)
     account_id = models.CharField(_("应用账号"), max_length=100, blank=True)
     reporter_email = models.EmailField(_("反映人邮箱"), blank=True)
@@ -84,7 +84,7 @@ class Open311Request(models.Model):
         verbose_name = _("Open311 诉求")
         verbose_name_plural = _("Open311 诉求")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["is_public", "created_at"]), models.Index(fields=["client", "created_at"])]
+        indexes = [models.Index(fields=["client", "created_at"])]
 
     def __str__(self) -> str:
         return self.case.number

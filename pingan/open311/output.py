@@ -14,13 +14,16 @@ from xml.etree import ElementTree as ET
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pingan.cases import workflows
-from pingan.cases.models import Category
+from pingan.cases.models import Case, Category
 from pingan.core.masking import mask_id_number, mask_phone
+from pingan.regions.choices import RegionLevel
+from pingan.regions.models import Organization
 
 from . import catalog
-from .models import Open311Request
+from .services import Filed, LocatedBy
 
 CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
 # Spark convention: the element name of the members of each list.
@@ -95,7 +98,9 @@ def service_item(category: Category) -> dict:
     }
 
 
-def service_definition(category: Category) -> dict:
+def service_definition(category: Category, organization: Organization | None = None) -> dict:
+    """The attributes of a service; list values read from the data (the regions) are those of
+    `organization`'s jurisdiction when a client asks with its key."""
     kind = catalog.service_kind(category.kind)
     return {
         "service_code": category.code,
@@ -108,16 +113,19 @@ def service_definition(category: Category) -> dict:
                 "datatype_description": str(attribute.datatype_description) or None,
                 "order": attribute.order,
                 "description": str(attribute.description),
-                "values": [{"key": key, "name": str(name)} for key, name in attribute.values],
+                "values": [{"key": key, "name": str(name)} for key, name in attribute.options(organization)],
             }
             for attribute in sorted(kind.attributes, key=lambda a: a.order)
         ],
     }
 
 
-def request_item(filed: Open311Request) -> dict:
-    case = filed.case
+def request_item(case: Case) -> dict:
+    """One request as GET requests shows it, with every field of the spec's response, in its order. Any
+    case of a public service can be listed, however it came in; `media_url` exists only for those filed
+    through Open311. There is no postal code for a place in the region tree: `zipcode` is null."""
     closed = case.closed_at is not None
+    filed = getattr(case, "open311", None)
     return {
         "service_request_id": case.number,
         "status": "closed" if closed else "open",
@@ -132,14 +140,34 @@ def request_item(filed: Open311Request) -> dict:
         "expected_datetime": w3c(case.deadline),
         "address": case.address or None,
         "address_id": case.region_code,
+        "zipcode": None,
         "lat": float(case.lat) if case.lat is not None else None,
         "long": float(case.lng) if case.lng is not None else None,
-        "media_url": filed.media_url or None,
+        "media_url": (filed.media_url or None) if filed is not None else None,
     }
 
 
-def filed_item(filed: Open311Request) -> dict:
-    """The answer to POST requests: the case number (realtime) or a token (batch), never both."""
-    kind = catalog.service_kind(filed.case.kind)
-    answer = {"token": filed.token} if filed.token else {"service_request_id": filed.case.number}
-    return {**answer, "service_notice": str(kind.notice), "account_id": filed.account_id or None}
+LOCATED_BY = {
+    LocatedBy.POINT: gettext_lazy("按经纬度定位"),
+    LocatedBy.ADDRESS_ID: gettext_lazy("按 address_id"),
+    LocatedBy.REGION: gettext_lazy("按 attribute[region]"),
+    LocatedBy.JURISDICTION: gettext_lazy("按接入单位的辖区"),
+}
+
+
+def filed_item(filed: Filed) -> dict:
+    """The answer to POST requests: the case number (realtime) or a token (batch), never both; the
+    notice says where the request went and how its place was found."""
+    case = filed.request.case
+    kind = catalog.service_kind(case.kind)
+    place = " · ".join(
+        region.name for region in case.region.ancestors(include_self=True) if region.level > RegionLevel.CITY
+    )
+    notice = _("%(notice)s所在区划:%(place)s(%(how)s);承办单位:%(org)s。") % {
+        "notice": kind.notice,
+        "place": place,
+        "how": LOCATED_BY[filed.located_by],
+        "org": case.assigned_org.name,
+    }
+    answer = {"token": filed.request.token} if filed.request.token else {"service_request_id": case.number}
+    return {**answer, "service_notice": notice, "account_id": filed.request.account_id or None}

@@ -9,6 +9,7 @@ import datetime
 import math
 import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -27,6 +28,8 @@ MAX_RESULTS = 1000  # "first 1000 requests returned"
 DEFAULT_SPAN = datetime.timedelta(days=90)  # "most recent 90 days", and the longest range allowed
 STATUSES = ("open", "closed")
 ATTRIBUTE_KEY = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
+COMPLETE_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")  # the W3C note's "Complete date" granularity
+LOOKS_LIKE_HTML = re.compile(r"<[A-Za-z/!?]|&(?:#\d+|#[xX][0-9A-Fa-f]+|[A-Za-z]+);")
 
 
 class Open311Error(Exception):
@@ -43,9 +46,21 @@ def _values(query: QueryDict, name: str) -> list[str]:
     return [part.strip() for raw in query.getlist(name) for part in raw.split(",") if part.strip()]
 
 
-def parse_w3c(name: str, value: str) -> datetime.datetime:
-    """A W3C datetime with its timezone (2026-11-30T08:00:00+08:00 or …Z)."""
+def parse_w3c(name: str, value: str, *, end_of_day: bool = False) -> datetime.datetime:
+    """A W3C datetime with its timezone (2026-11-30T08:00:00+08:00 or …Z), or a complete date
+    (2026-11-30), read as a day in Asia/Shanghai: its first instant, or with `end_of_day` its last one,
+    so that an end date includes the whole day."""
     value = value.strip()
+    if COMPLETE_DATE.match(value):
+        try:
+            day = datetime.date.fromisoformat(value)
+        except ValueError:
+            day = None
+        if day is not None:
+            first = timezone.make_aware(
+                datetime.datetime.combine(day, datetime.time()), timezone.get_default_timezone()
+            )
+            return first + datetime.timedelta(days=1, microseconds=-1) if end_of_day else first
     # A client that forgets to percent-encode the "+" of "+08:00" sends a space: read it as meant.
     value = re.sub(r" (\d{2}:?\d{2})$", r"+\1", value)
     try:
@@ -55,7 +70,7 @@ def parse_w3c(name: str, value: str) -> datetime.datetime:
     if parsed is None:
         raise Open311Error(
             400,
-            _("%(name)s“%(value)s”不是有效的W3C日期时间,应如 2026-11-30T08:00:00+08:00")
+            _("%(name)s“%(value)s”不是有效的W3C日期时间,应如 2026-11-30T08:00:00+08:00 或 2026-11-30")
             % {"name": name, "value": value},
         )
     if timezone.is_naive(parsed):
@@ -87,7 +102,7 @@ def parse_filters(query: QueryDict, *, now: datetime.datetime | None = None) -> 
     for name in ("start_date", "end_date"):
         raw = query.get(name, "").strip()
         try:
-            dates[name] = parse_w3c(name, raw) if raw else None
+            dates[name] = parse_w3c(name, raw, end_of_day=name == "end_date") if raw else None
         except Open311Error as exc:
             errors.extend(exc.descriptions)
     if errors:
@@ -109,6 +124,47 @@ def parse_filters(query: QueryDict, *, now: datetime.datetime | None = None) -> 
 
 
 # --- POST requests ---------------------------------------------------------------------------------
+
+
+class _TextOfHtml(HTMLParser):
+    """The text of an HTML fragment: no tags, no comments, nothing of scripts and styles (code, not
+    text); line breaks where <br> and block elements made them; character references decoded."""
+
+    SKIPPED = frozenset({"script", "style", "template", "head"})
+    BREAKS = frozenset({"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in self.SKIPPED:
+            self.skipping += 1
+        elif tag in self.BREAKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIPPED:
+            self.skipping = max(self.skipping - 1, 0)
+        elif tag in self.BREAKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def plain_text(value: str) -> str:
+    """A description as the spec wants it, "line breaks, but not html or code": the text of any HTML
+    in it, its lines trimmed and blank runs closed up. Text without markup is left as it is."""
+    if not LOOKS_LIKE_HTML.search(value):
+        return value
+    parser = _TextOfHtml()
+    parser.feed(value)
+    parser.close()
+    lines = [" ".join(line.split()) for line in "".join(parser.parts).splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 @dataclass
@@ -152,11 +208,8 @@ def _location(data: QueryDict, errors: list[str]) -> dict:
     elif lat:
         cleaned["lat"] = _coordinate("lat", lat, 90, errors)
         cleaned["lng"] = _coordinate("long", lng, 180, errors)
-    elif not address_id:
-        if address:
-            errors.append(_("仅凭 address_string 无法定位:请提供经纬度(lat、long),或社区/网格代码(address_id)"))
-        else:
-            errors.append(_("缺少位置:请提供经纬度(lat、long),或社区/网格代码(address_id)"))
+    elif not address_id and not address:
+        errors.append(_("缺少位置:请提供经纬度(lat、long)、社区/网格代码(address_id)或文字地址(address_string)"))
     system = data.get("coord_system", "").strip() or CoordSystem.WGS84
     if system not in CoordSystem.values:
         errors.append(_("coord_system“%(value)s”无效,应为 wgs84、gcj02 或 bd09") % {"value": system})
@@ -171,12 +224,17 @@ def _attribute_value(attribute: Attribute, values: list[str], errors: list[str])
     if attribute.datatype != Datatype.MULTI and len(values) > 1:
         errors.append(_("attribute[%(code)s] 只能有一个值") % {"code": attribute.code})
         return None
-    if attribute.values:
-        unknown = [v for v in values if v not in attribute.allowed_keys()]
+    if attribute.is_list:
+        allowed = attribute.allowed_keys()
+        unknown = [v for v in values if v not in allowed]
         if unknown:
+            if attribute.values_of is not None:  # a long list read from the data: the definition shows it
+                hint = _("可选值见该服务的定义(services/服务代码)")
+            else:
+                hint = _("可选:%(keys)s") % {"keys": "、".join(sorted(allowed))}
             errors.append(
-                _("attribute[%(code)s] 的取值“%(value)s”无效,可选:%(keys)s")
-                % {"code": attribute.code, "value": unknown[0], "keys": "、".join(sorted(attribute.allowed_keys()))}
+                _("attribute[%(code)s] 的取值“%(value)s”无效,%(hint)s")
+                % {"code": attribute.code, "value": unknown[0], "hint": hint}
             )
             return None
     elif any(len(v) > attribute.max_length for v in values):
@@ -240,9 +298,12 @@ def _reporter(data: QueryDict, service: ServiceKind, errors: list[str]) -> dict:
 
 def parse_new_request(data: QueryDict, service: ServiceKind) -> NewRequest:
     errors: list[str] = []
-    description = data.get("description", "").strip()
-    if not description:
+    given = data.get("description", "").strip()
+    description = plain_text(given)
+    if not given:
         errors.append(_("请填写情况描述(description)"))
+    elif not description:
+        errors.append(_("description 去掉 HTML 标记后没有文字:请以纯文本填写情况描述"))
     elif len(description) > MAX_DESCRIPTION:
         errors.append(_("description 不能超过4000个字"))
     media_url = data.get("media_url", "").strip()

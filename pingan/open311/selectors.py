@@ -1,5 +1,7 @@
-"""Reads of the Open311 interface. Who may read a request: anyone, when it was filed under a public
-service (incidents about things, not people); otherwise only the client that filed it, with its key.
+"""Reads of the Open311 interface. A request is a case of the engine, however it came in (the phone page,
+a counter, the hotline, Open311). Who may read it: anyone, when its service is public (incidents about
+things, not people); otherwise only the client that filed it, with its key. A key reads as its
+organisation: the public requests of that organisation's jurisdiction, and its own private ones.
 Anything else is "not found", as elsewhere in the platform."""
 
 from __future__ import annotations
@@ -7,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from pingan.cases.models import Category
+from pingan.cases.models import Case, Category
 from pingan.core.errors import NotFoundError
 
 from .catalog import KINDS
@@ -32,38 +34,47 @@ def client_for_key(raw_key: str) -> Open311Client | None:
     if not dot:
         return None
     client = (
-        Open311Client.objects.select_related("organization", "service_user")
+        Open311Client.objects.select_related("organization__region", "service_user")
         .filter(key_prefix=prefix, is_active=True)
         .first()
     )
     return client if client is not None and client.key_matches(raw_key) else None
 
 
-def requests_visible(*, client: Open311Client | None) -> QuerySet[Open311Request]:
-    scope = Q(is_public=True)
+def _public() -> Q:
+    """The cases of public services: the public kinds, less the categories about people."""
+    scope = Q(pk__in=[])
+    for service in KINDS.values():
+        if service.public:
+            scope |= Q(kind=service.kind) & ~Q(category__code__in=list(service.private_categories))
+    return scope
+
+
+def requests_visible(*, client: Open311Client | None) -> QuerySet[Case]:
+    scope = _public()
     if client is not None:
-        scope |= Q(client=client)
-    return Open311Request.objects.filter(scope).select_related("case__category", "case__assigned_org")
+        scope = (scope & Q(region_code__startswith=client.organization.region.prefix)) | Q(open311__client=client)
+    return Case.objects.filter(scope).select_related("category", "assigned_org", "open311")
 
 
-def requests_list(*, client: Open311Client | None, filters: RequestFilters) -> list[Open311Request]:
+def requests_list(*, client: Open311Client | None, filters: RequestFilters) -> list[Case]:
     """At most 1000 requests, newest first."""
     requests = requests_visible(client=client)
     if filters.ids:
-        requests = requests.filter(case__number__in=filters.ids)
+        requests = requests.filter(number__in=filters.ids)
     else:
-        requests = requests.filter(created_at__gte=filters.start, created_at__lte=filters.end)
+        requests = requests.filter(registered_at__gte=filters.start, registered_at__lte=filters.end)
         if filters.service_codes:
-            requests = requests.filter(case__category__code__in=filters.service_codes)
+            requests = requests.filter(category__code__in=filters.service_codes)
         if set(filters.statuses) == {"open"}:
-            requests = requests.filter(case__closed_at__isnull=True)
+            requests = requests.filter(closed_at__isnull=True)
         elif set(filters.statuses) == {"closed"}:
-            requests = requests.filter(case__closed_at__isnull=False)
-    return list(requests.order_by("-created_at", "-id")[:MAX_RESULTS])
+            requests = requests.filter(closed_at__isnull=False)
+    return list(requests.order_by("-registered_at", "-id")[:MAX_RESULTS])
 
 
-def request_get(*, number: str, client: Open311Client | None) -> Open311Request:
-    found = requests_visible(client=client).filter(case__number=number).first()
+def request_get(*, number: str, client: Open311Client | None) -> Case:
+    found = requests_visible(client=client).filter(number=number).first()
     if found is None:
         raise NotFoundError(_("service_request_id“%(id)s”不存在") % {"id": number})
     return found

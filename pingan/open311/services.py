@@ -29,6 +29,8 @@ from .models import Open311Client, Open311Request, key_digest
 from .params import NewRequest
 
 TITLE_LENGTH = 40
+ADDRESS_LEVELS = (RegionLevel.COMMUNITY, RegionLevel.GRID)  # what address_id may name
+REGION_LEVELS = (RegionLevel.COUNTY, RegionLevel.TOWNSHIP)  # what attribute[region] may name
 
 
 @dataclass(frozen=True)
@@ -102,15 +104,64 @@ def client_key_rotate(*, actor: User | None, client: Open311Client) -> IssuedKey
     return IssuedKey(client=client, key=key)
 
 
-def _region(address_id: str) -> Region | None:
-    if not address_id:
-        return None
-    region = Region.objects.filter(code=address_id, is_active=True, level__gte=RegionLevel.COMMUNITY).first()
+class LocatedBy:
+    """How a filed request found its place (the answer tells the client)."""
+
+    POINT = "point"
+    ADDRESS_ID = "address_id"
+    REGION = "region"
+    JURISDICTION = "jurisdiction"
+
+
+@dataclass(frozen=True)
+class Filed:
+    """A filed request and how its place was found."""
+
+    request: Open311Request
+    located_by: str
+
+
+def _region(code: str, *, field: str, levels: tuple[int, ...], what: str) -> Region:
+    region = Region.objects.filter(code=code, is_active=True, level__in=levels).first()
     if region is None:
         raise ApplicationError(
-            _("address_id“%(code)s”不是已知的村(社区)或网格代码") % {"code": address_id}, field="address_id"
+            _("%(field)s“%(code)s”不是已知的%(what)s代码") % {"field": field, "code": code, "what": what}
         )
     return region
+
+
+def _place(*, client: Open311Client, new: NewRequest) -> tuple[Region | None, str]:
+    """Where the case lies before the engine places it: the region handed to `case_register` (None when
+    the point alone decides) and how it was found. The point, then address_id, then the region attribute;
+    a request with only address_string goes to the client organisation's jurisdiction, unless that is
+    the whole city (or wider): a city-wide app must name the county or township."""
+    named = new.attributes.get("region")
+    region = (
+        _region(str(named), field="attribute[region]", levels=REGION_LEVELS, what=_("区县或乡镇(街道)"))
+        if named
+        else None
+    )
+    if new.address_id:
+        place = _region(new.address_id, field="address_id", levels=ADDRESS_LEVELS, what=_("村(社区)或网格"))
+        if region is not None and not place.is_within(region):
+            raise ApplicationError(
+                _("address_id“%(code)s”不在 attribute[region] 所选的“%(region)s”内")
+                % {"code": new.address_id, "region": region.name}
+            )
+        return place, LocatedBy.POINT if new.lat is not None else LocatedBy.ADDRESS_ID
+    if new.lat is not None:
+        return region, LocatedBy.POINT
+    if region is not None:
+        return region, LocatedBy.REGION
+    jurisdiction = client.organization.region
+    if jurisdiction.level > RegionLevel.CITY:
+        return jurisdiction, LocatedBy.JURISDICTION
+    raise ApplicationError(
+        _(
+            "仅凭文字地址(address_string)无法确定由哪里办理:请在 attribute[region] 中选择所在区县或乡镇(街道),"
+            "或提供经纬度(lat、long)、社区/网格代码(address_id)"
+        )
+    )
 
 
 def _parties(kind: catalog.ServiceKind, new: NewRequest) -> list[dict[str, str]]:
@@ -125,9 +176,10 @@ def _parties(kind: catalog.ServiceKind, new: NewRequest) -> list[dict[str, str]]
 
 
 @transaction.atomic
-def request_file(*, client: Open311Client, category: Category, new: NewRequest) -> Open311Request:
+def request_file(*, client: Open311Client, category: Category, new: NewRequest) -> Filed:
     """File a service request: register its case through the one door and remember its Open311 side."""
     kind = catalog.service_kind(category.kind)
+    region, located_by = _place(client=client, new=new)
     case = case_register(
         actor=client.service_user,
         kind=category.kind,
@@ -135,7 +187,7 @@ def request_file(*, client: Open311Client, category: Category, new: NewRequest) 
         title=case_title(category, new.description, length=TITLE_LENGTH),
         description=new.description,
         channel=Channel.ONLINE,
-        region=_region(new.address_id),
+        region=region,
         urgency=str(new.attributes.get("urgency") or kind.default_urgency.get(category.code, Urgency.NORMAL)),
         address=new.address,
         lat=new.lat,
@@ -147,7 +199,6 @@ def request_file(*, client: Open311Client, category: Category, new: NewRequest) 
         case=case,
         client=client,
         token=secrets.token_urlsafe(24) if kind.type == "batch" else None,
-        is_public=catalog.is_public(category.kind, category.code),
         media_url=new.media_url,
         account_id=new.account_id,
         reporter_email=new.email,
@@ -155,4 +206,4 @@ def request_file(*, client: Open311Client, category: Category, new: NewRequest) 
         created_at=case.registered_at,
     )
     Open311Client.objects.filter(pk=client.pk).update(last_used_at=case.registered_at)
-    return filed
+    return Filed(request=filed, located_by=located_by)

@@ -126,7 +126,9 @@ def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
 @open311("GET")
 def service_definition(request: HttpRequest, service_code: str, fmt: str) -> HttpResponse:
     category = selectors.service_get(code=service_code)
-    return output.render(fmt, "service_definition", output.service_definition(category))
+    client = _client(request, required=False)  # with a key: the regions of the client's jurisdiction
+    organization = client.organization if client is not None else None
+    return output.render(fmt, "service_definition", output.service_definition(category, organization))
 
 
 @open311("GET", "POST")
@@ -139,7 +141,7 @@ def request_collection(request: HttpRequest, fmt: str) -> HttpResponse:
     if unknown:
         raise Open311Error(400, [_("service_code“%(code)s”不存在") % {"code": code} for code in unknown])
     found = selectors.requests_list(client=client, filters=filters)
-    return output.render(fmt, "service_requests", [output.request_item(r) for r in found])
+    return output.render(fmt, "service_requests", [output.request_item(case) for case in found])
 
 
 def _file(request: HttpRequest, fmt: str) -> HttpResponse:
@@ -161,8 +163,8 @@ def _file(request: HttpRequest, fmt: str) -> HttpResponse:
 @open311("GET")
 def request_detail(request: HttpRequest, service_request_id: str, fmt: str) -> HttpResponse:
     client = _client(request, required=False)
-    filed = selectors.request_get(number=service_request_id.strip().upper(), client=client)
-    return output.render(fmt, "service_requests", [output.request_item(filed)])
+    case = selectors.request_get(number=service_request_id.strip().upper(), client=client)
+    return output.render(fmt, "service_requests", [output.request_item(case)])
 
 
 @open311("GET")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from lxml import html
 
 from pingan.cameras.models import Camera
 from pingan.core.testing import csv_bytes, upload
@@ -40,6 +41,31 @@ def test_the_list_filters(tianyuan_client, cameras, query, expected):
     body = tianyuan_client.get(f"/cameras/?{query}").content.decode()
     shown = {code for code in ("XL430211000001", "XL430211000002") if code in body}
     assert shown == expected
+
+
+@pytest.mark.django_db
+def test_on_a_phone_the_list_is_cards_under_a_folded_filter(tianyuan_client, cameras):
+    tree = html.fromstring(tianyuan_client.get("/cameras/?status=fault").content.decode())
+    [cards] = tree.xpath('//div[contains(@class, "list-cards")]')
+    assert "d-md-none" in cards.classes
+    [card] = cards.xpath("a")
+    assert card.get("href") == f"/cameras/{cameras.taishan_park.pk}/"
+    assert card.text_content().split() == [
+        "泰山社区第2网格002号点位",
+        "故障",
+        "XL430211000002",
+        "·",
+        "球机",
+        "泰山社区第2网格",
+        "·",
+        "株洲市公安局",
+    ]
+    [table] = tree.xpath("//table")
+    assert {"d-none", "d-md-block"} <= set(table.getparent().classes)
+    [form] = tree.xpath('//form[@id="camera-filter"]')
+    assert {"collapse", "d-md-block"} <= set(form.classes)
+    [button] = tree.xpath('//button[@data-bs-target="#camera-filter"]')
+    assert button.text_content().split() == ["筛选", "已筛选"]
 
 
 @pytest.mark.django_db

@@ -117,6 +117,12 @@ def bs(bound_field):
 
 
 @register.filter
+def is_filtered(filterset) -> bool:
+    """Whether a list's filter form narrows the list (its folded 筛选 button then says 已筛选)."""
+    return filterset.is_bound and any(filterset.data.get(name) for name in filterset.filters)
+
+
+@register.filter
 def is_checkbox(bound_field) -> bool:
     return isinstance(bound_field.field.widget, forms.CheckboxInput)
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
+from lxml import html
+
+from pingan.cases.public import CASE_NUMBER_PATTERN
 
 
 @pytest.fixture(autouse=True)
@@ -29,3 +34,16 @@ def test_guessing_is_throttled(client, dispute):
     for _ in range(10):
         client.post("/track/", {"number": "MJ20220101-0001", "phone_tail": "0000"})
     assert client.post("/track/", {"number": dispute.number, "phone_tail": "8000"}).status_code == 429
+
+
+def test_a_phone_offers_digits_for_the_phone_tail_and_letters_for_the_number(client, dispute):
+    tree = html.fromstring(client.get("/track/").content.decode())
+    [tail] = tree.xpath('//input[@name="phone_tail"]')
+    assert (tail.get("inputmode"), tail.get("pattern"), tail.get("maxlength")) == ("numeric", "[0-9]{4}", "4")
+    [number] = tree.xpath('//input[@name="number"]')
+    assert (number.get("autocapitalize"), number.get("inputmode")) == ("characters", None)  # it has letters
+    # The browser checks the number as the engine writes it (HTML's pattern matches the whole value).
+    assert number.get("pattern") == CASE_NUMBER_PATTERN
+    assert re.fullmatch(CASE_NUMBER_PATTERN, dispute.number)
+    assert re.fullmatch(CASE_NUMBER_PATTERN, dispute.number.lower())  # the page upper-cases what it gets
+    assert not re.fullmatch(CASE_NUMBER_PATTERN, dispute.number.replace("-", ""))

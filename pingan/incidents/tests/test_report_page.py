@@ -26,7 +26,11 @@ def test_the_page_offers_category_buttons_camera_location_and_the_workers_grids(
 
 def test_the_page_lists_the_workers_recent_reports(client, grids, incident):
     client.force_login(grids.worker)
-    assert incident.title in client.get("/report/").content.decode()
+    page = client.get("/report/").content.decode()
+    assert incident.title in page
+    # The page's script puts each report it sends on top of this list, keeping as many as the page shows.
+    assert '<ul class="list-group recent-reports" data-limit="10">' in page
+    assert f'data-case="{incident.pk}"' in page
 
 
 def test_someone_without_a_post_is_told_so(client, grids):

@@ -76,10 +76,10 @@ def test_inactive_category_is_not_offered(client, db):
     assert client.get("/open311/v2/services/inc_fire.json").status_code == 404
 
 
-def test_service_definition_lists_attributes_with_their_values(client, db):
+def test_service_definition_lists_attributes_with_their_values(client, zhuzhou):
     definition = client.get("/open311/v2/services/neighbour.json").json()
     assert definition["service_code"] == "neighbour"
-    urgency, other_party = definition["attributes"]
+    urgency, other_party, region = definition["attributes"]
     assert (urgency["code"], urgency["datatype"], urgency["required"], urgency["order"]) == (
         "urgency",
         "singlevaluelist",
@@ -88,6 +88,18 @@ def test_service_definition_lists_attributes_with_their_values(client, db):
     )
     assert urgency["values"] == [{"key": "normal", "name": "一般"}, {"key": "urgent", "name": "紧急"}]
     assert (other_party["code"], other_party["datatype"], other_party["variable"]) == ("other_party", "string", True)
+    assert (region["code"], region["datatype"], region["required"], region["order"]) == (
+        "region",
+        "singlevaluelist",
+        False,
+        3,
+    )
+    assert region["values"] == [
+        {"key": "430202", "name": "荷塘区"},
+        {"key": "430202001", "name": "荷塘区月塘街道"},
+        {"key": "430211", "name": "天元区"},
+        {"key": "430211004", "name": "天元区嵩山路街道"},
+    ]
     as_xml = xml(client.get("/open311/v2/services/neighbour.xml"))["service_definition"]
     assert as_xml["attributes"]["attribute"][0]["values"]["value"][1] == {"key": "urgent", "name": "紧急"}
 
@@ -146,7 +158,10 @@ def test_a_request_with_a_location_becomes_an_ordinary_case_in_its_grid(file_req
     [reporter] = case.parties.all()
     assert (reporter.role, reporter.name, reporter.phone) == (PartyRole.REPORTER, "张明", "13800138000")
     filed = case.open311
-    assert filed.client == app.client and filed.is_public and filed.token is None
+    assert filed.client == app.client and filed.token is None
+    assert answer["service_notice"].endswith(
+        "所在区划:天元区 · 嵩山路街道 · 泰山社区 · 泰山社区第1网格(按经纬度定位);承办单位:泰山社区综治中心。"
+    )
     assert filed.reporter_email == "zm@example.com"
     assert case.events.filter(type="registered").exists()
 
@@ -184,7 +199,6 @@ def test_a_dispute_is_filed_by_community_code_and_answers_a_token(client, file_r
         (PartyRole.APPLICANT, "张三"),
         (PartyRole.RESPONDENT, "李四"),
     ]
-    assert not case.open311.is_public
     assert case.open311.attributes == {"urgency": "urgent"}  # the other party's name lives only in the party
     for fmt in ("json", "xml"):
         token = client.get(f"/open311/v2/tokens/{answer['token']}.{fmt}")
@@ -228,7 +242,23 @@ BAD_POSTS = [
     pytest.param({"service_code": "potholes"}, 404, "potholes", id="unknown service code"),
     pytest.param({"service_code": None}, 400, "service_code", id="no service code"),
     pytest.param({"lat": None, "long": None, "address_string": None}, 400, "缺少位置", id="no location"),
-    pytest.param({"lat": None, "long": None}, 400, "address_string", id="address text only"),
+    pytest.param({"lat": None, "long": None}, 400, "attribute[region]", id="address text only, city-wide client"),
+    pytest.param(
+        {"lat": None, "long": None, "attribute[region]": "430299"}, 400, "attribute[region]", id="unknown region"
+    ),
+    pytest.param(
+        {"lat": None, "long": None, "attribute[region]": "430211004001"},
+        400,
+        "attribute[region]",
+        id="region below township level",
+    ),
+    pytest.param(
+        {"lat": None, "long": None, "address_id": "430211004001", "attribute[region]": "430202"},
+        400,
+        "不在 attribute[region]",
+        id="address_id outside the region",
+    ),
+    pytest.param({"attribute[region]": "430202"}, 400, "不在所选区划", id="point outside the region"),
     pytest.param({"long": None}, 400, "lat 与 long", id="lat without long"),
     pytest.param({"lat": "north"}, 400, "lat", id="lat not a number"),
     pytest.param({"lat": "95"}, 400, "lat", id="lat out of range"),
@@ -238,6 +268,7 @@ BAD_POSTS = [
     pytest.param({"lat": None, "long": None, "address_id": "430299"}, 400, "address_id", id="unknown address_id"),
     pytest.param({"description": None}, 400, "description", id="no description"),
     pytest.param({"description": "长" * 4001}, 400, "4000", id="description too long"),
+    pytest.param({"description": "<p> </p><script>alert(1)</script>"}, 400, "HTML", id="description only markup"),
     pytest.param({"phone": "12345"}, 400, "phone", id="bad phone"),
     pytest.param({"email": "not-an-email"}, 400, "email", id="bad email"),
     pytest.param({"media_url": "ftp://example.com/a.jpg"}, 400, "media_url", id="bad media url"),
@@ -345,6 +376,7 @@ def test_anyone_reads_public_requests_without_personal_data(client, filed, zhuzh
         "expected_datetime": timezone.localtime(incident.deadline).isoformat(timespec="seconds"),
         "address": "泰山路与长江南路交叉口",
         "address_id": "430211004001001",
+        "zipcode": None,
         "lat": 27.8,
         "long": 113.09,
         "media_url": "https://img.example/1.jpg",
@@ -371,8 +403,8 @@ def test_a_private_request_is_read_only_by_the_client_that_filed_it(client, file
     assert "0731-22880000" not in item["description"] and "0731-****0000" in item["description"]
     listed = client.get("/open311/v2/requests.json", {"api_key": app.key}).json()
     assert {i["service_request_id"] for i in listed} == {dispute.number, _incident.number}
-    others = client.get("/open311/v2/requests.json", {"api_key": other_app.key}).json()
-    assert {i["service_request_id"] for i in others} == {_incident.number}
+    # 荷塘区's app reads as its organisation: the public requests of 荷塘区, and the 天元区 incident is not one.
+    assert client.get("/open311/v2/requests.json", {"api_key": other_app.key}).json() == []
     assert "13800138001" not in client.get(url, {"api_key": app.key}).content.decode()
 
 
@@ -414,7 +446,7 @@ def test_requests_filter_by_ids_code_status_and_dates(client, filed, file_reques
 
 def test_old_requests_fall_outside_the_default_90_days(client, filed):
     incident, _dispute = filed
-    Open311Request.objects.filter(case=incident).update(created_at=timezone.now() - datetime.timedelta(days=91))
+    Case.objects.filter(pk=incident.pk).update(registered_at=timezone.now() - datetime.timedelta(days=91))
     assert client.get("/open311/v2/requests.json").json() == []
     assert len(client.get("/open311/v2/requests.json", {"service_request_id": incident.number}).json()) == 1
 

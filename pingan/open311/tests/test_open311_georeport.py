@@ -53,7 +53,7 @@ def test_georeport_lists_services_and_reads_requests(endpoint, filed_number, fmt
 
     definition = client.get_service_definition("neighbour")
     attributes = as_list(definition["attributes"]["attribute"]) if fmt == "xml" else definition["attributes"]
-    assert [a["code"] for a in attributes] == ["urgency", "other_party"]
+    assert [a["code"] for a in attributes] == ["urgency", "other_party", "region"]
 
     found = client.get_service_requests(service_code="inc_sanitation", status="open")
     [request] = as_list(found)
@@ -76,5 +76,5 @@ def test_georeport_sees_the_spec_errors(endpoint, db):
     assert refused.value.response.status_code == 404
     assert refused.value.response.json()[0]["code"] == 404
     with pytest.raises(requests.HTTPError) as refused:
-        client.get_service_requests(start_date="2026-11-01")
+        client.get_service_requests(start_date="2026-11")  # a month: not a date nor a datetime
     assert refused.value.response.status_code == 400

@@ -4,15 +4,21 @@ issued from the command line and the back office."""
 from __future__ import annotations
 
 import io
+import re
+import shlex
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from pingan.accounts.choices import Role
 from pingan.core.models import AuditLog
+from pingan.demo import geography
 from pingan.open311.models import Open311Client, key_digest
 from pingan.open311.selectors import client_for_key
 from pingan.open311.services import client_issue, client_key_rotate
+from pingan.regions.models import Organization
 
 
 def test_only_the_hash_of_a_key_is_stored(app):
@@ -59,6 +65,24 @@ def test_the_command_prints_the_key_once_and_rotates_it(hotline):
     assert client_for_key(key) is None and client_for_key(out.getvalue().strip().splitlines()[-1]) == client
     with pytest.raises(CommandError):
         call_command("open311_issue_key", organization="NOPE", name="x", stdout=io.StringIO())
+
+
+def test_the_readme_example_works_on_the_demo(zhuzhou):
+    """The README's `KEY=$(… open311_issue_key --organization … --name … | tail -1)`, as written, for an
+    organisation code that load_demo creates."""
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    [line] = [line for line in readme.splitlines() if "manage.py open311_issue_key" in line]
+    words = shlex.split(re.search(r"manage\.py (open311_issue_key[^|]*)", line).group(1))
+    code = words[words.index("--organization") + 1]
+    [spec] = [spec for spec in geography.org_specs() if spec.code == code]  # load_demo creates it
+    assert (spec.region_code, spec.org_type) == ("430200", "centre")  # 株洲市综治中心
+    Organization.objects.create(code=spec.code, name=spec.name, org_type=spec.org_type, region=zhuzhou.city)
+    out = io.StringIO()
+    call_command(*words, stdout=out)
+    key = out.getvalue().splitlines()[-1]  # what `| tail -1` keeps
+    client = client_for_key(key)
+    assert client is not None and client.name == words[words.index("--name") + 1] == "12345随手拍(演示)"
+    assert client.organization.code == "ZZZX-430200"
 
 
 @pytest.fixture

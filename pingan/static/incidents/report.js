@@ -404,8 +404,38 @@
     );
   }
 
+  // "我最近上报的事件" was drawn with the page: the report just received goes on top of it at once.
+  function addRecent(incident, detail) {
+    var list = document.querySelector(".recent-reports");
+    if (!list || list.querySelector('[data-case="' + incident.id + '"]')) {
+      return;
+    }
+    var empty = list.querySelector("[data-empty]");
+    if (empty) {
+      empty.remove();
+    }
+    var item = document.createElement("li");
+    item.className = "list-group-item d-flex justify-content-between align-items-start gap-2";
+    item.dataset.case = String(incident.id);
+    var link = document.createElement("a");
+    link.className = "text-break";
+    link.href = detail;
+    link.textContent = incident.title;
+    var badge = document.createElement("span");
+    badge.className = "badge text-bg-info flex-shrink-0";
+    badge.textContent = incident.status_label;
+    item.appendChild(link);
+    item.appendChild(badge);
+    list.insertBefore(item, list.firstChild);
+    var limit = parseInt(list.dataset.limit, 10) || 10;
+    while (list.children.length > limit) {
+      list.removeChild(list.lastChild);
+    }
+  }
+
   function announceSent(incident) {
     var detail = form.dataset.detail.replace(/0\/$/, incident.id + "/");
+    addRecent(incident, detail);
     show(
       "success",
       format(texts.sent, {

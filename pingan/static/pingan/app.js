@@ -165,9 +165,28 @@
     });
   }
 
+  // A long select marked data-search gets a search box above it: typing hides the options whose text
+  // does not contain what was typed (chosen options always stay in view).
+  function setupSelectSearch(select) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "form-control form-control-sm mb-1";
+    box.placeholder = select.getAttribute("data-search");
+    box.setAttribute("aria-label", select.getAttribute("data-search"));
+    box.setAttribute("aria-controls", select.id);
+    box.addEventListener("input", function () {
+      var wanted = box.value.trim().toLowerCase();
+      Array.prototype.forEach.call(select.options, function (option) {
+        option.hidden = Boolean(wanted) && !option.selected && option.text.toLowerCase().indexOf(wanted) === -1;
+      });
+    });
+    select.parentNode.insertBefore(box, select);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-region-picker]").forEach(setupRegionPicker);
     document.querySelectorAll("[data-formset-add]").forEach(setupFormset);
     document.querySelectorAll("form").forEach(setupSubmitOnce);
+    document.querySelectorAll("select[data-search]").forEach(setupSelectSearch);
   });
 })();

@@ -1,7 +1,7 @@
 """`manage.py open311_issue_key`: register an Open311 client application of an organisation and print
 its API key, once (only its hash is stored). `--rotate <prefix>` replaces the key of an existing client.
 
-    manage.py open311_issue_key --organization C430200 --name "12345热线随手拍"
+    manage.py open311_issue_key --organization ZZZX-430200 --name "12345随手拍(演示)"
     manage.py open311_issue_key --rotate 1a2b3c4d
 """
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     help = "签发 Open311 接入应用的 API 密钥(只显示一次)"
 
     def add_arguments(self, parser):
-        parser.add_argument("--organization", help="接入单位的机构代码,如 C430200")
+        parser.add_argument("--organization", help="接入单位的机构代码,如 ZZZX-430200(演示数据的株洲市综治中心)")
         parser.add_argument("--name", help="应用名称")
         parser.add_argument("--rate-limit", type=int, default=60, help="每分钟提交上限(默认60)")
         parser.add_argument("--rotate", metavar="KEY_PREFIX", help="为已有应用重新签发密钥(旧密钥立即失效)")
