@@ -113,3 +113,21 @@ def test_the_auditor_still_reads_the_log_of_case_work(client, concluded, adminis
     client.force_login(administrators[Role.AUDITOR])
     assert AuditLog.objects.filter(object_type="cases.case").exists()
     assert client.get(reverse("admin:core_auditlog_changelist")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_navigation_offers_only_what_opens(client, people, administrators):
+    client.force_login(people.clerk)
+    clerk = client.get(reverse("case-list")).content.decode()
+    assert 'href="/cases/new/"' in clerk and 'href="/report/"' in clerk
+    client.force_login(people.leader)
+    leader = client.get(reverse("case-list")).content.decode()
+    assert 'href="/cases/new/"' not in leader and 'href="/report/"' not in leader
+    assert 'href="/dashboard/"' in leader and 'href="/map/"' in leader
+    client.force_login(administrators[Role.AUDITOR])
+    auditor = client.get(reverse("track")).content.decode()
+    assert 'href="/admin/"' in auditor
+    for link in ("/cases/", "/cases/new/", "/report/", "/dashboard/", "/map/", "/grids/", "/cameras/"):
+        assert f'href="{link}"' not in auditor, link
+    client.force_login(administrators[Role.SYSADMIN])
+    assert 'href="/cameras/"' in client.get(reverse("track")).content.decode()
