@@ -20,3 +20,5 @@ class Role(models.TextChoices):
 # Roles that may see personal data in full after giving a reason (the ones who work the case).
 UNMASK_ROLES = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD, Role.MEDIATOR, Role.DEPARTMENT_STAFF})
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
+# Roles that work or read business data (cases, parties, patrols, statistics): everyone but the administrators.
+BUSINESS_ROLES = frozenset(Role) - ADMIN_ROLES

@@ -11,6 +11,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from pingan.accounts.access import open_to_administrators
+from pingan.accounts.choices import Role
 from pingan.core.errors import ApplicationError, PermissionDeniedError
 from pingan.core.forms import add_service_errors
 from pingan.regions.choices import RegionLevel
@@ -22,6 +24,8 @@ from .importing import read_camera_file
 
 PAGE_SIZE = 50
 MAX_ERRORS_SHOWN = 200
+# The register is reference data that system administrators maintain too (services check where).
+for_administrators = open_to_administrators(Role.SYSADMIN)
 
 
 def _can_edit(user) -> bool:
@@ -33,6 +37,7 @@ def _require_editor(user) -> None:
         raise PermissionDenied(_("只有综治中心工作人员和系统管理员可以维护视频监控点位"))
 
 
+@for_administrators
 @login_required
 def camera_list(request):
     filterset = CameraFilter(request.GET, queryset=selectors.camera_list(user=request.user))
@@ -46,6 +51,7 @@ def camera_list(request):
     return render(request, "cameras/camera_list.html", context)
 
 
+@for_administrators
 @login_required
 def camera_counts(request):
     region = selectors.scope_region(user=request.user, code=request.GET.get("region", ""))
@@ -58,6 +64,7 @@ def camera_counts(request):
     return render(request, "cameras/camera_counts.html", context)
 
 
+@for_administrators
 @login_required
 def camera_detail(request, camera_id: int):
     camera = selectors.camera_get(user=request.user, camera_id=camera_id)
@@ -81,6 +88,7 @@ def _save(request, form, camera=None):
         return None, exc.status_code
 
 
+@for_administrators
 @login_required
 def camera_new(request):
     _require_editor(request.user)
@@ -98,6 +106,7 @@ def camera_new(request):
     return render(request, "cameras/camera_form.html", {"form": form, "camera": None}, status=status)
 
 
+@for_administrators
 @login_required
 def camera_edit(request, camera_id: int):
     camera = selectors.camera_get(user=request.user, camera_id=camera_id)
@@ -114,6 +123,7 @@ def camera_edit(request, camera_id: int):
     return render(request, "cameras/camera_form.html", {"form": form, "camera": camera}, status=status)
 
 
+@for_administrators
 @login_required
 def camera_import(request):
     _require_editor(request.user)

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from pingan.accounts.access import BusinessRecordAdminMixin
 from pingan.core.admin import HistoryAdmin, JurisdictionAdminMixin, ReadOnlyAdminMixin, ReadOnlyInline
 from pingan.core.masking import mask_id_number, mask_name, mask_phone
 
@@ -117,7 +118,7 @@ class MaskedHistoryHelper(HistoricalRecordContextHelper):
 
 
 @admin.register(Party)
-class PartyAdmin(JurisdictionAdminMixin, PartyMasking, ReadOnlyAdminMixin, HistoryAdmin):
+class PartyAdmin(BusinessRecordAdminMixin, JurisdictionAdminMixin, PartyMasking, ReadOnlyAdminMixin, HistoryAdmin):
     jurisdiction_field = "case__region_code"
     list_display = ["case", "role", "masked_name", "masked_id_number", "masked_phone"]
     list_filter = ["role", "party_type"]
@@ -153,7 +154,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Case)
-class CaseAdmin(KindColumnMixin, JurisdictionAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
+class CaseAdmin(BusinessRecordAdminMixin, KindColumnMixin, JurisdictionAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["number", "title", "kind_name", "category", "status_name", "assigned_org", "deadline", "closed_at"]
     list_filter = [KindFilter, "state_type", "channel", "urgency", "outcome", "category"]
     search_fields = ["number", "title"]
@@ -174,7 +175,7 @@ class CaseAdmin(KindColumnMixin, JurisdictionAdminMixin, ReadOnlyAdminMixin, His
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class CaseEventAdmin(BusinessRecordAdminMixin, JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     jurisdiction_field = "case__region_code"
     list_display = ["created_at", "case", "type", "actor", "actor_org", "from_status_name", "to_status_name"]
     list_filter = ["type"]
@@ -193,7 +194,7 @@ class CaseEventAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ExtensionRequestAdmin(BusinessRecordAdminMixin, JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     jurisdiction_field = "case__region_code"
     list_display = ["case", "amount", "status", "requested_by", "requested_at", "decided_by", "decided_at"]
     list_filter = ["status"]

@@ -4,6 +4,7 @@ digits. Shows progress, never personal data or staff comments; attempts are thro
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -77,6 +78,7 @@ def case_for_citizen(*, number: str, phone_tail: str) -> Case | None:
     return case
 
 
+@login_not_required
 def track(request):
     form = TrackForm(request.POST or None)
     context: dict = {"form": form}

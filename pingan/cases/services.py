@@ -53,6 +53,12 @@ from .tasks import notify_organization
 
 INTAKE_ROLES = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD, Role.MEDIATOR, Role.DEPARTMENT_STAFF, Role.GRID_WORKER})
 
+
+def can_register(user: User) -> bool:
+    """Holds a post that registers cases and reports incidents somewhere (case_register checks where)."""
+    return user.has_role(*INTAKE_ROLES)
+
+
 # --- routing ---------------------------------------------------------------------------------------
 
 

@@ -19,10 +19,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from pingan.accounts.choices import Role
+from pingan.accounts.access import open_to_administrators, requires, sees_business_data
+from pingan.accounts.choices import ADMIN_ROLES, Role
 from pingan.core.audit import audit_log
 from pingan.core.errors import ApplicationError
 from pingan.core.forms import add_service_errors
@@ -84,9 +86,13 @@ def _pending_extensions(user) -> list[ExtensionRequest]:
     return decidable
 
 
+@open_to_administrators(*ADMIN_ROLES)
 @login_required
 def workbench(request):
+    """The first screen after signing in; administrators (三员分立) work in the back office instead."""
     user = request.user
+    if not sees_business_data(user):
+        return redirect("admin:index")
     now = timezone.now()
     work = selectors.my_work(user=user)
     counts = work.aggregate(
@@ -108,7 +114,7 @@ def workbench(request):
         "lights": [(Light.RED, counts["red"]), (Light.YELLOW, counts["yellow"]), (Light.GREEN, counts["green"])],
         "extensions": _pending_extensions(user),
         "notifications": list(notifications[:20]),
-        "can_register": user.has_role(*services.INTAKE_ROLES),
+        "can_register": services.can_register(user),
         "grid_work": grid_work(user=user),  # None unless the user works a grid (网格员)
     }
     return render(request, "cases/workbench.html", context)
@@ -152,6 +158,7 @@ def _place_errors(exc: ApplicationError, form, formset, rows: list[int]) -> list
     return general
 
 
+@requires(services.can_register, gettext_lazy("您的岗位不能登记案件"))
 @login_required
 def case_new(request):
     user = request.user

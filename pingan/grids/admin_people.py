@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
+from pingan.accounts.access import BusinessRecordAdminMixin
 from pingan.core.admin import HistoryAdmin, JurisdictionAdminMixin
 from pingan.regions.admin import ImportAdminMixin
 
@@ -64,7 +65,7 @@ class PatrolFindingInline(admin.TabularInline):
 
 
 @admin.register(Patrol)
-class PatrolAdmin(JurisdictionAdminMixin, HistoryAdmin):
+class PatrolAdmin(BusinessRecordAdminMixin, JurisdictionAdminMixin, HistoryAdmin):
     list_display = ["planned_for", "kind", "grid", "status", "created_by"]
     list_filter = ["kind", "status"]
     search_fields = ["region_code", "grid__name"]

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from pingan.accounts.access import requires
 from pingan.cases.choices import Urgency
-from pingan.cases.services import INTAKE_ROLES
+from pingan.cases.services import can_register
 from pingan.grids.selectors import grids_of_user
 
 from . import selectors
@@ -28,6 +30,7 @@ PICK_LIMIT = 500
 RECENT_LIMIT = 10  # "我最近上报的事件": the page adds each report it sends, keeping this many
 
 
+@requires(can_register, gettext_lazy("您的岗位不能上报事件"))
 @login_required
 @never_cache
 @require_GET
@@ -47,11 +50,11 @@ def report(request):
         "other_grids": others,
         "recent": selectors.my_reports(user=user, limit=RECENT_LIMIT),
         "recent_limit": RECENT_LIMIT,
-        "can_report": user.has_role(*INTAKE_ROLES),
     }
     return render(request, "incidents/report.html", context)
 
 
+@login_not_required
 @require_GET
 def service_worker(request):
     """The service worker, a static file served under /report/ so that it may control the page there."""

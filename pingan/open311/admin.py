@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from pingan.accounts.access import BusinessRecordAdminMixin
 from pingan.core.admin import JurisdictionAdminMixin, ReadOnlyAdminMixin
 
 from .models import Open311Client, Open311Request
@@ -61,7 +62,7 @@ class Open311ClientAdmin(JurisdictionAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Open311Request)
-class Open311RequestAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class Open311RequestAdmin(BusinessRecordAdminMixin, JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """What was filed through Open311; the case itself is worked in the case pages."""
 
     jurisdiction_field = "case__region_code"

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -45,6 +46,7 @@ def open311(*methods: str) -> Callable:
     allowed = set(methods) | ({"HEAD"} if "GET" in methods else set())
 
     def decorator(view: Callable) -> Callable:
+        @login_not_required  # public by design (GeoReport v2), signed in or not
         @csrf_exempt  # third-party clients post with an api_key, never with a session
         @wraps(view)
         def wrapper(request: HttpRequest, *args, fmt: str, **kwargs) -> HttpResponse:
@@ -173,6 +175,7 @@ def token_detail(request: HttpRequest, token: str, fmt: str) -> HttpResponse:
     return output.render(fmt, "service_requests", [{"service_request_id": filed.case.number, "token": filed.token}])
 
 
+@login_not_required
 def not_found(request: HttpRequest, path: str) -> HttpResponse:
     """Anything else under /open311/v2/: the spec's 404, in JSON when the path asks for it."""
     fmt = "json" if path.endswith(".json") else "xml"

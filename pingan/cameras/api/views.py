@@ -12,6 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from pingan.accounts.access import open_to_administrators
+from pingan.accounts.choices import Role
 from pingan.core.api import compressed, error_responses
 from pingan.core.errors import ApplicationError
 
@@ -39,6 +41,7 @@ REGION_PARAM = OpenApiParameter("region", str, description="区划代码(默认:
     ),
     retrieve=extend_schema(summary="点位详情", responses={200: CameraSerializer, **error_responses(401, 404)}),
 )
+@open_to_administrators(Role.SYSADMIN)  # they maintain the register too (services check where)
 class CameraViewSet(viewsets.GenericViewSet):
     serializer_class = CameraSerializer
     filterset_class = CameraFilter

@@ -7,11 +7,13 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django import forms, template
+from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from pingan.accounts.access import may_open
 from pingan.cases import workflows
 from pingan.cases.choices import (
     Channel,
@@ -74,6 +76,13 @@ def kind_label(kind: str) -> str:
         return str(workflows.get(kind).label)
     except ApplicationError:
         return kind
+
+
+@register.simple_tag(takes_context=True)
+def can_open(context, url_name: str) -> bool:
+    """Whether the signed-in user may open the page named `url_name`: the very test the page applies
+    (accounts.access), so the navigation never offers what would be refused."""
+    return may_open(context["request"].user, resolve(reverse(url_name)).func)
 
 
 @register.simple_tag(takes_context=True)

@@ -188,12 +188,13 @@ def test_intake_refuses_a_region_outside_my_jurisdiction(clerk_client, zhuzhou, 
     assert not Case.objects.exists()
 
 
-def test_intake_refusal_by_the_service_is_shown(client, people, zhuzhou, category):
-    # The city leader sees 天元区 but holds no intake role: the service refuses (403) and nothing is created.
+def test_a_post_without_intake_is_refused_at_the_door(client, people, zhuzhou, category):
+    # The city leader sees 天元区 but holds no intake role: neither the form nor a post, and nothing is created.
     client.force_login(people.leader)
+    assert client.get(reverse("case-new")).status_code == 403
     response = client.post(reverse("case-new"), intake_data(zhuzhou, category))
     assert response.status_code == 403
-    assert "您没有在该区划登记案件的权限" in response.content.decode()
+    assert "您的岗位不能登记案件" in response.content.decode()
     assert not Case.objects.exists()
 
 

@@ -39,8 +39,12 @@ def scene(dispute, people):
 
 
 @pytest.fixture
-def superuser(django_user_model):
-    return django_user_model.objects.create_superuser("root", password=PASSWORD)
+def superuser(django_user_model, zhuzhou):
+    """The operator, who also heads the city's centre: business records in the back office need a business
+    post (三员分立), superuser or not."""
+    user = django_user_model.objects.create_superuser("root", password=PASSWORD)
+    Membership.objects.create(user=user, organization=zhuzhou.city_centre, role=Role.CENTRE_HEAD)
+    return user
 
 
 @pytest.fixture
@@ -199,8 +203,8 @@ def test_security_auditor_reads_the_log_and_history_only(client, django_user_mod
     body = client.get("/admin/core/auditlog/").content.decode()
     assert "核实身份" in body
     party = scene.parties.first()
-    assert client.get(admin_url(Party, "history", party.pk)).status_code == 200
-    assert client.get(admin_url(Case, "history", scene.pk)).status_code == 200
+    for url in [admin_url(Party, "history", party.pk), admin_url(Case, "history", scene.pk), "/admin/cases/party/"]:
+        assert client.get(url).status_code == 403, url
     assert client.get("/admin/regions/region/add/").status_code == 403
     assert client.get("/admin/accounts/user/add/").status_code == 403
     region = scene.region
@@ -248,14 +252,13 @@ def test_district_system_administrator_sees_only_the_district(client, django_use
 def test_district_auditor_reads_only_the_district_log(client, django_user_model, roles, scene):
     client, _ = staff_client(client, django_user_model, roles, AUDITOR, org_code="C430202")
     assert "核实身份" not in client.get("/admin/core/auditlog/").content.decode()
-    assert client.get(admin_url(Case, "change", scene.pk)).status_code == 302
-    assert scene.number not in client.get("/admin/cases/case/").content.decode()
+    assert client.get(admin_url(Case, "change", scene.pk)).status_code == 403
 
 
 def test_city_auditor_reads_the_whole_log(client, django_user_model, roles, scene):
     client, _ = staff_client(client, django_user_model, roles, AUDITOR)
     assert "核实身份" in client.get("/admin/core/auditlog/").content.decode()
-    assert scene.number in client.get("/admin/cases/case/").content.decode()
+    assert client.get("/admin/cases/case/").status_code == 403
 
 
 def test_district_security_administrator_sees_only_the_district_people(client, django_user_model, roles, scene):

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from pingan.accounts.access import open_to_administrators
 from pingan.accounts.choices import Role
 from pingan.core.api import compressed, error_responses
 from pingan.core.errors import ApplicationError, PermissionDeniedError
@@ -207,6 +208,7 @@ class LocateView(APIView):
         )
 
 
+@open_to_administrators(Role.SYSADMIN)
 class ShapeImportView(APIView):
     """Import outlines (all or nothing). System administrators, inside their jurisdiction."""
 

@@ -33,11 +33,11 @@ def test_the_page_lists_the_workers_recent_reports(client, grids, incident):
     assert f'data-case="{incident.pk}"' in page
 
 
-def test_someone_without_a_post_is_told_so(client, grids):
-    from conftest import make_user
-
-    client.force_login(make_user("no_post", "无岗位"))
-    page = client.get("/report/").content.decode()
+def test_a_leader_who_cannot_report_is_refused(client, grids, people):
+    client.force_login(people.leader)
+    response = client.get("/report/")
+    assert response.status_code == 403
+    page = response.content.decode()
     assert "您的岗位不能上报事件" in page and 'id="report-form"' not in page
 
 

@@ -6,14 +6,17 @@ model permissions, and the back office (/admin/) enforces them:
 
 - 系统管理员 (system administrator): maintains reference data — regions (区划), organisations (组织机构),
   case categories (案件类别), clocks (办理时限), routing rules (分流规则) and the holiday table
-  (放假通知, 节假日调整). May view cases read-only to check routing. Cannot touch accounts or the audit log.
+  (放假通知, 节假日调整), grid people and rosters, outlines and the camera register. Cannot touch accounts or the
+  audit log, and reads no cases, parties or patrols (pingan.accounts.access).
 - 安全管理员 (security administrator): manages accounts — users, their posts (岗位) and group
   membership. Sees organisations (to pick them for a post) but cannot change them. Cannot make anyone
   a superuser or change their own groups (pingan.accounts.admin.UserAdmin), and cannot see the
   audit log.
-- 安全审计员 (security auditor): reads the audit log (审计日志) and the change history of regions,
-  organisations, posts, cases and parties; changes nothing (reverting a history entry needs the change
-  permission, which the auditor lacks; see pingan.core.admin.HistoryAdmin).
+- 安全审计员 (security auditor): reads the audit log (审计日志) and the change history of what the
+  administrators change (regions, organisations, accounts and posts, Open311 client keys); changes
+  nothing (reverting a history entry needs the change permission, which the auditor lacks; see
+  pingan.core.admin.HistoryAdmin). Reads no business or personal data: no cases, parties, patrols, grid
+  people or camera points (what a case's record changed is in the audit log).
 
 Members of these groups need `is_staff` to enter the back office; give each person one group only. The
 superuser account is for installation: after creating the three administrators, deactivate it.
@@ -48,12 +51,10 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("cases", "routingrule"): ALL,
         ("workcalendar", "calendaroverride"): ALL,
         ("workcalendar", "holidaynotice"): ALL,
-        ("cases", "case"): VIEW,
         # Grid governance: outlines are replaced by import; people leave duty rather than being deleted.
         ("grids", "regionshape"): ALL,
         ("grids", "gridmember"): NO_DELETE,
         ("grids", "dutyshift"): ALL,
-        ("grids", "patrol"): VIEW,
         ("cameras", "camera"): NO_DELETE,
     },
     SECADMIN: {
@@ -64,7 +65,6 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("regions", "region"): VIEW,
         # Open311 client keys are credentials: issued, rotated and deactivated by security, never deleted.
         ("open311", "open311client"): NO_DELETE,
-        ("open311", "open311request"): VIEW,
     },
     AUDITOR: {
         ("core", "auditlog"): VIEW,
@@ -75,21 +75,9 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("accounts", "user"): VIEW,
         ("accounts", "membership"): VIEW,
         ("accounts", "historicalmembership"): VIEW,
-        ("cases", "case"): VIEW,
-        ("cases", "historicalcase"): VIEW,
-        ("cases", "party"): VIEW,
-        ("cases", "historicalparty"): VIEW,
-        ("cases", "caseevent"): VIEW,
         ("admin", "logentry"): VIEW,
         ("grids", "regionshape"): VIEW,
-        ("grids", "gridmember"): VIEW,
-        ("grids", "historicalgridmember"): VIEW,
-        ("grids", "patrol"): VIEW,
-        ("grids", "historicalpatrol"): VIEW,
-        ("cameras", "camera"): VIEW,
-        ("cameras", "historicalcamera"): VIEW,
         ("open311", "open311client"): VIEW,
-        ("open311", "open311request"): VIEW,
     },
 }
 
