@@ -55,29 +55,30 @@ def _test_settings(settings, tmp_path):
     settings.PINGAN_GRID_INDEX_TTL = 0
 
 
-@pytest.fixture
-def migration_data(django_db_blocker):
-    """For transactional tests (live server, the task worker): their flush at the end empties every table,
-    taking away what data migrations put there. Put it back before (an earlier transactional test may
-    have flushed it) and after (for the tests that follow in this process). Django's serialized_rollback
-    would do this but collides with the content types that a flush without it recreates."""
+def restore_migration_data(django_db_blocker) -> None:
+    """Put back what data migrations put in the database (case categories and their clocks): a transactional
+    test (live server, the task worker) flushes every table at its end. Django's serialized_rollback would
+    do this but collides with the content types that a flush without it recreates. Idempotent."""
     from django.apps import apps
 
-    migrations = [
-        importlib.import_module("pingan.disputes.migrations.0002_default_categories"),
-        importlib.import_module("pingan.incidents.migrations.0001_default_categories"),
-    ]
-    clocks = importlib.import_module("pingan.incidents.migrations.0002_category_clocks")
-
-    def restore():
+    for name in (
+        "pingan.disputes.migrations.0002_default_categories",
+        "pingan.incidents.migrations.0001_default_categories",
+    ):
         with django_db_blocker.unblock():
-            for migration in migrations:
-                migration.create_categories(apps, None)
-            clocks.create_clocks(apps, None)
+            importlib.import_module(name).create_categories(apps, None)
+    with django_db_blocker.unblock():
+        importlib.import_module("pingan.incidents.migrations.0002_category_clocks").create_clocks(apps, None)
 
-    restore()
+
+@pytest.fixture
+def migration_data(django_db_blocker):
+    """For transactional tests: the migration data before (an earlier transactional test may have flushed it)
+    and after (for the tests that follow in this process). Module-scoped fixtures that load data of their own
+    (the demo) call `restore_migration_data` themselves."""
+    restore_migration_data(django_db_blocker)
     yield
-    restore()
+    restore_migration_data(django_db_blocker)
 
 
 def make_region(code: str, name: str, level: int, parent: Region | None = None) -> Region:

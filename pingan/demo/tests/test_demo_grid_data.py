@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
 
+from conftest import restore_migration_data
 from pingan.cameras.choices import CameraStatus
 from pingan.cameras.models import Camera
 from pingan.core.validators import normalize_id_number, normalize_phone
@@ -34,6 +35,7 @@ LILING, TIANYUAN = "430281", "430211"
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
+    restore_migration_data(django_db_blocker)  # an earlier transactional test in this process may have flushed it
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from conftest import restore_migration_data
 from pingan.accounts.choices import Role
 from pingan.accounts.models import Membership, User
 from pingan.cases.choices import EventType, ExtensionStatus, Light, Outcome, StateType
@@ -43,6 +44,7 @@ A_YEAR_AGO = CUTOFF - datetime.timedelta(days=365)
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
+    restore_migration_data(django_db_blocker)  # an earlier transactional test in this process may have flushed it
     with django_db_blocker.unblock(), time_machine.travel(CUTOFF + datetime.timedelta(hours=9)):
         atomic = transaction.atomic()
         atomic.__enter__()
