@@ -4,6 +4,7 @@ submit, lets the clerk drop one, and attachments_gc removes what nobody came bac
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 
@@ -12,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from pingan.cases.files import PENDING_DIR, pending_resolve
 from pingan.cases.models import Case
@@ -101,6 +103,10 @@ def test_a_token_is_good_only_for_its_user_and_only_when_signed(clerk_client, pe
 @pytest.mark.django_db
 def test_attachments_gc_removes_pending_uploads_left_behind(clerk_client, zhuzhou, category):
     _fail_once(clerk_client, zhuzhou, category, SimpleUploadedFile("a.png", PNG))
+    # The file's time is the kernel's, the test's clock is pinned: date the file by the test's clock.
+    minute_ago = (timezone.now() - datetime.timedelta(minutes=1)).timestamp()
+    for path in _pending_files():
+        os.utime(default_storage.path(path), (minute_ago, minute_ago))
     call_command("attachments_gc", verbosity=0)
     assert len(_pending_files()) == 1  # young: the clerk may still come back
     for path in _pending_files():
