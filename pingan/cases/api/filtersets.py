@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pingan.cases.choices import Channel, Light, Urgency
-from pingan.cases.filters import SEARCH_LABEL, CaseSearchMixin
+from pingan.cases.filters import SEARCH_LABEL, OversightFilters
 from pingan.cases.models import Case
 from pingan.regions.filters import RegionFilter
 
@@ -18,7 +18,7 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-class CaseFilter(CaseSearchMixin, django_filters.FilterSet):
+class CaseFilter(OversightFilters):
     kind = django_filters.CharFilter(label=_("案件类型"))
     status = django_filters.CharFilter(label=_("状态"))
     category = django_filters.CharFilter(field_name="category__code", label=_("类别代码"))
@@ -26,7 +26,6 @@ class CaseFilter(CaseSearchMixin, django_filters.FilterSet):
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices, label=_("紧急程度"))
     light = django_filters.ChoiceFilter(choices=Light.choices, method="filter_light", label=_("预警灯"))
     region = RegionFilter(label=_("区划代码(含下级)"))
-    assigned_org = django_filters.CharFilter(field_name="assigned_org__code", label=_("承办单位代码"))
     date_from = django_filters.DateFilter(method="filter_date_from", label=_("登记日期起(含)"))
     date_to = django_filters.DateFilter(method="filter_date_to", label=_("登记日期止(含)"))
     q = django_filters.CharFilter(method="filter_q", label=SEARCH_LABEL)
