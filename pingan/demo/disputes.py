@@ -3,11 +3,13 @@ disputes mediated in 2022 at a 97.8% success rate, more around the Spring Festiv
 counties, 婚恋家庭 and 邻里 first.
 
 Each case is written as the services would have left it: a case number from the daily sequence, valid
-ID numbers and mobile numbers for its parties, a timeline of events in working hours that follows the
-dispute workflow (registered → routed → accepted → mediator_assigned → session_recorded… → concluded →
-verified → closed → rated, with the odd rework and supervision), its mediation sessions and result, the
-deadline from `clock_reset` and the on-time verdict frozen at closing. Everything is drawn from one
-`random.Random` per year, so the same seed gives the same data; rows are written with bulk_create.
+ID numbers and mobile numbers for its parties with the basic details a 调解协议书 states of them, a
+timeline of events in working hours that follows the dispute workflow (registered → routed → accepted →
+mediator_assigned → session_recorded… → concluded → verified → closed → rated, with the odd rework and
+supervision), its mediation sessions and result (an agreement states every item of 人民调解法 第二十九条),
+the deadline from `clock_reset` and the on-time verdict frozen at closing. Everything is drawn from one
+`random.Random` per year (the agreements' details from a second one), so the same seed gives the same
+data; rows are written with bulk_create.
 """
 
 from __future__ import annotations
@@ -143,6 +145,8 @@ EXTENSION_PENDING = "extension_pending"
 FEATURED_SCENES = (*OPEN_STATES, OVERDUE, EXTENSION_PENDING)
 # Steps beside the mediation itself: they may fall between the last session and the conclusion.
 ASIDE_STEPS = {"supervise", "extension_requested", "extension_approved", "extension_rejected"}
+# Disputes where one side is a company (texts.DISPUTE_TEXTS title → the party's index, the kind of company).
+COMPANY_SIDES = {"买卖合同货款纠纷": (0, "商贸"), "装修合同纠纷": (1, "装饰工程")}
 # A term of performance the agreed terms name: "于十日内", "于两个月内" (texts.DISPUTE_TEXTS).
 TERM_DAYS = re.compile(r"于(七|十|十五|三十|两个月)(?:日)?内")
 CHINESE_DAYS = {"七": 7, "十": 10, "十五": 15, "三十": 30, "两个月": 60}
@@ -672,7 +676,7 @@ class YearGenerator:
         approver, approver_org = (
             (township.head, township.centre.pk) if township.head else (county.head, county.centre_id)
         )
-        plan = Plan(case, self.parties(draw), [], [])
+        plan = Plan(case, self.parties(draw, title), [], [])
         plan.events.append(
             self.event(
                 case,
@@ -1023,7 +1027,7 @@ class YearGenerator:
         weights = [80, 17, 3] if outcome == Outcome.SUCCESS else [35, 40, 25]
         return self.rng.choices(Satisfaction.values, weights=weights)[0]
 
-    def parties(self, draw: Draw) -> list[Row]:
+    def parties(self, draw: Draw, title: str) -> list[Row]:
         rng, county = self.rng, draw.county
         address = f"{county.name}{draw.township.name}{draw.community[2]}"
         applicant = self.people.person(county.code, self.year)
@@ -1039,19 +1043,20 @@ class YearGenerator:
             parties.append(
                 Row(role=PartyRole.THIRD_PARTY, address=address, **self.people.person(county.code, self.year))
             )
-        self.party_details(draw, parties)
+        self.party_details(draw, title, parties)
         return parties
 
-    def party_details(self, draw: Draw, parties: list[Row]) -> None:
+    def party_details(self, draw: Draw, title: str, parties: list[Row]) -> None:
         """The basic details the 调解协议书 states (人民调解法 第二十九条(一)), drawn from their own random
         stream so that the cases themselves stay as they were: a person's 民族, 职业 and 工作单位 (gender and
         birth date are read from the ID number by `cases.parties.clean_parties` when the load checks the
-        parties), an organisation's type and 法定代表人; a trading company applies in a few debt disputes."""
+        parties), an organisation's type and 法定代表人. Half the unpaid-goods disputes are brought by the
+        supplier, a company, and half the renovation disputes are against a decoration company."""
         rng, village = self.extra, draw.community[3] == 1
-        if draw.category == "contract_debt" and rng.random() < 0.25:
-            applicant = parties[0]
-            applicant.update(
-                name=f"株洲{rng.choice(self.people.company_prefixes)}商贸有限公司",
+        if title in COMPANY_SIDES and rng.random() < 0.5:
+            index, kind = COMPANY_SIDES[title]
+            parties[index].update(
+                name=f"株洲{rng.choice(self.people.company_prefixes)}{kind}有限公司",
                 id_number="",
                 address=f"{draw.county.name}{draw.township.name}{draw.community[2]}",
             )
