@@ -82,7 +82,7 @@ def main() -> None:
             "region": community["code"],
             "address": f"{community['name']}8栋",
             "parties": [
-                {"name": "张建军", "role": "applicant", "id_number": "43021119850315001X", "phone": "13800138000"}
+                {"name": "张建军", "role": "applicant", "id_number": "430211198503150016", "phone": "13800138000"}
                 | {"ethnicity": "01", "occupation": "个体工商户", "address": f"{community['name']}8栋201室"},
                 {"name": "李秀英", "role": "respondent", "phone": "0731-22880000", "gender": "2"}
                 | {"birth_date": "1990-07-01", "ethnicity": "15", "address": f"{community['name']}8栋301室"},

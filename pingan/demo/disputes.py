@@ -3,11 +3,13 @@ disputes mediated in 2022 at a 97.8% success rate, more around the Spring Festiv
 counties, 婚恋家庭 and 邻里 first.
 
 Each case is written as the services would have left it: a case number from the daily sequence, valid
-ID numbers and mobile numbers for its parties, a timeline of events in working hours that follows the
-dispute workflow (registered → routed → accepted → mediator_assigned → session_recorded… → concluded →
-verified → closed → rated, with the odd rework and supervision), its mediation sessions and result, the
-deadline from `clock_reset` and the on-time verdict frozen at closing. Everything is drawn from one
-`random.Random` per year, so the same seed gives the same data; rows are written with bulk_create.
+ID numbers and mobile numbers for its parties with the basic details a 调解协议书 states of them, a
+timeline of events in working hours that follows the dispute workflow (registered → routed → accepted →
+mediator_assigned → session_recorded… → concluded → verified → closed → rated, with the odd rework and
+supervision), its mediation sessions and result (an agreement states every item of 人民调解法 第二十九条),
+the deadline from `clock_reset` and the on-time verdict frozen at closing. Everything is drawn from one
+`random.Random` per year (the agreements' details from a second one), so the same seed gives the same
+data; rows are written with bulk_create.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import datetime
 import json
 import math
 import random
+import re
 from bisect import bisect_left
 from calendar import monthrange
 from collections import Counter, defaultdict
@@ -35,18 +38,20 @@ from pingan.cases import workflows
 from pingan.cases.choices import (
     Channel,
     ClockUnit,
+    Ethnicity,
     EventType,
     ExtensionStatus,
     FollowUpMethod,
     Outcome,
     PartyRole,
+    PartyType,
     Satisfaction,
     Urgency,
 )
 from pingan.cases.models import Case, CaseEvent, CaseNumberSequence, Category, ExtensionRequest, Party
 from pingan.cases.services import clock_reset, sla_for
 from pingan.core.validators import id_check_digit
-from pingan.disputes.choices import KIND, AdvisedRoute, ConfirmationStatus
+from pingan.disputes.choices import KIND, AdvisedRoute, ConfirmationStatus, PerformanceMethod
 from pingan.disputes.choices import DisputeState as S
 from pingan.disputes.models import JudicialConfirmation, MediationResult, MediationSession
 from pingan.disputes.services import agreement_number
@@ -116,6 +121,9 @@ CHANNEL_WEIGHTS = {
     Channel.ONLINE: 8,
     Channel.REFERRAL: 8,
 }
+# 民族 of the demo's people (GB/T 3304 codes): Zhuzhou is overwhelmingly 汉族, with a few 土家族, 苗族, 瑶族
+# (炎陵县 and 茶陵县 have 瑶族 villages) and 侗族 residents.
+ETHNICITY_WEIGHTS = {Ethnicity.HAN: 975, Ethnicity.TUJIA: 8, Ethnicity.MIAO: 6, Ethnicity.YAO: 6, Ethnicity.DONG: 5}
 URGENCY_WEIGHTS = {Urgency.NORMAL: 92, Urgency.URGENT: 6.5, Urgency.CRITICAL: 1.5}
 # Registrations by month: the Spring Festival months are the busiest; 2022 adds the autumn campaign
 # "调解促稳定、喜迎二十大".
@@ -137,6 +145,11 @@ EXTENSION_PENDING = "extension_pending"
 FEATURED_SCENES = (*OPEN_STATES, OVERDUE, EXTENSION_PENDING)
 # Steps beside the mediation itself: they may fall between the last session and the conclusion.
 ASIDE_STEPS = {"supervise", "extension_requested", "extension_approved", "extension_rejected"}
+# Disputes where one side is a company (texts.DISPUTE_TEXTS title → the party's index, the kind of company).
+COMPANY_SIDES = {"买卖合同货款纠纷": (0, "商贸"), "装修合同纠纷": (1, "装饰工程")}
+# A term of performance the agreed terms name: "于十日内", "于两个月内" (texts.DISPUTE_TEXTS).
+TERM_DAYS = re.compile(r"于(七|十|十五|三十|两个月)(?:日)?内")
+CHINESE_DAYS = {"七": 7, "十": 10, "十五": 15, "三十": 30, "两个月": 60}
 MOBILE_PREFIXES = [
     "130",
     "131",
@@ -436,6 +449,8 @@ class YearGenerator:
     ) -> None:
         self.year, self.seed, self.counties, self.calendar = year, seed, counties, calendar
         self.categories, self.people, self.rng = categories, identities, rng
+        # The agreement's details (parties' 民族, 职业…, the article-29 items) come from a stream of their own.
+        self.extra = random.Random(f"demo-agreements-{seed}-{year}-{first}")
         self.days = Days(first or datetime.date(year, 1, 1), last or datetime.date(year, 12, 31), calendar)
         self.cutoff = cutoff
         weights = MONTH_WEIGHTS.get(year, MONTH_WEIGHTS[2021])
@@ -661,7 +676,7 @@ class YearGenerator:
         approver, approver_org = (
             (township.head, township.centre.pk) if township.head else (county.head, county.centre_id)
         )
-        plan = Plan(case, self.parties(draw), [], [])
+        plan = Plan(case, self.parties(draw, title), [], [])
         plan.events.append(
             self.event(
                 case,
@@ -806,7 +821,7 @@ class YearGenerator:
             elif step == "conclude":
                 status = S.CONCLUDED
                 case.outcome, case.resolved_at, case.resolved_by_id = draw.outcome, when, mediator.id
-                plan.result = self.result(draw, mediator, when, terms, amounts)
+                plan.result = self.result(draw, mediator, when, (title, terms, plan.parties), amounts)
                 plan.events.append(
                     self.event(
                         case,
@@ -929,20 +944,30 @@ class YearGenerator:
             )
         return rng.choice(texts.SESSION_NOTES_FIRST if number == 1 else texts.SESSION_NOTES_MIDDLE)
 
-    def result(self, draw: Draw, mediator: Person, when, terms: str, amounts) -> Row:
+    def result(self, draw: Draw, mediator: Person, when, case_text: tuple[str, str, list[Row]], amounts) -> Row:
         rng = self.rng
+        title, terms, parties = case_text
         amount = None
         if amounts:
             low, high = amounts
             amount = Decimal(round(math.exp(rng.uniform(math.log(low), math.log(high))), -2 if high > 5000 else -1))
         if draw.outcome == Outcome.SUCCESS:
             text = terms.format(amount=f"{amount:,.0f}" if amount is not None else "")
+            # Responsibilities by the party's place in the case: `plans_write` keys them by party id.
+            responsibilities = {
+                str(i): self.extra.choice(texts.RESPONSIBILITIES[party["role"]])
+                for i, party in enumerate(parties)
+                if party["role"] != PartyRole.REPORTER
+            }
             return Row(
                 outcome=draw.outcome,
                 terms=text,
                 amount=amount,
                 mediator_id=mediator.id,
                 concluded_at=when,
+                disputed_matters=f"{title}:{texts.DISPUTED_MATTERS[draw.category]}。",
+                responsibilities=responsibilities,
+                **self.performance(text, amount, when.astimezone(self.days.tz).date()),
             )
         route = {"labour": AdvisedRoute.ARBITRATION, "expropriation": AdvisedRoute.ADMINISTRATIVE}.get(
             draw.category, AdvisedRoute.LITIGATION if rng.random() < 0.85 else AdvisedRoute.ADMINISTRATIVE
@@ -956,11 +981,53 @@ class YearGenerator:
             concluded_at=when,
         )
 
+    def performance(self, terms: str, amount: Decimal | None, signed: datetime.date) -> Row:
+        """The method and term of performance (人民调解法 第二十九条(三)) that fit the agreed terms: the term
+        the terms name ("于十日内", "两个月内", "分三期"), otherwise a payment at signing, by a date or (a
+        larger sum) in monthly instalments; acts rather than payments by a date, or at once for a
+        reconciliation. As the conclusion form requires: no date before the signing, instalments that add
+        up to the amount."""
+        rng = self.extra
+        match = TERM_DAYS.search(terms)
+        days = CHINESE_DAYS[match.group(1)] if match else None
+        instalments = 3 if "分三期" in terms else 0
+        if amount is not None and not days and not instalments and amount >= 10000 and rng.random() < 0.25:
+            instalments = rng.randint(2, 4)
+        if amount is not None and instalments:
+            share = (amount / instalments // 100 * 100) or Decimal(1)
+            amounts = [share] * (instalments - 1) + [amount - share * (instalments - 1)]
+            dues = [signed + datetime.timedelta(days=30 * n) for n in range(1, instalments + 1)]
+            return Row(
+                performance_method=PerformanceMethod.INSTALMENTS,
+                performance_detail=rng.choice(texts.PAYMENT_DETAILS),
+                performance_deadline=dues[-1],
+                instalments=[{"due": d.isoformat(), "amount": f"{a:.2f}"} for d, a in zip(dues, amounts, strict=True)],
+            )
+        if amount is None and not days:
+            if "谅解" in terms:
+                return Row(performance_method=PerformanceMethod.IMMEDIATE)
+            return Row(
+                performance_method=PerformanceMethod.OTHER,
+                performance_detail=rng.choice(texts.ACT_DETAILS),
+                performance_deadline=signed + datetime.timedelta(days=rng.randint(7, 30)),
+            )
+        if days is None and rng.random() < 0.3:
+            return Row(
+                performance_method=PerformanceMethod.IMMEDIATE, performance_detail=rng.choice(texts.PAYMENT_DETAILS)
+            )
+        return Row(
+            performance_method=PerformanceMethod.LUMP_SUM,
+            performance_detail=rng.choice(texts.PAYMENT_DETAILS)
+            if amount is not None
+            else rng.choice(texts.ACT_DETAILS),
+            performance_deadline=signed + datetime.timedelta(days=days or rng.randint(3, 30)),
+        )
+
     def satisfaction(self, outcome: str) -> str:
         weights = [80, 17, 3] if outcome == Outcome.SUCCESS else [35, 40, 25]
         return self.rng.choices(Satisfaction.values, weights=weights)[0]
 
-    def parties(self, draw: Draw) -> list[Row]:
+    def parties(self, draw: Draw, title: str) -> list[Row]:
         rng, county = self.rng, draw.county
         address = f"{county.name}{draw.township.name}{draw.community[2]}"
         applicant = self.people.person(county.code, self.year)
@@ -976,7 +1043,52 @@ class YearGenerator:
             parties.append(
                 Row(role=PartyRole.THIRD_PARTY, address=address, **self.people.person(county.code, self.year))
             )
+        self.party_details(draw, title, parties)
         return parties
+
+    def party_details(self, draw: Draw, title: str, parties: list[Row]) -> None:
+        """The basic details the 调解协议书 states (人民调解法 第二十九条(一)), drawn from their own random
+        stream so that the cases themselves stay as they were: a person's 民族, 职业 and 工作单位 (gender and
+        birth date are read from the ID number by `cases.parties.clean_parties` when the load checks the
+        parties), an organisation's type and 法定代表人. Half the unpaid-goods disputes are brought by the
+        supplier, a company, and half the renovation disputes are against a decoration company."""
+        rng, village = self.extra, draw.community[3] == 1
+        if title in COMPANY_SIDES and rng.random() < 0.5:
+            index, kind = COMPANY_SIDES[title]
+            parties[index].update(
+                name=f"株洲{rng.choice(self.people.company_prefixes)}{kind}有限公司",
+                id_number="",
+                address=f"{draw.county.name}{draw.township.name}{draw.community[2]}",
+            )
+        company = next((p["name"] for p in parties if not p.get("id_number")), "")
+        for party in parties:
+            if not party.get("id_number"):  # a company, a hospital: 住所 and 法定代表人, no personal details
+                names = self.people.male if rng.random() < 0.7 else self.people.female
+                party.update(party_type=PartyType.ORGANIZATION, legal_representative=rng.choice(names))
+                continue
+            party["ethnicity"] = _weighted(rng, ETHNICITY_WEIGHTS)
+            age = self.year - int(party["id_number"][6:10])
+            if age >= 60:
+                occupation = rng.choice(texts.OCCUPATIONS_RETIRED)
+            elif draw.category == "labour" and party["role"] == PartyRole.APPLICANT:
+                occupation = rng.choice(["进城务工人员", "公司职员"])
+            else:
+                occupation = rng.choice(texts.OCCUPATIONS_VILLAGE if village else texts.OCCUPATIONS_TOWN)
+            party["occupation"] = occupation
+            if occupation in texts.EMPLOYED:
+                party["employer"] = (
+                    company
+                    if company and draw.category == "labour"
+                    else self.employer(occupation, draw.county.name, draw.township.name)
+                )
+
+    def employer(self, occupation: str, county_name: str, township_name: str) -> str:
+        rng = self.extra
+        if occupation == "教师":
+            return rng.choice([f"{township_name}中心小学", f"{county_name}第一中学", f"{township_name}中学"])
+        if occupation in ("医务人员", "村医"):
+            return rng.choice([f"{county_name}人民医院", f"{township_name}卫生院"])
+        return f"株洲{rng.choice(self.people.company_prefixes)}有限公司"
 
     # -- the year -----------------------------------------------------------------------------------
 
@@ -1110,6 +1222,19 @@ def plans_write(plans: list[Plan]) -> dict[str, int]:
     confirmations = [row for p in plans if p.confirmation for row in owned([p.confirmation], p.case)]
     extensions = [row for p in plans if p.extension for row in owned([p.extension], p.case)]
     rows_insert(Party, parties)
+    # The agreement states each party's responsibility by party id (as the conclusion form sends it).
+    party_ids = defaultdict(list)
+    for prefix in sorted({p.case.number[:6] for p in plans}):
+        for case_id, party_id in (
+            Party.objects.filter(case__number__startswith=prefix).order_by("id").values_list("case_id", "id")
+        ):
+            party_ids[case_id].append(party_id)
+    for plan in plans:
+        if plan.result and plan.result.get("responsibilities"):
+            ids = party_ids[plan.case.pk]
+            plan.result["responsibilities"] = {
+                str(ids[int(i)]): text for i, text in plan.result["responsibilities"].items()
+            }
     rows_insert(MediationSession, sessions)
     rows_insert(MediationResult, results)
     rows_insert(JudicialConfirmation, confirmations)

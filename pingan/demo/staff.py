@@ -1,6 +1,7 @@
 """The demo's named accounts: every role at every level, with readable usernames and one demo password.
 
-City: 政法委领导, centre staff and head, and the three separated administrators (三员). Each county: centre
+City: 政法委领导, centre staff and head, and the three separated administrators (三员), none of them a
+superuser: each works through the group of their role (`setup_roles`). Each county: centre
 staff and head. Two fully staffed townships (天元区嵩山路街道 and 荷塘区月塘街道): centre staff and head, two
 mediators, 司法所 and 派出所 staff, and a grid worker in their first community. Every other township: a
 centre clerk (who accepts, verifies and closes its cases) and a mediator (who mediates them).
@@ -208,7 +209,7 @@ def accounts_load(org_ids: dict[str, int]) -> int:
                 password=password,
                 is_active=True,
                 is_staff=admin,
-                is_superuser=spec.role == Role.SYSADMIN,
+                is_superuser=False,  # 三员分立: a superuser would hold all three administrators' rights
             )
         )
     User.objects.bulk_create(

@@ -252,3 +252,43 @@ EXTENSION_DECISIONS = {
     True: ["同意延期,请在延长期限内办结。", "情况属实,同意延期。"],
     False: ["延期理由不充分,请按原期限办结。", "不同意延期,请加大调解力度。"],
 }
+
+# What a successful mediation's 调解协议书 states besides the terms (人民调解法 第二十九条(二)、(三)).
+# category code → the disputed matters (争议事项), after the dispute's title.
+DISPUTED_MATTERS = {
+    "marriage_family": "家庭财产的分配、费用的负担及今后各自应尽的义务",
+    "neighbour": "相邻一方的行为是否妨碍另一方、妨碍如何排除以及损失如何补偿",
+    "labour": "劳动报酬、经济补偿或工伤待遇的数额及支付方式",
+    "contract_debt": "欠款或价款的数额、一方有无违约以及还款的方式和期限",
+    "land_forest": "土地、山林或水源的权属边界、使用方式及损失补偿",
+    "expropriation": "征收面积的认定、补偿金额及安置房的归属",
+    "medical": "诊疗过程中有无过错、损害后果的责任及补偿数额",
+    "property_mgmt": "物业服务是否到位、物业费及停车费的缴纳",
+    "traffic": "事故责任的比例、各项损失的范围及赔偿数额",
+    "consumer": "商品或服务是否符合约定、退款或补偿的数额",
+    "other": "损害的责任及医疗费等费用的承担",
+}
+# Each party's responsibility (各方当事人的责任), by role.
+RESPONSIBILITIES = {
+    "applicant": [
+        "接受本协议的安排,按约定履行本方义务,不再就本纠纷另行主张权利。",
+        "对纠纷的发生负次要责任,接受本协议的安排,不再就本纠纷另行主张权利。",
+    ],
+    "respondent": [
+        "对纠纷的发生负主要责任,按本协议约定的方式和期限履行义务。",
+        "对纠纷的发生负有责任,按本协议约定履行义务,今后不再发生类似纠纷。",
+    ],
+    "third_party": ["协助双方履行本协议,不再就本纠纷提出其他要求。"],
+}
+# 履行方式说明 of a lump sum, and of an agreement whose terms are acts rather than a payment (其他方式).
+PAYMENT_DETAILS = ["银行转账", "现金支付,双方当场签收", "微信或支付宝转账", ""]
+ACT_DETAILS = [
+    "按协议约定的事项自行履行,人民调解委员会回访督促",
+    "由村(居)民委员会见证履行,人民调解委员会回访核实",
+]
+# Occupations (职业) of the demo's people: in town, in a village, past retirement age.
+OCCUPATIONS_TOWN = ["公司职员", "个体工商户", "进城务工人员", "自由职业者", "教师", "医务人员", "无业"]
+OCCUPATIONS_VILLAGE = ["农民", "农民", "个体工商户", "进城务工人员", "村医"]
+OCCUPATIONS_RETIRED = ["退休人员", "农民"]
+# Occupations that name an employer (工作单位).
+EMPLOYED = {"公司职员", "进城务工人员", "教师", "医务人员", "村医"}
