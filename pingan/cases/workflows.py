@@ -103,11 +103,11 @@ class Workflow:
             "kind": self.label,
         }
 
-    def org_check(self, org: Organization, *, field: str = "to_org") -> None:
-        """Refuse an organisation whose type may not work this kind's cases (a 400 naming `field`)."""
+    def org_check(self, org: Organization) -> None:
+        """Refuse a target organisation whose type may not work this kind's cases (a 400 on `to_org`)."""
         refusal = self.org_refusal(org)
         if refusal:
-            raise ApplicationError(refusal, field=field, code="org_type_not_allowed")
+            raise ApplicationError(refusal, field="to_org", code="org_type_not_allowed")
 
     def state(self, value: str) -> State:
         for state in self.states:

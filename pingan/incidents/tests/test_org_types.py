@@ -170,6 +170,21 @@ def test_a_rule_to_a_disallowed_organisation_is_refused_when_saved(zhuzhou, cate
     RoutingRule(kind="dispute", region=zhuzhou.songshan, organization=zhuzhou.songshan_mediation).full_clean()
 
 
+def test_the_back_office_refuses_such_a_rule_on_the_form(client, django_user_model, zhuzhou):
+    from pingan.accounts.choices import Role
+    from pingan.accounts.models import Membership
+
+    root = django_user_model.objects.create_superuser("root", password="Pingan-admin-2022")
+    Membership.objects.create(user=root, organization=zhuzhou.city_centre, role=Role.CENTRE_HEAD)
+    client.force_login(root)
+    data = {"kind": "incident", "region": zhuzhou.songshan.pk, "is_active": "on"}
+    response = client.post("/admin/cases/routingrule/add/", {**data, "organization": zhuzhou.songshan_mediation.pk})
+    assert response.status_code == 200 and not RoutingRule.objects.exists()
+    assert "不承办网格事件案件" in str(response.context["adminform"].form.errors["organization"])
+    response = client.post("/admin/cases/routingrule/add/", {**data, "organization": zhuzhou.songshan_justice.pk})
+    assert response.status_code == 302 and RoutingRule.objects.get().organization == zhuzhou.songshan_justice
+
+
 def test_registering_straight_to_a_disallowed_organisation_is_refused(people, zhuzhou):
     category = Category.objects.get(kind="incident", code="inc_municipal")
     with pytest.raises(ApplicationError) as refused:
