@@ -202,6 +202,18 @@ def test_registering_straight_to_a_disallowed_organisation_is_refused(people, zh
     assert not Case.objects.filter(kind="incident").exists()
 
 
+def test_the_demo_refuses_a_planned_incident_held_by_a_committee(filed, zhuzhou):
+    from types import SimpleNamespace
+
+    from pingan.demo import checks
+
+    events = [{"type": e.type, "to_status": e.to_status} for e in filed.events.order_by("id")]
+    checks.plans_check("incident", [SimpleNamespace(case=filed, events=events)])
+    filed.assigned_org = zhuzhou.songshan_mediation
+    with pytest.raises(checks.InvalidDemoData, match="不承办网格事件案件"):
+        checks.plans_check("incident", [SimpleNamespace(case=filed, events=events)])
+
+
 # --- existing installations: cases_misplaced --------------------------------------------------------
 
 
