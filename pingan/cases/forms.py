@@ -206,6 +206,9 @@ def _covering_orgs(case: Case) -> list[Organization]:
 def _org_choices(case: Case, action: str, field: str) -> list[tuple[str, str]] | None:
     here = case.assigned_org
     orgs = _covering_orgs(case)
+    if field == "to_org":  # the case (or its follow-up) goes there: only organisations its kind admits
+        workflow = workflows.get(case.kind)
+        orgs = [o for o in orgs if workflow.allows(o.org_type)]
     if field == "court":
         orgs = [o for o in orgs if o.org_type == OrgType.COURT]
     elif action == "dispatch":

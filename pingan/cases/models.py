@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from pingan.core.masking import mask_id_number, mask_name, mask_phone
 from pingan.regions.models import Organization, Region, prefix_q
 
+from . import workflows
 from .choices import (
     Channel,
     ClockUnit,
@@ -87,6 +89,15 @@ class RoutingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind or '*'}/{self.category or '*'} @ {self.region} → {self.organization}"
+
+    def clean(self) -> None:
+        """The organisation must be one the rule's kind (every kind, for a rule of all kinds) admits."""
+        if self.organization_id is None:
+            return
+        for workflow in workflows.kinds():
+            refusal = (not self.kind or workflow.kind == self.kind) and workflow.org_refusal(self.organization)
+            if refusal:
+                raise ValidationError({"organization": refusal})
 
 
 class CaseQuerySet(models.QuerySet):

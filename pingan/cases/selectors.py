@@ -15,6 +15,7 @@ from pingan.core.validators import normalize_id_number, normalize_phone
 from pingan.regions.models import Organization
 from pingan.regions.selectors import user_prefixes
 
+from . import workflows
 from .models import Case, CaseEvent, Party
 
 
@@ -86,6 +87,16 @@ class CaseSearch:
             if value := getattr(self, field):
                 match |= Q(Exists(Party.objects.filter(case=OuterRef("pk"), **{field: value})))
         return queryset.filter(match)
+
+
+def cases_misplaced() -> QuerySet[Case]:
+    """For the operators' repair command (no user: the whole installation): open cases held by an
+    organisation whose type their workflow does not admit, e.g. incidents dispatched to a mediation
+    committee before workflows declared their organisation types."""
+    held = Q(pk__in=[])
+    for workflow in workflows.kinds():
+        held |= Q(kind=workflow.kind) & ~Q(assigned_org__org_type__in=workflow.org_types)
+    return Case.objects.open().filter(held).select_related("assigned_org", "region").order_by("number")
 
 
 def case_events(*, case: Case) -> QuerySet[CaseEvent]:

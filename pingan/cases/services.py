@@ -72,9 +72,12 @@ def route(
 ) -> tuple[Organization, str]:
     """Where a new case goes, and why: the most specific routing rule; else, for a walk-in at a centre's
     counter inside its own jurisdiction, that centre (首接负责制, it may dispatch down); else the nearest
-    centre."""
+    centre. A rule whose organisation the kind's workflow does not admit is skipped."""
+    workflow = workflows.get(kind)
     rules = (
-        RoutingRule.objects.filter(is_active=True, organization__is_active=True)
+        RoutingRule.objects.filter(
+            is_active=True, organization__is_active=True, organization__org_type__in=workflow.org_types
+        )
         .filter(Q(kind="") | Q(kind=kind))
         .filter(Q(category__isnull=True) | Q(category=category))
         .select_related("region", "organization")
@@ -287,6 +290,7 @@ def case_register(
     uploads = [(upload, inspect_upload(upload, field="attachments")) for upload in attachments]
 
     if assigned_org is not None:
+        workflow.org_check(assigned_org)
         routed_to, basis = assigned_org, RoutingBasis.ASSIGNED
     else:
         routed_to, basis = route(kind=kind, category=category, region=region, channel=channel, intake_org=intake_org)
@@ -388,9 +392,17 @@ def case_transition(*, case: Case, actor: User, action: str, data: Mapping[str, 
     )
     transition = workflows.guard(case, actor, action)
     params = _clean_params(transition, data)
+    effect = transition.handler(case=case, actor=actor, transition=transition, data=params)
+    return _transition_apply(case=case, actor=actor, transition=transition, effect=effect, params=params)
+
+
+def _transition_apply(
+    *, case: Case, actor: User | None, transition: workflows.Transition, effect: workflows.Effect, params
+) -> Case:
+    """The second half of a transition, once its handler has acted: the new state, one timeline event,
+    the audit entry and the notification."""
     workflow = workflows.get(case.kind)
     previous = case.status
-    effect = transition.handler(case=case, actor=actor, transition=transition, data=params)
     target = effect.target or transition.target or previous
     case.status = target
     case.state_type = workflow.state(target).type
@@ -402,10 +414,13 @@ def case_transition(*, case: Case, actor: User, action: str, data: Mapping[str, 
         previous=previous,
         comment=params.get("comment", ""),
         params=effect.params,
-        actor_org=_acting_org(case, actor),
+        actor_org=_acting_org(case, actor) if actor is not None else None,
     )
     audit_log(
-        actor=actor, action=AuditAction.TRANSITION, obj=case, changes={"action": action, "from": previous, "to": target}
+        actor=actor,
+        action=AuditAction.TRANSITION,
+        obj=case,
+        changes={"action": transition.action, "from": previous, "to": target},
     )
     if effect.notify_org:
         _notify(case, _("案件 %(number)s:%(action)s") % {"number": case.number, "action": transition.label})
@@ -423,6 +438,7 @@ def _org_by_code(code: str, *, field: str = "to_org") -> Organization:
 
 
 def _move(case: Case, to_org: Organization) -> dict[str, str]:
+    workflows.get(case.kind).org_check(to_org)
     from_org = case.assigned_org
     case.assigned_org = to_org
     case.assignee = None
@@ -481,6 +497,30 @@ def handle_return(*, case: Case, actor: User, transition, data) -> workflows.Eff
     if sender is None:
         raise ApplicationError(_("本案件没有可退回的上一承办单位"))
     return workflows.Effect(EventType.RETURNED, _move(case, _org_by_code(sender)))
+
+
+@transaction.atomic
+def case_misplaced_return(*, case: Case, comment: str) -> Case:
+    """Send a misplaced case back, by the workflow's own 退回 (`return`) transition: to the organisation
+    that last sent it there when the workflow admits it, else to the centre of the case's region. One
+    timeline event and one audit entry, as for any transition; the system is the actor."""
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("assigned_org__region", "region", "category")
+        .get(pk=case.pk)
+    )
+    workflow = workflows.get(case.kind)
+    if case.is_closed or workflow.allows(case.assigned_org.org_type):
+        raise ConflictError(_("案件 %(number)s 的承办单位可以办理本案件,无需退回") % {"number": case.number})
+    transition = workflow.transition("return")
+    if transition is None:
+        raise ConflictError(_("%(kind)s没有“退回”操作,请人工处理") % {"kind": workflow.label})
+    sender = _last_sender(case)
+    to_org = Organization.objects.select_related("region").filter(code=sender, is_active=True).first()
+    if to_org is None or not workflow.allows(to_org.org_type):
+        to_org = nearest_centre(case.region)
+    effect = workflows.Effect(EventType.RETURNED, {**_move(case, to_org), "misplaced": True})
+    return _transition_apply(case=case, actor=None, transition=transition, effect=effect, params={"comment": comment})
 
 
 def handle_transfer(*, case: Case, actor: User, transition, data) -> workflows.Effect:

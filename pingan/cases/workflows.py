@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from django import forms
 
     from pingan.accounts.models import User
+    from pingan.regions.models import Organization
 
     from .models import Case
 
@@ -71,6 +72,10 @@ class Transition:
 
 @dataclass(frozen=True)
 class Workflow:
+    """A kind's declaration. `org_types` names the organisation types (OrgType) that may hold and work its
+    cases: dispatch, transfer, escalation and routing refuse any other. Routing falls back to the nearest
+    governance centre, so every kind admits centres."""
+
     kind: str
     label: str
     number_prefix: str
@@ -78,7 +83,31 @@ class Workflow:
     initial: str
     transitions: tuple[Transition, ...]
     clocks: Mapping[str, tuple[int, str]]
+    org_types: frozenset[str]
     work_state: str = ""  # where a failed verification sends the case back
+
+    def __post_init__(self) -> None:
+        if OrgType.CENTRE not in self.org_types:
+            raise ValueError(f"workflow {self.kind}: org_types must include centres (routing falls back to them)")
+
+    def allows(self, org_type: str) -> bool:
+        return org_type in self.org_types
+
+    def org_refusal(self, org: Organization) -> str | None:
+        """Why `org` may not work this kind's cases, or None when its type may."""
+        if self.allows(org.org_type):
+            return None
+        return _("“%(org)s”属于%(type)s,不承办%(kind)s案件,请选择其他单位") % {
+            "org": org.name,
+            "type": OrgType(org.org_type).label,
+            "kind": self.label,
+        }
+
+    def org_check(self, org: Organization) -> None:
+        """Refuse a target organisation whose type may not work this kind's cases (a 400 on `to_org`)."""
+        refusal = self.org_refusal(org)
+        if refusal:
+            raise ApplicationError(refusal, field="to_org", code="org_type_not_allowed")
 
     def state(self, value: str) -> State:
         for state in self.states:

@@ -17,6 +17,7 @@ from pingan.cases.models import Case
 from pingan.cases.parties import FIELDS, clean_parties
 from pingan.core.errors import ApplicationError
 from pingan.grids.services import _clean_member
+from pingan.regions.models import Organization
 
 # The action of each timeline event the demo writes (the services write these event types for them).
 EVENT_ACTIONS = {
@@ -134,10 +135,16 @@ def timeline_check(kind: str, events: list[Mapping], status: str, label: str) ->
 
 
 def plans_check(kind: str, plans: Iterable) -> None:
-    """Check every planned case's timeline (`timeline_check`) before any of them is written."""
+    """Check every planned case's timeline (`timeline_check`), and that an organisation its kind admits
+    (`Workflow.org_types`) holds it, before any of them is written."""
+    plans = list(plans)
     for plan in plans:
         case = plan.case
         timeline_check(kind, plan.events, case.status, f"{case.registered_at:%Y-%m-%d} {case.title}")
+    workflow = workflows.get(kind)
+    held = {plan.case.assigned_org_id for plan in plans}
+    for org in Organization.objects.filter(pk__in=held).exclude(org_type__in=workflow.org_types)[:1]:
+        raise InvalidDemoData(workflow.org_refusal(org))
 
 
 def light_figures(cases: Iterable, now: datetime.datetime) -> dict[str, int]:

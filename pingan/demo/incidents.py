@@ -32,7 +32,7 @@ from pingan.cases.services import clock_reset, sla_for
 from pingan.grids.locator import locate_many
 from pingan.incidents.choices import KIND, default_urgency
 from pingan.incidents.choices import IncidentState as S
-from pingan.regions.choices import OrgType, RegionLevel
+from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Organization, Region
 from pingan.workcalendar.calendar import WorkCalendar
 
@@ -72,7 +72,6 @@ CATEGORY_WEIGHTS = {
     "inc_other": 6,
 }
 # Who handles what: a township department, a county bureau, or the community's own centre.
-NOT_HANDLERS = {OrgType.MEDIATION_COMMITTEE}
 HANDLERS = {
     "inc_public_security": ("PCS", RegionLevel.TOWNSHIP),
     "inc_special_groups": ("PCS", RegionLevel.TOWNSHIP),
@@ -105,7 +104,8 @@ class Places:
         self.grid_ids = dict(Region.objects.filter(level=RegionLevel.GRID).values_list("code", "id"))
         orgs = Organization.objects.values_list("id", "code", "name", "org_type")
         self.orgs = {code: (pk, name) for pk, code, name, _type in orgs}
-        self.not_handlers = {code for _pk, code, _name, org_type in orgs if org_type in NOT_HANDLERS}
+        workflow = workflows.get(KIND)  # the organisation types that work incidents (never a committee)
+        self.not_handlers = {code for _pk, code, _name, org_type in orgs if not workflow.allows(org_type)}
         self.grids = sorted(code for code in scene.geometries if code in self.grid_ids)
 
     def org(self, code: str) -> tuple[int, str] | None:

@@ -23,6 +23,12 @@ WORKERS = CENTRE | {Role.DEPARTMENT_STAFF}
 HANDLERS = WORKERS | {Role.MEDIATOR}
 OPEN = frozenset({S.REGISTERED, S.ACCEPTED, S.MEDIATING, S.CONCLUDED, S.VERIFIED})
 AFTER_CONCLUSION = frozenset({S.CONCLUDED, S.VERIFIED, S.CLOSED})
+# Who works disputes: centres; the mediation committees (their mediators record sessions and conclude);
+# the departments whose staff accept and mediate (司法所, 派出所, 信访, 人社, 住建 and others); and the
+# court, arbitration committee or administrative department that takes over a failed mediation
+# (转入诉讼/仲裁/行政 registers the follow-up case with them). The 政法委 and the procuratorate hold none
+# of the roles the transitions below name, so a dispute sent to them would sit with nobody.
+ORG_TYPES = frozenset(OrgType.values) - {OrgType.PLA_COMMITTEE, OrgType.PROCURATORATE}
 
 
 DISPUTE = register(
@@ -45,6 +51,7 @@ DISPUTE = register(
             Urgency.URGENT: (5, ClockUnit.WORKING_DAYS),
             Urgency.CRITICAL: (24, ClockUnit.WORKING_HOURS),
         },
+        org_types=ORG_TYPES,
         transitions=(
             T("accept", _("受理"), {S.REGISTERED}, S.ACCEPTED, cs.handle_accept, roles=HANDLERS),
             T(

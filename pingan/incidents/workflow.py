@@ -30,6 +30,11 @@ CENTRE = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD})
 HANDLERS = CENTRE | {Role.DEPARTMENT_STAFF}
 BEFORE_FILING = frozenset({S.REPORTED})
 OPEN = frozenset({S.REPORTED, S.FILED, S.DISPATCHED, S.HANDLING, S.FED_BACK})
+# Who works incidents: centres and the departments that handle them (派出所 and 公安, 司法所 for dispute
+# leads, 人社, 住建 and the other departments) — the holders of the roles below. Never a mediation
+# committee: its mediators have no step in this loop (a dispute lead becomes a dispute case instead),
+# nor courts, procuratorates, arbitration committees, 信访 or the 政法委.
+ORG_TYPES = frozenset({OrgType.CENTRE, OrgType.POLICE, OrgType.JUSTICE, OrgType.LABOUR, OrgType.HOUSING, OrgType.OTHER})
 
 
 def _at_centre(case) -> bool:
@@ -59,6 +64,7 @@ INCIDENT = register(
             Urgency.URGENT: (1, ClockUnit.WORKING_DAYS),
             Urgency.CRITICAL: (4, ClockUnit.WORKING_HOURS),
         },
+        org_types=ORG_TYPES,
         transitions=(
             T("file", _("立案"), BEFORE_FILING, S.FILED, s.handle_file, roles=CENTRE, superior_roles=CENTRE),
             T(

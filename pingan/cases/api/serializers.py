@@ -29,6 +29,7 @@ from pingan.disputes.choices import AdvisedRoute, PerformanceMethod
 from pingan.disputes.models import MediationResult, MediationSession
 from pingan.grids.coords import CoordSystem
 from pingan.regions.api.serializers import OrganizationRefSerializer, RegionRefSerializer
+from pingan.regions.choices import OrgType
 from pingan.regions.models import Region
 
 # --- small references ------------------------------------------------------------------------------
@@ -261,6 +262,9 @@ class CaseDetailSerializer(CaseListSerializer):
     mediation = serializers.SerializerMethodField()
     sessions = MediationSessionSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
+    org_types = serializers.SerializerMethodField(
+        help_text=_("可承办本类案件的单位类型:dispatch、transfer、escalate 的目标单位须属其一")
+    )
     can_unmask = serializers.SerializerMethodField()
 
     class Meta(CaseListSerializer.Meta):
@@ -292,6 +296,7 @@ class CaseDetailSerializer(CaseListSerializer):
             "mediation",
             "sessions",
             "allowed_actions",
+            "org_types",
             "can_unmask",
         ]
 
@@ -309,6 +314,10 @@ class CaseDetailSerializer(CaseListSerializer):
 
     def get_allowed_actions(self, case: Case) -> list[str]:
         return [t.action for t in workflows.allowed_transitions(case, self._user)]
+
+    def get_org_types(self, case: Case) -> list[str]:
+        workflow = workflows.get(case.kind)
+        return [value for value in OrgType.values if workflow.allows(value)]
 
     def get_can_unmask(self, case: Case) -> bool:
         return services.can_unmask(case, self._user)
@@ -431,7 +440,10 @@ class TransitionSerializer(serializers.Serializer):
     to_org = serializers.CharField(
         required=False,
         max_length=40,
-        help_text=_("目标单位代码:dispatch、transfer、open_followup 必填;escalate 可选(默认上一级综治中心)"),
+        help_text=_(
+            "目标单位代码:dispatch、transfer、open_followup 必填;escalate 可选(默认上一级综治中心);"
+            "单位类型须在案件详情的 org_types 之内"
+        ),
     )
     amount = serializers.DecimalField(
         required=False,

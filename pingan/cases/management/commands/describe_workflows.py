@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from pingan.accounts.choices import Role
 from pingan.cases import workflows
 from pingan.cases.choices import ClockUnit, StateType, Urgency
+from pingan.regions.choices import OrgType
 
 
 def _roles(values) -> str:
@@ -12,12 +13,14 @@ def _roles(values) -> str:
 
 
 class Command(BaseCommand):
-    help = "Describe the registered workflows (states, transitions, who may act, clocks) as Markdown."
+    help = "Describe the registered workflows (states, organisation types, transitions, rights, clocks) as Markdown."
 
     def handle(self, *args, **options):
         out = []
         for wf in workflows.kinds():
             out.append(f"## {wf.label} (`{wf.kind}`, 编号前缀 {wf.number_prefix})\n")
+            org_types = "、".join(str(label) for value, label in OrgType.choices if wf.allows(value))
+            out.append(f"承办单位类型(派遣、转办、上报、分流只能到这些单位):{org_types}\n")
             out.append("| 状态 | 代码 | 类别 |\n| --- | --- | --- |")
             out += [f"| {s.label} | `{s.value}` | {StateType(s.type).label} |" for s in wf.states]
             out.append("\n| 默认时限 | |\n| --- | --- |")
