@@ -32,7 +32,6 @@ from pingan.core.models import AuditAction
 from pingan.disputes.services import agreement_download
 from pingan.grids.coords import CoordSystem
 from pingan.grids.selectors import grid_work
-from pingan.stats.oversight import leader_oversight
 
 from . import files, selectors, services, workflows
 from .choices import ExtensionStatus, Light, Outcome
@@ -117,8 +116,6 @@ def workbench(request):
         "notifications": list(notifications[:20]),
         "can_register": services.can_register(user),
         "grid_work": grid_work(user=user),  # None unless the user works a grid (网格员)
-        # A leader (政法委) oversees the jurisdiction rather than working cases: the city view comes first.
-        "oversight": leader_oversight(user=user, now=now) if user.has_role(Role.LEADER) else None,
     }
     return render(request, "cases/workbench.html", context)
 
