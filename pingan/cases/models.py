@@ -100,6 +100,17 @@ class RoutingRule(models.Model):
                 raise ValidationError({"organization": refusal})
 
 
+def due_q(as_of: datetime.datetime) -> models.Q:
+    """应结案 at `as_of`: closed, or still open and past its deadline; an open case not yet due is left out.
+    The statistics' denominators (stats.indicators) and the case list's `due` filter share it."""
+    return models.Q(closed_at__isnull=False) | models.Q(closed_at__isnull=True, deadline__lt=as_of)
+
+
+def closed_on_time_q() -> models.Q:
+    """按期结案: closed, with the on-time verdict frozen at closing."""
+    return models.Q(closed_at__isnull=False, on_time=True)
+
+
 class CaseQuerySet(models.QuerySet):
     def within(self, prefixes) -> CaseQuerySet:
         return self.filter(prefix_q("region_code", prefixes))

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pingan.cases.choices import Outcome, Satisfaction
-from pingan.cases.models import Case
+from pingan.cases.models import Case, closed_on_time_q, due_q
 from pingan.core.errors import ApplicationError
 from pingan.disputes.choices import KIND as DISPUTE
 from pingan.regions.choices import RegionLevel
@@ -223,7 +223,7 @@ def _open_overdue(as_of) -> Q:
 
 def _due(as_of) -> Q:
     """应结案: closed, or still open and past its deadline at `as_of`; an open case not yet due is left out."""
-    return _closed(as_of) | _open_overdue(as_of)
+    return due_q(as_of)
 
 
 DUE_DEFINITION = gettext_lazy(
@@ -280,7 +280,7 @@ register(
         denominator_definition=DUE_DEFINITION,
         unit=RATE,
         version="2.0",
-        numerator_filter=lambda as_of: Q(closed_at__isnull=False, on_time=True),
+        numerator_filter=lambda as_of: closed_on_time_q(),
         denominator_filter=_due,
     )
 )
