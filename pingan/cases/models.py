@@ -100,10 +100,15 @@ class RoutingRule(models.Model):
                 raise ValidationError({"organization": refusal})
 
 
+def open_overdue_q(as_of: datetime.datetime) -> models.Q:
+    """超期 at `as_of`: still open and past its deadline (the red light)."""
+    return models.Q(closed_at__isnull=True, deadline__lt=as_of)
+
+
 def due_q(as_of: datetime.datetime) -> models.Q:
     """应结案 at `as_of`: closed, or still open and past its deadline; an open case not yet due is left out.
     The statistics' denominators (stats.indicators) and the case list's `due` filter share it."""
-    return models.Q(closed_at__isnull=False) | models.Q(closed_at__isnull=True, deadline__lt=as_of)
+    return models.Q(closed_at__isnull=False) | open_overdue_q(as_of)
 
 
 def closed_on_time_q() -> models.Q:
@@ -124,7 +129,7 @@ class CaseQuerySet(models.QuerySet):
             return self.filter(closed_at__isnull=False)
         open_cases = self.filter(closed_at__isnull=True)
         if light == Light.RED:
-            return open_cases.filter(deadline__lt=now)
+            return self.filter(open_overdue_q(now))
         if light == Light.YELLOW:
             return open_cases.filter(deadline__gte=now, warn_at__lte=now)
         return open_cases.filter(warn_at__gt=now)

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pingan.cases.choices import Outcome, Satisfaction
-from pingan.cases.models import Case, closed_on_time_q, due_q
+from pingan.cases.models import Case, closed_on_time_q, due_q, open_overdue_q
 from pingan.core.errors import ApplicationError
 from pingan.disputes.choices import KIND as DISPUTE
 from pingan.regions.choices import RegionLevel
@@ -218,7 +218,7 @@ def _closed(as_of) -> Q:
 
 
 def _open_overdue(as_of) -> Q:
-    return Q(closed_at__isnull=True, deadline__lt=as_of)
+    return open_overdue_q(as_of)
 
 
 def _due(as_of) -> Q:
