@@ -102,7 +102,7 @@ class RoutingRule(models.Model):
 
 def open_overdue_q(as_of: datetime.datetime) -> models.Q:
     """超期 at `as_of`: still open and past its deadline (the red light)."""
-    return models.Q(closed_at__isnull=True, deadline__lt=as_of)
+    return models.Q(closed_at__isnull=True) & open_light_q(Light.RED, as_of)
 
 
 def due_q(as_of: datetime.datetime) -> models.Q:
@@ -116,6 +116,15 @@ def closed_on_time_q() -> models.Q:
     return models.Q(closed_at__isnull=False, on_time=True)
 
 
+def open_light_q(light: str, now: datetime.datetime) -> models.Q:
+    """Which open cases show `light` at `now` (超期 red, 临期 yellow, 正常 green); for filters and counts alike."""
+    return {
+        Light.RED: models.Q(deadline__lt=now),
+        Light.YELLOW: models.Q(deadline__gte=now, warn_at__lte=now),
+        Light.GREEN: models.Q(warn_at__gt=now),
+    }[light]
+
+
 class CaseQuerySet(models.QuerySet):
     def within(self, prefixes) -> CaseQuerySet:
         return self.filter(prefix_q("region_code", prefixes))
@@ -127,12 +136,9 @@ class CaseQuerySet(models.QuerySet):
         now = now or timezone.now()
         if light == Light.DONE:
             return self.filter(closed_at__isnull=False)
-        open_cases = self.filter(closed_at__isnull=True)
-        if light == Light.RED:
-            return self.filter(open_overdue_q(now))
-        if light == Light.YELLOW:
-            return open_cases.filter(deadline__gte=now, warn_at__lte=now)
-        return open_cases.filter(warn_at__gt=now)
+        return self.filter(
+            open_light_q(light if light in (Light.RED, Light.YELLOW) else Light.GREEN, now), closed_at__isnull=True
+        )
 
 
 class Case(models.Model):

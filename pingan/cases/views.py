@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,7 +38,7 @@ from .choices import ExtensionStatus, Light, Outcome
 from .exports import cases_xlsx
 from .filters import CaseFilter
 from .forms import CaseIntakeForm, PartyEditForm, PartyFormSet, action_form
-from .models import Case, ExtensionRequest, Notification
+from .models import Case, ExtensionRequest, Notification, open_light_q
 from .parties import party_values
 
 PAGE_SIZE = 50
@@ -96,9 +96,7 @@ def workbench(request):
     now = timezone.now()
     work = selectors.my_work(user=user)
     counts = work.aggregate(
-        red=Count("pk", filter=Q(deadline__lt=now)),
-        yellow=Count("pk", filter=Q(deadline__gte=now, warn_at__lte=now)),
-        green=Count("pk", filter=Q(warn_at__gt=now)),
+        **{light: Count("pk", filter=open_light_q(light, now)) for light in (Light.RED, Light.YELLOW, Light.GREEN)}
     )
     light = request.GET.get("light", "")
     if light in (Light.GREEN, Light.YELLOW, Light.RED):

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingan.accounts.models import User
-from pingan.cases.models import Case
+from pingan.cases.choices import Light
+from pingan.cases.models import Case, open_light_q
 from pingan.cases.selectors import cases_visible_to
 from pingan.regions.models import Region
 from pingan.regions.selectors import jurisdiction_roots
@@ -45,10 +46,7 @@ class Oversight:
 
 def _lights(now: datetime.datetime) -> dict[str, Count]:
     """超期 (red) and 临期 (yellow) among open cases: the workbench's lights (CaseQuerySet.with_light)."""
-    return {
-        "red": Count("pk", filter=Q(deadline__lt=now)),
-        "yellow": Count("pk", filter=Q(deadline__gte=now, warn_at__lte=now)),
-    }
+    return {light: Count("pk", filter=open_light_q(light, now)) for light in (Light.RED, Light.YELLOW)}
 
 
 def leader_oversight(*, user: User, now: datetime.datetime | None = None) -> Oversight:
