@@ -4,7 +4,6 @@ a court, and the people who work there. Names say who they are, so tests read as
 from __future__ import annotations
 
 import datetime
-import importlib
 import os
 from zoneinfo import ZoneInfo
 
@@ -56,19 +55,18 @@ def _test_settings(settings, tmp_path):
 
 
 def restore_migration_data(django_db_blocker) -> None:
-    """Put back what data migrations put in the database (case categories and their clocks): a transactional
-    test (live server, the task worker) flushes every table at its end. Django's serialized_rollback would
-    do this but collides with the content types that a flush without it recreates. Idempotent."""
+    """Put back what data migrations put in the database (each kind's categories and their clocks, declared
+    in its Workflow's `reference_data`): a transactional test (live server, the task worker) flushes every
+    table at its end. Django's serialized_rollback would do this but collides with the content types that a
+    flush without it recreates. Idempotent."""
     from django.apps import apps
 
-    for name in (
-        "pingan.disputes.migrations.0002_default_categories",
-        "pingan.incidents.migrations.0001_default_categories",
-    ):
-        with django_db_blocker.unblock():
-            importlib.import_module(name).create_categories(apps, None)
+    from pingan.cases import workflows
+
     with django_db_blocker.unblock():
-        importlib.import_module("pingan.incidents.migrations.0002_category_clocks").create_clocks(apps, None)
+        for workflow in workflows.kinds():
+            for restore in workflow.reference_data:
+                restore(apps, None)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("pingan.core.api_urls")),
     path("", include("pingan.regions.api.urls")),
     path("", include("pingan.cases.api.urls")),
+    path("", include("pingan.disputes.api.urls")),
     path("stats/", include("pingan.stats.api.urls")),
     path("", include("pingan.grids.api.urls")),
     path("", include("pingan.incidents.api.urls")),

@@ -161,6 +161,9 @@ class ExtensionStatus(models.TextChoices):
 
 
 class EventType(models.TextChoices):
+    """The engine's own timeline events. Each kind declares its own in its Workflow's `event_types` (see
+    `cases.events`); the timeline stores the type as text."""
+
     REGISTERED = "registered", _("登记")
     ROUTED = "routed", _("自动分流")
     ACCEPTED = "accepted", _("受理")
@@ -171,20 +174,9 @@ class EventType(models.TextChoices):
     SUPERVISED = "supervised", _("督办")
     EXTENSION_REQUESTED = "extension_requested", _("申请延期")
     EXTENSION_DECIDED = "extension_decided", _("延期审批")
-    MEDIATOR_ASSIGNED = "mediator_assigned", _("指派调解员")
-    SESSION_RECORDED = "session_recorded", _("调解记录")
-    CONCLUDED = "concluded", _("调解终结")
     VERIFIED = "verified", _("核查通过")
     REWORK = "rework", _("核查不通过(返工)")
     CLOSED = "closed", _("结案")
     RATED = "rated", _("回访评价")
-    CONFIRMATION_REQUESTED = "confirmation_requested", _("申请司法确认")
-    FOLLOWUP_OPENED = "followup_opened", _("转入后续程序")
     ATTACHMENT_ADDED = "attachment_added", _("上传附件")
     OVERDUE = "overdue", _("超期")
-    # The 数字城管 loop of incidents (网格事件): its steps have their own names in the timeline.
-    FILED = "filed", _("立案")
-    NOT_FILED = "not_filed", _("不予立案")
-    FED_BACK = "fed_back", _("处置反馈")
-    EVALUATED = "evaluated", _("综合评价")
-    CONVERTED = "converted", _("转立新案件")

@@ -193,7 +193,7 @@ PartyFormSet = forms.formset_factory(
 # --- action parameters -----------------------------------------------------------------------------
 
 
-def _covering_orgs(case: Case) -> list[Organization]:
+def covering_orgs(case: Case) -> list[Organization]:
     """Active organisations whose jurisdiction contains the case's location."""
     ancestors = list(case.region.ancestors(include_self=True))
     return list(
@@ -203,15 +203,19 @@ def _covering_orgs(case: Case) -> list[Organization]:
     )
 
 
+def select_widget(field: forms.Field, choices: list[tuple[str, str]]) -> forms.Select:
+    """A select in place of a code input, with the blank choice a required or optional field needs."""
+    blank = _("上一级综治中心(默认)") if not field.required else _("请选择")
+    return forms.Select(choices=[("", blank), *choices])
+
+
 def _org_choices(case: Case, action: str, field: str) -> list[tuple[str, str]] | None:
     here = case.assigned_org
-    orgs = _covering_orgs(case)
+    orgs = covering_orgs(case)
     if field == "to_org":  # the case (or its follow-up) goes there: only organisations its kind admits
         workflow = workflows.get(case.kind)
         orgs = [o for o in orgs if workflow.allows(o.org_type)]
-    if field == "court":
-        orgs = [o for o in orgs if o.org_type == OrgType.COURT]
-    elif action == "dispatch":
+    if action == "dispatch":
         orgs = [o for o in orgs if o.pk != here.pk and o.region.code.startswith(here.region.prefix)]
     elif action == "escalate":
         orgs = [o for o in orgs if o.region.level < here.region.level]
@@ -231,16 +235,12 @@ def action_form(transition: workflows.Transition, case: Case, data=None) -> form
     form.for_case(case)
     for name, field in form.fields.items():
         choices = None
-        if name in ("to_org", "court"):
+        if isinstance(field.widget, forms.Select):
+            continue  # the kind's form chose its own choices in for_case (e.g. the mediators of the case)
+        if name == "to_org":
             choices = _org_choices(case, transition.action, name)
-        elif name == "mediator":
-            from pingan.disputes.services import mediators_for
-
-            choices = [(u.username, f"{u}({u.username})") for u in mediators_for(case)]
-            field.label = _("调解员")
         if choices is not None:
-            blank = _("上一级综治中心(默认)") if not field.required else _("请选择")
-            field.widget = forms.Select(choices=[("", blank), *choices])
+            field.widget = select_widget(field, choices)
         elif isinstance(field, forms.DateTimeField):
             field.widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
     # The action's own fields first; the free-text comment that every action inherits comes last

@@ -19,7 +19,6 @@ from .choices import (
     Channel,
     ClockUnit,
     Ethnicity,
-    EventType,
     ExtensionStatus,
     Gender,
     Light,
@@ -30,6 +29,7 @@ from .choices import (
     StateType,
     Urgency,
 )
+from .events import event_label
 
 
 class Category(models.Model):
@@ -363,7 +363,8 @@ class CaseEvent(models.Model):
     Append-only: the timeline is the record of what happened."""
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="events")
-    type = models.CharField(_("事项"), max_length=30, choices=EventType.choices)
+    # Free text validated against the registry of event types (cases.events), which every kind adds to.
+    type = models.CharField(_("事项"), max_length=30)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
@@ -393,6 +394,9 @@ class CaseEvent(models.Model):
         if self.pk is not None:
             raise RuntimeError("Timeline events are append-only.")
         super().save(*args, **kwargs)
+
+    def get_type_display(self) -> str:
+        return event_label(self.type)
 
 
 class ExtensionRequest(models.Model):

@@ -13,25 +13,11 @@ from django.utils.translation import gettext_lazy
 from pingan.core.middleware import client_ip
 
 from . import workflows
-from .choices import EventType
+from .events import public_event_types
 from .models import Case
 
 MAX_ATTEMPTS = 10
 WINDOW_SECONDS = 600
-PUBLIC_EVENTS = {
-    EventType.REGISTERED,
-    EventType.ROUTED,
-    EventType.ACCEPTED,
-    EventType.DISPATCHED,
-    EventType.ESCALATED,
-    EventType.TRANSFERRED,
-    EventType.MEDIATOR_ASSIGNED,
-    EventType.SESSION_RECORDED,
-    EventType.CONCLUDED,
-    EventType.CLOSED,
-    EventType.RATED,
-    EventType.FOLLOWUP_OPENED,
-}
 
 
 # A case number as `services.case_number_next` writes it: a kind's two letters, the date, a daily serial
@@ -94,10 +80,11 @@ def track(request):
             context["error"] = _("未找到与编号和电话相符的案件")
             return render(request, "cases/public_track.html", context, status=404)
         workflow = workflows.get(case.kind)
+        public = public_event_types()
         context.update(
             case=case,
             kind_label=workflow.label,
             status_label=workflow.state_label(case.status),
-            events=[e for e in case.events.order_by("created_at", "id") if e.type in PUBLIC_EVENTS],
+            events=[e for e in case.events.order_by("created_at", "id") if e.type in public],
         )
     return render(request, "cases/public_track.html", context)

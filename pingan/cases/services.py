@@ -285,8 +285,8 @@ def case_register(
     if intake_org is None:
         raise PermissionDeniedError(_("您没有在该区划登记案件的权限"))
     cleaned_parties = clean_parties(parties)
-    if not cleaned_parties and kind == "dispute":
-        raise ApplicationError(_("矛盾纠纷至少需要一名当事人"), field="parties")
+    if workflow.intake_check is not None:
+        workflow.intake_check(parties=cleaned_parties, category=category, channel=channel, region=region)
     uploads = [(upload, inspect_upload(upload, field="attachments")) for upload in attachments]
 
     if assigned_org is not None:

@@ -16,5 +16,4 @@ urlpatterns = [
     path("cases/<int:case_id>/parties/<int:party_id>/", views.party_edit, name="case-party-edit"),
     path("cases/<int:case_id>/attachments/", views.attachment_upload, name="case-attachment-upload"),
     path("cases/<int:case_id>/attachments/<int:attachment_id>/", views.attachment_download, name="case-attachment"),
-    path("cases/<int:case_id>/agreement.docx", views.case_agreement, name="case-agreement"),
 ]

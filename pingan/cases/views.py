@@ -5,7 +5,6 @@ only through services; an ApplicationError from a service is shown on the page w
 
 from __future__ import annotations
 
-import importlib.util
 import re
 
 from django.contrib import messages
@@ -29,23 +28,21 @@ from pingan.core.audit import audit_log
 from pingan.core.errors import ApplicationError
 from pingan.core.forms import add_service_errors
 from pingan.core.models import AuditAction
-from pingan.disputes.services import agreement_download
 from pingan.grids.coords import CoordSystem
-from pingan.grids.selectors import grid_work
 
 from . import files, selectors, services, workflows
-from .choices import ExtensionStatus, Light, Outcome
+from .choices import ExtensionStatus, Light
 from .exports import cases_xlsx
 from .filters import CaseFilter
 from .forms import CaseIntakeForm, PartyEditForm, PartyFormSet, action_form
 from .models import Case, ExtensionRequest, Notification, open_light_q
 from .parties import party_values
+from .workbench import sections_for
 
 PAGE_SIZE = 50
 WORKBENCH_LIMIT = 100
 EXPORT_LIMIT = 50_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 INLINE_TYPES = ("image/",)
 PARTY_ERROR_KEY = re.compile(r"^parties\[(\d+)\]\.(\w+)$")
 
@@ -113,8 +110,9 @@ def workbench(request):
         "extensions": _pending_extensions(user),
         "notifications": list(notifications[:20]),
         "can_register": services.can_register(user),
-        "grid_work": grid_work(user=user),  # None unless the user works a grid (网格员)
     }
+    sections, section_context = sections_for(user)  # grid work, the leader's city view, …
+    context.update(section_context, sections=sections, section_actions=[s.actions for s in sections if s.actions])
     return render(request, "cases/workbench.html", context)
 
 
@@ -304,16 +302,6 @@ def _action_panels(case: Case, user, *, bound_action: str = "", data=None, error
     return panels
 
 
-def _agreement_available(case: Case, mediation, can_unmask: bool) -> bool:
-    return (
-        can_unmask
-        and case.outcome == Outcome.SUCCESS
-        and mediation is not None
-        and mediation.outcome == Outcome.SUCCESS
-        and importlib.util.find_spec("pingan.disputes.documents") is not None
-    )
-
-
 def _render_detail(
     request,
     case: Case,
@@ -330,10 +318,7 @@ def _render_detail(
     workflow = workflows.get(case.kind)
     rel = workflows.relation(case, user)
     can_unmask = services.can_unmask(case, user)
-    mediation = getattr(case, "mediation", None)
-    sessions = case.sessions.select_related("recorded_by") if hasattr(case, "sessions") else []
-    confirmation = getattr(case, "judicial_confirmation", None)
-    context = {
+    context: dict = {
         "case": case,
         "workflow": workflow,
         "state_label": workflow.state_label(case.status),
@@ -348,13 +333,15 @@ def _render_detail(
         "attachments": list(case.attachments.all()),
         "can_upload": not case.is_closed and (bool(rel.own_roles) or rel.is_assignee),
         "upload_error": upload_error,
-        "sessions": list(sessions),
-        "mediation": mediation,
-        "confirmation": confirmation,
         "children": list(case.children.all()),
         "pending_extension": case.extensions.filter(status=ExtensionStatus.PENDING).first(),
-        "agreement": _agreement_available(case, mediation, can_unmask),
+        "main_panels": [],
+        "side_panels": [],
     }
+    for panel in workflow.panels:  # what the kind adds to the page (e.g. the mediation record)
+        if panel.context is not None:
+            context.update(panel.context(case, user))
+        context["side_panels" if panel.column == "side" else "main_panels"].append(panel)
     response = render(request, "cases/case_detail.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response
@@ -488,23 +475,3 @@ def attachment_download(request, case_id: int, attachment_id: int):
     )
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-@login_required
-def case_agreement(request, case_id: int):
-    """调解协议书 (DOCX) of a successful mediation, for those who may see the parties in full."""
-    case = _visible_case(request, case_id)
-    try:
-        filename, content = agreement_download(case=case, actor=request.user)
-    except ApplicationError as exc:
-        if exc.status_code == 403:
-            raise PermissionDenied(exc.message) from None
-        raise Http404(exc.message) from None
-    return HttpResponse(
-        content,
-        content_type=DOCX,
-        headers={
-            "Content-Disposition": content_disposition_header(True, filename),
-            "Cache-Control": "private, no-store",
-        },
-    )

@@ -18,9 +18,11 @@ from pingan.core.errors import ApplicationError, TransitionNotAllowed
 from pingan.regions.choices import OrgType
 
 from .choices import StateType, Urgency
+from .events import EventSpec, register_event_types, unregister_event_types
 
 if TYPE_CHECKING:
     from django import forms
+    from django.utils.functional import Promise
 
     from pingan.accounts.models import User
     from pingan.regions.models import Organization
@@ -71,10 +73,33 @@ class Transition:
 
 
 @dataclass(frozen=True)
+class Panel:
+    """A part of the case detail page that a kind adds (e.g. the mediation record): a template included
+    in the main column below the parties, or in the side column (`column="side"`), with what
+    `context(case, user)` returns merged into the page's context."""
+
+    template: str
+    context: Callable[[Case, User], Mapping[str, Any]] | None = None
+    column: str = "main"
+
+
+ParamFormatter = Callable[[Any], str]
+
+
+@dataclass(frozen=True)
 class Workflow:
-    """A kind's declaration. `org_types` names the organisation types (OrgType) that may hold and work its
-    cases: dispatch, transfer, escalation and routing refuse any other. Routing falls back to the nearest
-    governance centre, so every kind admits centres."""
+    """A kind's declaration, registered from its app's `ready()`: everything the engine needs to know of
+    the kind. `org_types` names the organisation types (OrgType) that may hold and work its cases:
+    dispatch, transfer, escalation and routing refuse any other. Routing falls back to the nearest
+    governance centre, so every kind admits centres.
+
+    The rest plugs the kind into the engine's pages and API without the engine importing it:
+    `event_types` its timeline events; `param_labels` how its events' parameters read (key → label and
+    formatter); `intake_check(parties=…, category=…, channel=…)` refuses an intake the kind cannot take
+    (raise ApplicationError); `panels` the parts it adds to the detail page; `api_fields()` the fields it
+    adds to the API's case detail (name → serializer field), with `detail_related` / `detail_prefetch`
+    loading what they read; `reference_data` the functions that put its migration data (categories,
+    clocks) back after a test flushes the database."""
 
     kind: str
     label: str
@@ -85,10 +110,25 @@ class Workflow:
     clocks: Mapping[str, tuple[int, str]]
     org_types: frozenset[str]
     work_state: str = ""  # where a failed verification sends the case back
+    event_types: tuple[EventSpec, ...] = ()
+    param_labels: Mapping[str, tuple[str | Promise, ParamFormatter]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    intake_check: Callable[..., None] | None = None
+    panels: tuple[Panel, ...] = ()
+    api_fields: Callable[[], Mapping[str, Any]] | None = None
+    detail_related: tuple[str, ...] = ()
+    detail_prefetch: tuple[str, ...] = ()
+    reference_data: tuple[Callable[[Any, Any], None], ...] = ()
 
     def __post_init__(self) -> None:
         if OrgType.CENTRE not in self.org_types:
             raise ValueError(f"workflow {self.kind}: org_types must include centres (routing falls back to them)")
+        states = {state.value for state in self.states}
+        for transition in self.transitions:
+            unknown = (transition.sources | ({transition.target} if transition.target else set())) - states
+            if unknown:
+                raise ValueError(f"workflow {self.kind}: {transition.action} names undeclared states {unknown}")
 
     def allows(self, org_type: str) -> bool:
         return org_type in self.org_types
@@ -136,8 +176,27 @@ _REGISTRY: dict[str, Workflow] = {}
 
 
 def register(workflow: Workflow) -> Workflow:
+    """Register a kind (from its app's `ready()`); its event types join the timeline's registry."""
+    register_event_types(workflow.event_types)
     _REGISTRY[workflow.kind] = workflow
     return workflow
+
+
+def unregister(kind: str) -> None:
+    """Remove a kind and the event types only it declared (for a kind declared inside a test)."""
+    workflow = _REGISTRY.pop(kind, None)
+    if workflow is None:
+        return
+    still_declared = {spec.type for other in _REGISTRY.values() for spec in other.event_types}
+    unregister_event_types(spec.type for spec in workflow.event_types if spec.type not in still_declared)
+
+
+def param_labels() -> dict[str, tuple[str | Promise, ParamFormatter]]:
+    """Every kind's parameter labels for the timeline, merged (a kind's own keys after the engine's)."""
+    merged: dict[str, tuple[str | Promise, ParamFormatter]] = {}
+    for workflow in _REGISTRY.values():
+        merged.update(workflow.param_labels)
+    return merged
 
 
 def get(kind: str) -> Workflow:

@@ -16,28 +16,30 @@ from pingan.cases.choices import EventType, Light
 from pingan.cases.models import Case
 from pingan.cases.parties import FIELDS, clean_parties
 from pingan.core.errors import ApplicationError
+from pingan.disputes.choices import DisputeEvent
 from pingan.grids.services import _clean_member
+from pingan.incidents.choices import IncidentEvent
 from pingan.regions.models import Organization
 
 # The action of each timeline event the demo writes (the services write these event types for them).
 EVENT_ACTIONS = {
     EventType.ACCEPTED: "accept",
-    EventType.MEDIATOR_ASSIGNED: "assign_mediator",
-    EventType.SESSION_RECORDED: "record_session",
+    DisputeEvent.MEDIATOR_ASSIGNED: "assign_mediator",
+    DisputeEvent.SESSION_RECORDED: "record_session",
     EventType.SUPERVISED: "supervise",
     EventType.EXTENSION_REQUESTED: "request_extension",
     EventType.EXTENSION_DECIDED: "approve_extension",
-    EventType.CONCLUDED: "conclude",
-    EventType.CONFIRMATION_REQUESTED: "request_confirmation",
+    DisputeEvent.CONCLUDED: "conclude",
+    DisputeEvent.CONFIRMATION_REQUESTED: "request_confirmation",
     EventType.VERIFIED: "verify",
     EventType.REWORK: "verify",
     EventType.CLOSED: "close",
     EventType.RATED: "rate",
-    EventType.FILED: "file",
-    EventType.NOT_FILED: "reject",
+    IncidentEvent.FILED: "file",
+    IncidentEvent.NOT_FILED: "reject",
     EventType.DISPATCHED: "dispatch",
-    EventType.FED_BACK: "feedback",
-    EventType.EVALUATED: "evaluate",
+    IncidentEvent.FED_BACK: "feedback",
+    IncidentEvent.EVALUATED: "evaluate",
 }
 INTAKE_EVENTS = (EventType.REGISTERED, EventType.ROUTED)
 

@@ -51,7 +51,7 @@ from pingan.cases.choices import (
 from pingan.cases.models import Case, CaseEvent, CaseNumberSequence, Category, ExtensionRequest, Party
 from pingan.cases.services import clock_reset, sla_for
 from pingan.core.validators import id_check_digit
-from pingan.disputes.choices import KIND, AdvisedRoute, ConfirmationStatus, PerformanceMethod
+from pingan.disputes.choices import KIND, AdvisedRoute, ConfirmationStatus, DisputeEvent, PerformanceMethod
 from pingan.disputes.choices import DisputeState as S
 from pingan.disputes.models import JudicialConfirmation, MediationResult, MediationSession
 from pingan.disputes.services import agreement_number
@@ -721,7 +721,7 @@ class YearGenerator:
                 plan.events.append(
                     self.event(
                         case,
-                        EventType.MEDIATOR_ASSIGNED,
+                        DisputeEvent.MEDIATOR_ASSIGNED,
                         previous,
                         status,
                         township.clerk,
@@ -747,7 +747,7 @@ class YearGenerator:
                 )
                 event = self.event(
                     case,
-                    EventType.SESSION_RECORDED,
+                    DisputeEvent.SESSION_RECORDED,
                     previous,
                     status,
                     mediator,
@@ -825,7 +825,7 @@ class YearGenerator:
                 plan.events.append(
                     self.event(
                         case,
-                        EventType.CONCLUDED,
+                        DisputeEvent.CONCLUDED,
                         previous,
                         status,
                         mediator,
@@ -861,7 +861,7 @@ class YearGenerator:
                 plan.events.append(
                     self.event(
                         case,
-                        EventType.CONFIRMATION_REQUESTED,
+                        DisputeEvent.CONFIRMATION_REQUESTED,
                         previous,
                         status,
                         mediator,

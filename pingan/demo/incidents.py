@@ -30,7 +30,7 @@ from pingan.cases.choices import Channel, EventType, Light, Outcome, RoutingBasi
 from pingan.cases.models import Case, CaseEvent, Category
 from pingan.cases.services import clock_reset, sla_for
 from pingan.grids.locator import locate_many
-from pingan.incidents.choices import KIND, default_urgency
+from pingan.incidents.choices import KIND, IncidentEvent, default_urgency
 from pingan.incidents.choices import IncidentState as S
 from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Organization, Region
@@ -271,7 +271,7 @@ class Generator:
         if rng.random() < REJECTED_SHARE:
             on_time = at <= case.deadline
             if step(
-                EventType.NOT_FILED, at, clerk, township_id, S.REJECTED, rng.choice(REJECT_REASONS), on_time=on_time
+                IncidentEvent.NOT_FILED, at, clerk, township_id, S.REJECTED, rng.choice(REJECT_REASONS), on_time=on_time
             ):
                 case.closed_at, case.on_time, case.accepted_at = at, on_time, None
             return self.finish(case)
@@ -283,7 +283,7 @@ class Generator:
                 "to_org": township_code,
                 "to_org_name": township_name,
             }
-        step(EventType.FILED, at, clerk, township_id, S.FILED, deadline=deadline, **moved)
+        step(IncidentEvent.FILED, at, clerk, township_id, S.FILED, deadline=deadline, **moved)
         case.accepted_at, case.assigned_org_id = at, township_id
         handler = places.handler(grid, category, township_code) or places.handler(grid, "inc_public_security", "")
         at = self.later(at, 0.2, 3)
@@ -313,7 +313,7 @@ class Generator:
         share = rng.uniform(1.05, 1.5) if rng.random() < LATE_SHARE else rng.uniform(0.2, 0.7)
         at = max(self.later(at, 0.5, 2), registered_at + datetime.timedelta(seconds=allowed * share))
         result = rng.choice(RESULTS)
-        if goal == S.HANDLING or not step(EventType.FED_BACK, at, None, handler_id, S.FED_BACK, result):
+        if goal == S.HANDLING or not step(IncidentEvent.FED_BACK, at, None, handler_id, S.FED_BACK, result):
             return self.finish(case)
         case.resolved_at, case.outcome = at, Outcome.SUCCESS
         if rng.random() < REWORK_SHARE:
@@ -324,7 +324,7 @@ class Generator:
                 return self.finish(case)
             case.rework_count, case.resolved_at, case.outcome = 1, None, ""
             at = self.later(at, 4, 30)
-            if not step(EventType.FED_BACK, at, None, handler_id, S.FED_BACK, result):
+            if not step(IncidentEvent.FED_BACK, at, None, handler_id, S.FED_BACK, result):
                 return self.finish(case)
             case.resolved_at, case.outcome = at, Outcome.SUCCESS
         at = min(self.later(at, 0.5, 24), max(self.later(at, 0.2, 0.5), case.deadline - datetime.timedelta(minutes=5)))
@@ -337,7 +337,7 @@ class Generator:
         at = self.later(at, 0.5, 48)
         satisfaction = rng.choices(list(SATISFACTION), weights=list(SATISFACTION.values()))[0]
         if goal == S.CLOSED or not step(
-            EventType.EVALUATED, at, clerk, township_id, S.EVALUATED, satisfaction=satisfaction
+            IncidentEvent.EVALUATED, at, clerk, township_id, S.EVALUATED, satisfaction=satisfaction
         ):
             return self.finish(case)
         case.satisfaction, case.rated_at = satisfaction, at

@@ -13,6 +13,25 @@ class DisputeState(models.TextChoices):
     CLOSED = "closed", _("已结案")
 
 
+class DisputeEvent(models.TextChoices):
+    """The dispute's own timeline events (registered with its workflow)."""
+
+    MEDIATOR_ASSIGNED = "mediator_assigned", _("指派调解员")
+    SESSION_RECORDED = "session_recorded", _("调解记录")
+    CONCLUDED = "concluded", _("调解终结")
+    CONFIRMATION_REQUESTED = "confirmation_requested", _("申请司法确认")
+    FOLLOWUP_OPENED = "followup_opened", _("转入后续程序")
+
+
+# Shown on the public tracking page (群众查询) besides the engine's own steps.
+PUBLIC_EVENTS = {
+    DisputeEvent.MEDIATOR_ASSIGNED,
+    DisputeEvent.SESSION_RECORDED,
+    DisputeEvent.CONCLUDED,
+    DisputeEvent.FOLLOWUP_OPENED,
+}
+
+
 class AdvisedRoute(models.TextChoices):
     """Where the parties were advised to go when mediation failed (调解不成的引导途径)."""
 

@@ -15,12 +15,21 @@ from django.utils.translation import gettext_lazy as _
 
 from pingan.cases.action_forms import ActionForm
 from pingan.cases.choices import Outcome
+from pingan.cases.forms import covering_orgs, select_widget
+from pingan.regions.choices import OrgType
 
 from .choices import AdvisedRoute, PerformanceMethod
 
 
 class AssignMediatorForm(ActionForm):
     mediator = forms.CharField(label=_("调解员(用户名)"), max_length=150)
+
+    def for_case(self, case) -> None:
+        from .services import mediators_for
+
+        field = self.fields["mediator"]
+        field.label = _("调解员")
+        field.widget = select_widget(field, [(u.username, f"{u}({u.username})") for u in mediators_for(case)])
 
 
 class RecordSessionForm(ActionForm):
@@ -233,6 +242,12 @@ class ConcludeForm(ActionForm):
 
 class RequestConfirmationForm(ActionForm):
     court = forms.CharField(label=_("受理法院(单位代码)"), max_length=40)
+
+    def for_case(self, case) -> None:
+        """The courts whose jurisdiction contains the case."""
+        field = self.fields["court"]
+        courts = [o for o in covering_orgs(case) if o.org_type == OrgType.COURT]
+        field.widget = select_widget(field, [(o.code, f"{o.name}({o.region.name})") for o in courts])
 
 
 class OpenFollowupForm(ActionForm):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from pingan.accounts.choices import Role
 from pingan.accounts.models import User
-from pingan.cases.choices import Channel, EventType, Outcome, PartyRole
+from pingan.cases.choices import Channel, Outcome, PartyRole
 from pingan.cases.models import Case, Party
 from pingan.cases.parties import party_values
 from pingan.cases.services import can_unmask, case_register
@@ -17,8 +17,14 @@ from pingan.core.errors import ApplicationError, NotFoundError, PermissionDenied
 from pingan.regions.choices import OrgType
 from pingan.regions.models import Organization
 
-from .choices import KIND
+from .choices import KIND, DisputeEvent
 from .models import JudicialConfirmation, MediationResult, MediationSession
+
+
+def intake_check(*, parties, **kwargs) -> None:
+    """A dispute is between people: the intake names at least one party."""
+    if not parties:
+        raise ApplicationError(_("矛盾纠纷至少需要一名当事人"), field="parties")
 
 
 def agreement_download(*, case: Case, actor: User) -> tuple[str, bytes]:
@@ -63,7 +69,7 @@ def handle_assign_mediator(*, case: Case, actor: User, transition, data) -> Effe
     previous = case.assignee
     case.assignee = mediator
     return Effect(
-        EventType.MEDIATOR_ASSIGNED,
+        DisputeEvent.MEDIATOR_ASSIGNED,
         {
             "mediator": mediator.username,
             "mediator_name": str(mediator),
@@ -93,7 +99,7 @@ def handle_record_session(*, case: Case, actor: User, transition, data) -> Effec
         recorded_by=actor,
     )
     return Effect(
-        EventType.SESSION_RECORDED,
+        DisputeEvent.SESSION_RECORDED,
         {"session": session.pk, "held_at": timezone.localtime(session.held_at).isoformat()},
         notify_org=False,
     )
@@ -191,7 +197,7 @@ def handle_conclude(*, case: Case, actor: User, transition, data) -> Effect:
         },
     )
     case.outcome, case.resolved_at, case.resolved_by = outcome, now, actor
-    return Effect(EventType.CONCLUDED, {"outcome": outcome, "advised_route": data.get("advised_route", "")})
+    return Effect(DisputeEvent.CONCLUDED, {"outcome": outcome, "advised_route": data.get("advised_route", "")})
 
 
 def is_successful_without_confirmation(case: Case) -> bool:
@@ -203,7 +209,9 @@ def handle_request_confirmation(*, case: Case, actor: User, transition, data) ->
     if court is None or court.org_type != OrgType.COURT or not case.region_code.startswith(court.region.prefix):
         raise ApplicationError(_("请选择对案件所在地有管辖权的人民法院"), field="court")
     JudicialConfirmation.objects.create(case=case, court=court, applied_by=actor)
-    return Effect(EventType.CONFIRMATION_REQUESTED, {"court": court.code, "court_name": court.name}, notify_org=False)
+    return Effect(
+        DisputeEvent.CONFIRMATION_REQUESTED, {"court": court.code, "court_name": court.name}, notify_org=False
+    )
 
 
 def is_failed_without_followup(case: Case) -> bool:
@@ -230,7 +238,7 @@ def handle_open_followup(*, case: Case, actor: User, transition, data) -> Effect
         assigned_org=to_org,
     )
     return Effect(
-        EventType.FOLLOWUP_OPENED,
+        DisputeEvent.FOLLOWUP_OPENED,
         {"child": child.pk, "child_number": child.number, "to_org": to_org.code, "route": route},
         notify_org=False,
     )

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import importlib
+
 from django.utils.translation import gettext_lazy as _
 
 from pingan.accounts.choices import Role
 from pingan.cases import action_forms as af
 from pingan.cases import common_transitions as ct
 from pingan.cases import services as cs
-from pingan.cases.choices import ClockUnit, StateType, Urgency
+from pingan.cases import timeline as tl
+from pingan.cases.choices import ClockUnit, Outcome, StateType, Urgency
 from pingan.cases.common_transitions import T
-from pingan.cases.workflows import State, Workflow, register
+from pingan.cases.events import EventSpec
+from pingan.cases.workflows import Panel, State, Workflow, register
 from pingan.regions.choices import OrgType
 
 from . import forms as df
+from . import panels
 from . import services as ds
-from .choices import KIND
+from .api.serializers import api_fields
+from .choices import KIND, PUBLIC_EVENTS, AdvisedRoute, DisputeEvent
 from .choices import DisputeState as S
 
 CENTRE = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD})
@@ -29,6 +35,11 @@ AFTER_CONCLUSION = frozenset({S.CONCLUDED, S.VERIFIED, S.CLOSED})
 # (转入诉讼/仲裁/行政 registers the follow-up case with them). The 政法委 and the procuratorate hold none
 # of the roles the transitions below name, so a dispute sent to them would sit with nobody.
 ORG_TYPES = frozenset(OrgType.values) - {OrgType.PLA_COMMITTEE, OrgType.PROCURATORATE}
+
+
+def _restore_categories(apps, schema_editor) -> None:
+    """The categories the data migration wrote (for tests that flush the database)."""
+    importlib.import_module("pingan.disputes.migrations.0002_default_categories").create_categories(apps, schema_editor)
 
 
 DISPUTE = register(
@@ -52,6 +63,25 @@ DISPUTE = register(
             Urgency.CRITICAL: (24, ClockUnit.WORKING_HOURS),
         },
         org_types=ORG_TYPES,
+        event_types=tuple(EventSpec(e.value, e.label, public=e in PUBLIC_EVENTS) for e in DisputeEvent),
+        param_labels={
+            "mediator_name": (_("调解员"), str),
+            "held_at": (_("调解时间"), tl.when),
+            "outcome": (_("调解结果"), tl.label_of(Outcome)),
+            "advised_route": (_("引导途径"), tl.label_of(AdvisedRoute)),
+            "court_name": (_("受理法院"), str),
+            "child_number": (_("后续案件"), str),
+            "route": (_("途径"), tl.label_of(AdvisedRoute)),
+        },
+        intake_check=ds.intake_check,
+        panels=(
+            Panel("disputes/panels/mediation.html", panels.mediation),
+            Panel("disputes/panels/confirmation.html", panels.confirmation, column="side"),
+        ),
+        api_fields=api_fields,
+        detail_related=("mediation__mediator",),
+        detail_prefetch=("sessions__recorded_by",),
+        reference_data=(_restore_categories,),
         transitions=(
             T("accept", _("受理"), {S.REGISTERED}, S.ACCEPTED, cs.handle_accept, roles=HANDLERS),
             T(

@@ -23,6 +23,16 @@ class IncidentState(models.TextChoices):
     TRANSFERRED = "transferred", _("已转矛盾纠纷")
 
 
+class IncidentEvent(models.TextChoices):
+    """The 数字城管 loop's own steps, named as such in the timeline (registered with its workflow)."""
+
+    FILED = "filed", _("立案")
+    NOT_FILED = "not_filed", _("不予立案")
+    FED_BACK = "fed_back", _("处置反馈")
+    EVALUATED = "evaluated", _("综合评价")
+    CONVERTED = "converted", _("转立新案件")
+
+
 # The categories the platform starts with (code, name); administrators maintain them after.
 # The dispute lead category is special: an incident in it can become a dispute case in one step.
 DISPUTE_LEAD = "inc_dispute_lead"

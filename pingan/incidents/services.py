@@ -26,7 +26,7 @@ from pingan.core.errors import ApplicationError, ConflictError
 from pingan.regions.choices import OrgType
 from pingan.regions.models import Organization, Region
 
-from .choices import DISPUTE_LEAD, KIND, MAX_PHOTOS, PHOTO_EXTENSIONS, default_urgency
+from .choices import DISPUTE_LEAD, KIND, MAX_PHOTOS, PHOTO_EXTENSIONS, IncidentEvent, default_urgency
 from .models import ReportReceipt
 
 CENTRE_ROLES = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD})
@@ -184,13 +184,13 @@ def handle_file(*, case: Case, actor: User, transition, data) -> Effect:
             "to_org_name": centre.name,
         }
         case.assigned_org, case.assignee = centre, None
-    return Effect(EventType.FILED, params, notify_org="to_org" in params)
+    return Effect(IncidentEvent.FILED, params, notify_org="to_org" in params)
 
 
 def handle_reject(*, case: Case, actor: User, transition, data) -> Effect:
     """不予立案 (with the reason as the comment): the incident is closed, but not resolved."""
     _close(case)
-    return Effect(EventType.NOT_FILED, {"on_time": case.on_time}, notify_org=False)
+    return Effect(IncidentEvent.NOT_FILED, {"on_time": case.on_time}, notify_org=False)
 
 
 def handle_dispatch(*, case: Case, actor: User, transition, data) -> Effect:
@@ -209,7 +209,7 @@ def handle_take(*, case: Case, actor: User, transition, data) -> Effect:
 def handle_feedback(*, case: Case, actor: User, transition, data) -> Effect:
     """反馈: the handler reports the result (the comment; photos come with it through incident_feed_back)."""
     case.resolved_at, case.resolved_by, case.outcome = timezone.now(), actor, Outcome.SUCCESS
-    return Effect(EventType.FED_BACK)
+    return Effect(IncidentEvent.FED_BACK)
 
 
 def handle_verify(*, case: Case, actor: User, transition, data) -> Effect:
@@ -225,7 +225,7 @@ def handle_verify(*, case: Case, actor: User, transition, data) -> Effect:
 def handle_evaluate(*, case: Case, actor: User, transition, data) -> Effect:
     """综合评价: the centre's verdict on the handling, counted with the satisfaction rate."""
     case.satisfaction, case.rated_at = data["satisfaction"], timezone.now()
-    return Effect(EventType.EVALUATED, {"satisfaction": data["satisfaction"]}, notify_org=False)
+    return Effect(IncidentEvent.EVALUATED, {"satisfaction": data["satisfaction"]}, notify_org=False)
 
 
 def is_dispute_lead(case: Case) -> bool:
@@ -256,7 +256,7 @@ def handle_convert(*, case: Case, actor: User, transition, data) -> Effect:
     )
     _close(case)
     return Effect(
-        EventType.CONVERTED,
+        IncidentEvent.CONVERTED,
         {"child": dispute.pk, "child_number": dispute.number, "to_org_name": dispute.assigned_org.name},
         notify_org=False,
     )

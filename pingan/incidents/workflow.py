@@ -10,6 +10,8 @@ else the defaults below."""
 
 from __future__ import annotations
 
+import importlib
+
 from django.utils.translation import gettext_lazy as _
 
 from pingan.accounts.choices import Role
@@ -18,12 +20,13 @@ from pingan.cases import common_transitions as ct
 from pingan.cases import services as cs
 from pingan.cases.choices import ClockUnit, StateType, Urgency
 from pingan.cases.common_transitions import T
+from pingan.cases.events import EventSpec
 from pingan.cases.workflows import State, Workflow, register
 from pingan.regions.choices import OrgType
 
 from . import forms as f
 from . import services as s
-from .choices import KIND
+from .choices import KIND, IncidentEvent
 from .choices import IncidentState as S
 
 CENTRE = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD})
@@ -41,6 +44,14 @@ def _at_centre(case) -> bool:
     return case.assigned_org.org_type == OrgType.CENTRE
 
 
+def _restore_categories(apps, schema_editor) -> None:
+    """The categories and their clocks the data migrations wrote (for tests that flush the database)."""
+    importlib.import_module("pingan.incidents.migrations.0001_default_categories").create_categories(
+        apps, schema_editor
+    )
+    importlib.import_module("pingan.incidents.migrations.0002_category_clocks").create_clocks(apps, schema_editor)
+
+
 INCIDENT = register(
     Workflow(
         kind=KIND,
@@ -48,6 +59,8 @@ INCIDENT = register(
         number_prefix="SJ",
         initial=S.REPORTED,
         work_state=S.HANDLING,
+        event_types=tuple(EventSpec(e.value, e.label) for e in IncidentEvent),
+        reference_data=(_restore_categories,),
         states=(
             State(S.REPORTED, S.REPORTED.label),
             State(S.FILED, S.FILED.label),

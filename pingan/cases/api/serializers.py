@@ -14,19 +14,14 @@ from pingan.cases import services, workflows
 from pingan.cases.choices import (
     Channel,
     Ethnicity,
-    FollowUpMethod,
     Gender,
     Light,
-    Outcome,
     PartyRole,
     PartyType,
-    Satisfaction,
     Urgency,
 )
 from pingan.cases.models import Attachment, Case, CaseEvent, Category, Notification, Party
 from pingan.core.validators import ID_NUMBER_INPUT_MAX_LENGTH, id_number_conversion_notice
-from pingan.disputes.choices import AdvisedRoute, PerformanceMethod
-from pingan.disputes.models import MediationResult, MediationSession
 from pingan.grids.coords import CoordSystem
 from pingan.regions.api.serializers import OrganizationRefSerializer, RegionRefSerializer
 from pingan.regions.choices import OrgType
@@ -159,40 +154,6 @@ class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-class MediationResultSerializer(serializers.ModelSerializer):
-    outcome_label = serializers.CharField(source="get_outcome_display", read_only=True)
-    advised_route_label = serializers.CharField(source="get_advised_route_display", read_only=True)
-    mediator = UserRefSerializer(read_only=True)
-
-    class Meta:
-        model = MediationResult
-        fields = [
-            "outcome",
-            "outcome_label",
-            "disputed_matters",
-            "responsibilities",
-            "terms",
-            "amount",
-            "performance_method",
-            "performance_detail",
-            "performance_deadline",
-            "instalments",
-            "advised_route",
-            "advised_route_label",
-            "agreement_number",
-            "mediator",
-            "concluded_at",
-        ]
-
-
-class MediationSessionSerializer(serializers.ModelSerializer):
-    recorded_by = UserRefSerializer(read_only=True)
-
-    class Meta:
-        model = MediationSession
-        fields = ["id", "held_at", "place", "online_link", "attendees", "notes", "recorded_by", "created_at"]
-
-
 # --- cases -----------------------------------------------------------------------------------------
 
 
@@ -259,8 +220,6 @@ class CaseDetailSerializer(CaseListSerializer):
     children = CaseRefSerializer(many=True, read_only=True)
     parties = PartyMaskedSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
-    mediation = serializers.SerializerMethodField()
-    sessions = MediationSessionSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
     org_types = serializers.SerializerMethodField(
         help_text=_("可承办本类案件的单位类型:dispatch、transfer、escalate 的目标单位须属其一")
@@ -293,24 +252,22 @@ class CaseDetailSerializer(CaseListSerializer):
             "updated_at",
             "parties",
             "attachments",
-            "mediation",
-            "sessions",
             "allowed_actions",
             "org_types",
             "can_unmask",
         ]
 
+    def get_fields(self) -> dict:
+        """The engine's fields, and those each kind adds (Workflow.api_fields, e.g. a dispute's mediation)."""
+        fields = super().get_fields()
+        for workflow in workflows.kinds():
+            if workflow.api_fields is not None:
+                fields.update(workflow.api_fields())
+        return fields
+
     @property
     def _user(self):
         return self.context["request"].user
-
-    @extend_schema_field(MediationResultSerializer(allow_null=True))
-    def get_mediation(self, case: Case) -> dict | None:
-        try:
-            result = case.mediation
-        except MediationResult.DoesNotExist:
-            return None
-        return MediationResultSerializer(result).data
 
     def get_allowed_actions(self, case: Case) -> list[str]:
         return [t.action for t in workflows.allowed_transitions(case, self._user)]
@@ -421,95 +378,6 @@ class CaseCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class InstalmentSerializer(serializers.Serializer):
-    due = serializers.DateField(help_text=_("本期履行日期"))
-    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, help_text=_("本期金额(元)"))
-
-
-class TransitionSerializer(serializers.Serializer):
-    """An action on a case. `action` and `comment` always; the other fields only for the actions that take
-    them (see each field). The same forms as the web UI check the parameters again in the service."""
-
-    action = serializers.ChoiceField(choices=[], help_text=_("操作名称,见案件详情的 allowed_actions"))
-    comment = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        max_length=2000,
-        help_text=_("意见或理由;return、transfer、supervise、escalate、request_extension 与核查不通过时必填"),
-    )
-    to_org = serializers.CharField(
-        required=False,
-        max_length=40,
-        help_text=_(
-            "目标单位代码:dispatch、transfer、open_followup 必填;escalate 可选(默认上一级综治中心);"
-            "单位类型须在案件详情的 org_types 之内"
-        ),
-    )
-    amount = serializers.DecimalField(
-        required=False,
-        max_digits=14,
-        decimal_places=2,
-        min_value=0,
-        help_text=_("request_extension:延期时长(整数,与案件时限同单位);conclude:涉及金额(元)"),
-    )
-    approve = serializers.BooleanField(required=False, help_text=_("approve_extension:是否同意延期"))
-    mediator = serializers.CharField(required=False, max_length=150, help_text=_("assign_mediator:调解员用户名"))
-    held_at = serializers.DateTimeField(required=False, help_text=_("record_session:调解时间"))
-    place = serializers.CharField(
-        required=False, allow_blank=True, max_length=200, help_text=_("record_session:调解地点(与 online_link 二选一)")
-    )
-    online_link = serializers.URLField(required=False, allow_blank=True, help_text=_("record_session:线上调解链接"))
-    attendees = serializers.CharField(required=False, max_length=500, help_text=_("record_session:参加人员"))
-    notes = serializers.CharField(required=False, help_text=_("record_session:调解情况"))
-    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, help_text=_("conclude:调解结果"))
-    terms = serializers.CharField(required=False, allow_blank=True, help_text=_("conclude:协议内容(调解成功时必填)"))
-    disputed_matters = serializers.CharField(
-        required=False, allow_blank=True, help_text=_("conclude:争议事项(调解成功时必填)")
-    )
-    responsibilities = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, max_length=500),
-        required=False,
-        help_text=_("conclude:各方当事人的责任,{当事人ID: 责任}(调解成功时每方当事人必填,反映人除外)"),
-    )
-    performance_method = serializers.ChoiceField(
-        choices=PerformanceMethod.choices,
-        required=False,
-        allow_blank=True,
-        help_text=_("conclude:履行方式(调解成功时必填)"),
-    )
-    performance_detail = serializers.CharField(
-        required=False, allow_blank=True, max_length=500, help_text=_("conclude:履行方式说明(other 时必填)")
-    )
-    performance_deadline = serializers.DateField(
-        required=False, allow_null=True, help_text=_("conclude:履行期限(lump_sum、other 时必填)")
-    )
-    instalments = InstalmentSerializer(
-        many=True, required=False, help_text=_("conclude:分期履行计划(instalments 时至少两期)")
-    )
-    advised_route = serializers.ChoiceField(
-        choices=AdvisedRoute.choices,
-        required=False,
-        allow_blank=True,
-        help_text=_("conclude:调解不成时引导的途径"),
-    )
-    passed = serializers.BooleanField(required=False, help_text=_("verify:核查是否通过"))
-    satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, required=False, help_text=_("rate:满意度"))
-    method = serializers.ChoiceField(choices=FollowUpMethod.choices, required=False, help_text=_("rate:回访方式"))
-    court = serializers.CharField(required=False, max_length=40, help_text=_("request_confirmation:法院单位代码"))
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        actions = dict.fromkeys(action for workflow in workflows.kinds() for action in workflow.actions)
-        self.fields["action"].choices = list(actions)
-
-    @staticmethod
-    def params(data) -> dict:
-        """The raw parameters for the service's action form (it parses them exactly as the web UI does)."""
-        params = data.dict() if isinstance(data, QueryDict) else dict(data)
-        params.pop("action", None)
-        return params
-
-
 class UnmaskSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, help_text=_("查看完整个人信息的事由(记入审计日志)"))
 
@@ -548,15 +416,6 @@ class EventSerializer(serializers.ModelSerializer):
 
     def get_to_status_label(self, event: CaseEvent) -> str:
         return self._label(event.to_status)
-
-
-class MediatorSerializer(serializers.Serializer):
-    username = serializers.CharField(read_only=True)
-    name = serializers.CharField(source="__str__", read_only=True)
-
-
-class MediatorQuerySerializer(serializers.Serializer):
-    case = serializers.IntegerField(help_text=_("案件 ID"))
 
 
 class NotificationSerializer(serializers.ModelSerializer):

@@ -3,7 +3,7 @@ from rest_framework.routers import SimpleRouter
 
 from pingan.core.api import FirstRendererNegotiation
 
-from .views import CaseViewSet, CategoryListView, MediatorListView, NotificationViewSet
+from .views import CaseViewSet, CategoryListView, NotificationViewSet
 
 router = SimpleRouter(use_regex_path=False)
 router.register("cases", CaseViewSet, basename="api-case")
@@ -14,12 +14,6 @@ file_views = {"content_negotiation_class": FirstRendererNegotiation}
 
 urlpatterns = [
     path("cases/export.xlsx", CaseViewSet.as_view({"get": "export"}, **file_views), name="api-case-export"),
-    path(
-        "cases/<int:pk>/agreement.docx",
-        CaseViewSet.as_view({"get": "agreement"}, **file_views),
-        name="api-case-agreement",
-    ),
     path("categories/", CategoryListView.as_view(), name="api-category-list"),
-    path("mediators/", MediatorListView.as_view(), name="api-mediator-list"),
     *router.urls,
 ]

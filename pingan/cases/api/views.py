@@ -18,13 +18,12 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from pingan.cases import selectors, services
+from pingan.cases import selectors, services, workflows
 from pingan.cases.models import Case, Category, Notification
 from pingan.core.api import FirstRendererNegotiation, error_responses
 from pingan.core.audit import audit_log
 from pingan.core.errors import NotFoundError
 from pingan.core.models import AuditAction
-from pingan.disputes.services import agreement_download
 
 from .filtersets import CaseFilter
 from .serializers import (
@@ -36,20 +35,16 @@ from .serializers import (
     CaseListSerializer,
     CategorySerializer,
     EventSerializer,
-    MediatorQuerySerializer,
-    MediatorSerializer,
     NotificationSerializer,
     PartyFullSerializer,
     PartyUpdateSerializer,
-    TransitionSerializer,
     UnmaskSerializer,
     intake_notices,
     intake_payload,
 )
+from .transitions import TransitionSerializer, transition_request_schema
 
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DISPUTE = "dispute"
 
 
 def _file_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -72,10 +67,11 @@ class CaseViewSet(viewsets.GenericViewSet):
         user = self.request.user
         if self.action in ("list", "export"):
             return selectors.case_list(user=user)
+        kinds = workflows.kinds()
         return (
             selectors.case_detail(user=user)
-            .select_related("mediation__mediator")
-            .prefetch_related("attachments__uploaded_by", "sessions__recorded_by")
+            .select_related(*{name for w in kinds for name in w.detail_related})
+            .prefetch_related("attachments__uploaded_by", *{name for w in kinds for name in w.detail_prefetch})
         )
 
     def get_object(self) -> Case:
@@ -120,7 +116,7 @@ class CaseViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="办理操作(流转)",
         description="执行一项办理操作;可执行的操作见案件详情的 `allowed_actions`。状态或权限不允许时返回 409。",
-        request=TransitionSerializer,
+        request=transition_request_schema(),
         responses={200: CaseDetailSerializer, **error_responses(400, 401, 404, 409)},
     )
     @action(detail=True, methods=["post"])
@@ -204,17 +200,6 @@ class CaseViewSet(viewsets.GenericViewSet):
         )
 
     @extend_schema(
-        summary="下载调解协议书",
-        operation_id="v1_cases_agreement_docx",
-        description="仅调解成功的矛盾纠纷;文书含完整个人信息,仅可查看完整个人信息的人员可下载,记入审计日志。",
-        responses={(200, DOCX): OpenApiTypes.BINARY, **error_responses(401, 403, 404)},
-    )
-    def agreement(self, request, pk=None):
-        """GET cases/{id}/agreement.docx (mapped in urls.py: a file name, not a collection, so no slash)."""
-        filename, content = agreement_download(case=self.get_object(), actor=request.user)
-        return _file_response(content, DOCX, filename)
-
-    @extend_schema(
         summary="导出案件(Excel)",
         operation_id="v1_cases_export_xlsx",
         filters=True,
@@ -252,26 +237,6 @@ class CategoryListView(generics.ListAPIView):
         queryset = Category.objects.filter(is_active=True)
         kind = self.request.query_params.get("kind")
         return queryset.filter(kind=kind) if kind else queryset
-
-
-@extend_schema(
-    tags=["cases"],
-    summary="可指派的调解员",
-    parameters=[MediatorQuerySerializer],
-    responses={200: MediatorSerializer(many=True), **error_responses(400, 401, 404)},
-)
-class MediatorListView(generics.GenericAPIView):
-    serializer_class = MediatorSerializer
-    pagination_class = None
-    filter_backends: list = []
-
-    def get(self, request):
-        query = MediatorQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        case = selectors.case_visible_or_404(selectors.case_list(user=request.user), query.validated_data["case"])
-        from pingan.disputes.services import mediators_for
-
-        return Response(MediatorSerializer(mediators_for(case), many=True).data)
 
 
 @extend_schema_view(

@@ -31,7 +31,7 @@ from pingan.core.testing import with_check_digit
 from pingan.core.validators import normalize_id_number, normalize_phone
 from pingan.demo import checks, disputes
 from pingan.demo.models import DemoDataset
-from pingan.disputes.choices import KIND, DisputeState
+from pingan.disputes.choices import KIND, DisputeEvent, DisputeState
 from pingan.disputes.documents import agreement_docx
 from pingan.disputes.forms import ConcludeForm
 from pingan.disputes.models import MediationResult, MediationSession
@@ -158,7 +158,7 @@ def test_statuses_agree_with_the_timeline(db):
                 assert event["from_status"] == previous["to_status"]
         previous = event
     sessions = MediationSession.objects.count()
-    assert sessions == CaseEvent.objects.filter(type=EventType.SESSION_RECORDED).count()
+    assert sessions == CaseEvent.objects.filter(type=DisputeEvent.SESSION_RECORDED).count()
     assert MediationResult.objects.count() == Case.objects.filter(kind=KIND).exclude(outcome="").count()
 
 
@@ -352,7 +352,7 @@ def test_every_timeline_takes_declared_transitions_only(db):
 
 def test_a_timeline_the_workflow_does_not_declare_is_refused():
     rows = [{"type": EventType.REGISTERED, "to_status": DisputeState.REGISTERED}]
-    rows.append({"type": EventType.CONCLUDED, "to_status": DisputeState.CONCLUDED})  # no acceptance, no mediator
+    rows.append({"type": DisputeEvent.CONCLUDED, "to_status": DisputeState.CONCLUDED})  # no acceptance, no mediator
     with pytest.raises(checks.InvalidDemoData, match="不符合流程定义"):
         checks.timeline_check(KIND, rows, DisputeState.CONCLUDED, "MJ20261130-0001")
 

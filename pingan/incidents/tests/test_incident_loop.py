@@ -10,6 +10,7 @@ from pingan.cases.choices import Channel, ClockUnit, EventType, StateType, Urgen
 from pingan.cases.models import Attachment, Case, CaseEvent
 from pingan.cases.services import case_transition
 from pingan.core.errors import ApplicationError, ConflictError, TransitionNotAllowed
+from pingan.incidents.choices import IncidentEvent
 from pingan.incidents.choices import IncidentState as S
 from pingan.incidents.services import incident_feed_back, incident_report, incident_to_dispute
 
@@ -142,15 +143,15 @@ def test_the_loop_from_report_to_evaluation(incident, people, zhuzhou, squad, of
     assert events_of(case) == [
         EventType.REGISTERED,
         EventType.ROUTED,
-        EventType.FILED,
+        IncidentEvent.FILED,
         EventType.DISPATCHED,
         EventType.ACCEPTED,
-        EventType.FED_BACK,
+        IncidentEvent.FED_BACK,
         EventType.ATTACHMENT_ADDED,
         EventType.REWORK,
-        EventType.FED_BACK,
+        IncidentEvent.FED_BACK,
         EventType.VERIFIED,
-        EventType.EVALUATED,
+        IncidentEvent.EVALUATED,
     ]
 
 
@@ -185,7 +186,7 @@ def test_not_filed_counts_as_closed_not_as_resolved(incident, people):
     case = case_transition(case=incident, actor=people.clerk, action="reject", data={"comment": "已由物业自行修复"})
     assert case.status == S.REJECTED and case.state_type == StateType.CLOSED and case.closed_at
     assert case.resolved_at is None and case.outcome == ""
-    assert events_of(case)[-1] == EventType.NOT_FILED
+    assert events_of(case)[-1] == IncidentEvent.NOT_FILED
 
 
 # --- 矛盾纠纷线索 → 矛盾纠纷 ------------------------------------------------------------------------
@@ -208,7 +209,7 @@ def test_a_dispute_lead_becomes_a_dispute_case_in_one_step(lead, grids, zhuzhou)
     assert dispute.region == grids.taishan_1 and dispute.category.code == "neighbour"
     assert list(dispute.parties.values_list("name", flat=True)) == ["张三", "李四"]
     assert lead.status == S.TRANSFERRED and lead.closed_at and lead.outcome == ""
-    converted = CaseEvent.objects.get(case=lead, type=EventType.CONVERTED)
+    converted = CaseEvent.objects.get(case=lead, type=IncidentEvent.CONVERTED)
     assert converted.params["child_number"] == dispute.number
 
 

@@ -1,0 +1,36 @@
+"""The dispute kind's own pages: the 调解协议书 download (the rest of a dispute lives on the engine's
+case pages, with the panels this kind registers)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.utils.http import content_disposition_header
+
+from pingan.cases import selectors
+from pingan.core.errors import ApplicationError
+
+from .services import agreement_download
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@login_required
+def case_agreement(request, case_id: int):
+    """调解协议书 (DOCX) of a successful mediation, for those who may see the parties in full."""
+    case = selectors.case_visible_or_404(selectors.case_list(user=request.user), case_id)
+    try:
+        filename, content = agreement_download(case=case, actor=request.user)
+    except ApplicationError as exc:
+        if exc.status_code == 403:
+            raise PermissionDenied(exc.message) from None
+        raise Http404(exc.message) from None
+    return HttpResponse(
+        content,
+        content_type=DOCX,
+        headers={
+            "Content-Disposition": content_disposition_header(True, filename),
+            "Cache-Control": "private, no-store",
+        },
+    )
