@@ -1,0 +1,181 @@
+"""A kind is an app: a kind declared here, inside the test suite only, plugs into the engine with no file of
+`pingan.cases` changed — its states, actions with their own form, its own timeline event with a labelled
+parameter, an intake check, a panel on the detail page and a field in the API's case detail — and is
+walked through the API and the detail page like the dispute and incident kinds.
+
+(What "no file of cases changed" means in practice: this module is the only place the kind exists.)"""
+
+from __future__ import annotations
+
+import pytest
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from conftest import PASSWORD
+from pingan.accounts.choices import Role
+from pingan.cases import action_forms as af
+from pingan.cases import services as cs
+from pingan.cases import workflows
+from pingan.cases.choices import ClockUnit, StateType, Urgency
+from pingan.cases.common_transitions import T, supervise
+from pingan.cases.events import EventSpec, event_spec
+from pingan.cases.models import Case, CaseEvent, Category
+from pingan.cases.workflows import Effect, Panel, State, Workflow
+from pingan.core.errors import ApplicationError
+from pingan.regions.choices import OrgType
+
+KIND = "probe"
+CENTRE = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD})
+
+
+class FindingsForm(af.ActionForm):
+    result = forms.ChoiceField(label="检查结论", choices=[("sound", "无隐患"), ("hazard", "有隐患")])
+    hazards = forms.IntegerField(label="隐患数", min_value=0, required=False)
+
+
+def handle_inspect(*, case, actor, transition, data) -> Effect:
+    return Effect("probe_inspected", {"result": data["result"], "hazards": data.get("hazards") or 0})
+
+
+def intake_check(*, parties, category, channel, region) -> None:
+    if channel != "screening":
+        raise ApplicationError("试验事项只能由排查登记", field="channel")
+
+
+def panel_context(case, user) -> dict:
+    inspections = [e.params for e in case.events.all() if e.type == "probe_inspected"]
+    return {"probe_inspections": inspections}
+
+
+PROBE = Workflow(
+    kind=KIND,
+    label=_("试验事项"),
+    number_prefix="TS",
+    initial="new",
+    states=(
+        State("new", "待检查"),
+        State("inspecting", "检查中"),
+        State("inspected", "已检查", StateType.RESOLVED),
+        State("closed", "已结案", StateType.CLOSED),
+    ),
+    clocks={Urgency.NORMAL: (3, ClockUnit.WORKING_DAYS)},
+    org_types=frozenset({OrgType.CENTRE}),
+    transitions=(
+        T("accept", "接收", {"new"}, "inspecting", cs.handle_accept, roles=CENTRE),
+        T("inspect", "检查", {"inspecting"}, "inspected", handle_inspect, FindingsForm, roles=CENTRE),
+        T("close", "结案", {"inspected"}, "closed", cs.handle_close, roles=CENTRE),
+        supervise({"new", "inspecting"}),
+    ),
+    event_types=(EventSpec("probe_inspected", "现场检查"),),
+    param_labels={"result": ("检查结论", lambda v: {"sound": "无隐患", "hazard": "有隐患"}.get(v, v))},
+    intake_check=intake_check,
+    panels=(Panel("probe/panel.html", panel_context),),
+    api_fields=lambda: {"probe_title": serializers.CharField(source="title", read_only=True)},
+)
+
+
+@pytest.fixture
+def probe_kind(db, settings, tmp_path):
+    templates = tmp_path / "templates"
+    (templates / "probe").mkdir(parents=True)
+    (templates / "probe" / "panel.html").write_text(
+        '<section id="probe-panel">现场检查记录:{% for item in probe_inspections %}'
+        '<span class="probe-result">{{ item.result }}/{{ item.hazards }}</span>{% endfor %}</section>',
+        encoding="utf-8",
+    )
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [templates, *settings.TEMPLATES[0]["DIRS"]]}]
+    workflows.register(PROBE)
+    category = Category.objects.create(kind=KIND, code="probe_fire", name="消防检查")
+    yield category
+    workflows.unregister(KIND)
+
+
+def intake(api, user, region, **changes):
+    payload = {
+        "kind": KIND,
+        "category": "probe_fire",
+        "title": "商铺消防通道检查",
+        "description": "排查发现商铺消防通道堆放杂物,需现场检查。",
+        "channel": "screening",
+        "region": region.code,
+        **changes,
+    }
+    return api(user).post("/api/v1/cases/", payload, format="json")
+
+
+def test_a_kind_declared_in_a_test_walks_through_the_api_and_the_detail_page(probe_kind, api, client, zhuzhou, people):
+    response = intake(api, people.clerk, zhuzhou.songshan)
+    assert response.status_code == 201, response.json()
+    created = response.json()
+    assert created["number"].startswith("TS")
+    assert created["kind_label"] == "试验事项"
+    assert created["status_label"] == "待检查"
+    assert created["probe_title"] == "商铺消防通道检查"  # the kind's own API field
+    assert created["allowed_actions"] == ["accept"]  # supervise is for the centres above
+    case_id = created["id"]
+
+    url = f"/api/v1/cases/{case_id}/transitions/"
+    assert api(people.clerk).post(url, {"action": "accept"}, format="json").status_code == 200
+    # The kind's own form checks its own parameters, in the one error shape.
+    refused = api(people.clerk).post(url, {"action": "inspect", "result": "maybe"}, format="json")
+    assert refused.status_code == 400
+    assert "result" in refused.json()["error"]["fields"]
+    done = api(people.clerk).post(url, {"action": "inspect", "result": "hazard", "hazards": 2}, format="json")
+    assert done.status_code == 200, done.json()
+    assert done.json()["status"] == "inspected"
+    assert done.json()["state_type"] == StateType.RESOLVED
+
+    events = api(people.clerk).get(f"/api/v1/cases/{case_id}/events/").json()
+    inspected = next(e for e in events if e["type"] == "probe_inspected")
+    assert inspected["type_label"] == "现场检查"
+    assert inspected["params"] == {"result": "hazard", "hazards": 2}
+
+    client.login(username=people.clerk.username, password=PASSWORD)
+    page = client.get(reverse("case-detail", args=[case_id]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<section id="probe-panel">' in html  # the kind's panel
+    assert '<span class="probe-result">hazard/2</span>' in html
+    assert "现场检查" in html and "检查结论" in html and "有隐患" in html  # its event and labelled parameter
+    assert 'data-action="close"' in html  # its next action, offered by the engine's page
+
+    closed = client.post(reverse("case-action", args=[case_id, "close"]), {"comment": ""})
+    assert closed.status_code == 302
+    case = Case.objects.get(pk=case_id)
+    assert case.status == "closed" and case.closed_at is not None and case.on_time is True
+    assert CaseEvent.objects.filter(case=case).values_list("type", flat=True).last() == "closed"
+
+
+def test_the_kinds_intake_check_refuses_what_it_cannot_take(probe_kind, api, zhuzhou, people):
+    response = intake(api, people.clerk, zhuzhou.songshan, channel="visit")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"] == {"channel": ["试验事项只能由排查登记"]}
+    assert not Case.objects.filter(kind=KIND).exists()
+
+
+def test_an_unregistered_kind_leaves_nothing_behind(db):
+    workflows.register(PROBE)
+    assert event_spec("probe_inspected") is not None
+    workflows.unregister(KIND)
+    assert event_spec("probe_inspected") is None
+    with pytest.raises(ApplicationError):
+        workflows.get(KIND)
+    assert event_spec("registered") is not None  # the engine's own stay
+
+
+def test_an_undeclared_event_type_is_refused(probe_kind, zhuzhou, people):
+    from pingan.cases.events import event_record
+
+    case = cs.case_register(
+        actor=people.clerk,
+        kind=KIND,
+        category=probe_kind,
+        title="t",
+        description="d",
+        channel="screening",
+        region=zhuzhou.songshan,
+    )
+    with pytest.raises(ValueError, match="unregistered event type"):
+        event_record(case=case, actor=None, type="probe_unknown")
