@@ -125,3 +125,21 @@ def test_errors_match_the_published_schema(openapi, api, people, dispute):
     for method, url, response in cases:
         assert response.status_code in (400, 401, 404, 409)
         assert_conforms(openapi, method, url, response)
+
+
+def test_each_actions_request_schema_is_read_from_its_form(openapi):
+    """The transition request is one component per action, chosen by `action`, listing exactly the fields of
+    the action's declared form (Transition.form), so a kind's new action documents itself."""
+    from pingan.cases import workflows
+
+    schemas = openapi["components"]["schemas"]
+    request = schemas["TransitionRequest"]
+    assert request["discriminator"]["propertyName"] == "action"
+    for workflow in workflows.kinds():
+        for transition in workflow.transitions:
+            name = "Transition" + "".join(part.capitalize() for part in transition.action.split("_")) + "Request"
+            assert request["discriminator"]["mapping"][transition.action].endswith(f"/{name}")
+            properties = set(schemas[name]["properties"])
+            assert set(transition.form.base_fields) | {"action"} <= properties, (workflow.kind, transition.action)
+            required = {n for n, f in transition.form.base_fields.items() if f.required} | {"action"}
+            assert required <= set(schemas[name].get("required", [])), (workflow.kind, transition.action)

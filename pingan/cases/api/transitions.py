@@ -45,8 +45,10 @@ def api_field(field: forms.Field) -> serializers.Field:
             return _FORM_FIELDS[form_class](field, required=field.required)
     if isinstance(field, YesNoField):
         return serializers.BooleanField(**kwargs)
-    if isinstance(field, forms.ChoiceField):
+    if isinstance(field, forms.ChoiceField) and _choices(field):
         return serializers.ChoiceField(choices=_choices(field), allow_blank=not field.required, **kwargs)
+    if isinstance(field, forms.ChoiceField):  # choices that depend on the case (set in the form's for_case)
+        return serializers.CharField(allow_blank=not field.required, **kwargs)
     if isinstance(field, forms.DateTimeField):
         return serializers.DateTimeField(**kwargs)
     if isinstance(field, forms.DateField):
@@ -69,7 +71,7 @@ def api_field(field: forms.Field) -> serializers.Field:
 
 
 def _component(action: str) -> str:
-    return "Transition" + "".join(part.capitalize() for part in action.split("_")) + "Request"
+    return "Transition" + "".join(part.capitalize() for part in action.split("_"))
 
 
 def _action_serializer(action: str, labels: list[str], form_classes: list[type[forms.Form]]) -> serializers.Serializer:
@@ -93,7 +95,7 @@ def transition_request_schema() -> PolymorphicProxySerializer:
             if transition.form not in form_classes:
                 form_classes.append(transition.form)
     return PolymorphicProxySerializer(
-        component_name="TransitionRequest",
+        component_name="Transition",
         serializers={action: _action_serializer(action, *spec) for action, spec in sorted(by_action.items())},
         resource_type_field_name="action",
     )

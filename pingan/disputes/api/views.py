@@ -18,19 +18,19 @@ from .serializers import MediatorQuerySerializer, MediatorSerializer
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@extend_schema(
-    tags=["cases"],
-    summary="下载调解协议书",
-    operation_id="v1_cases_agreement_docx",
-    description="仅调解成功的矛盾纠纷;文书含完整个人信息,仅可查看完整个人信息的人员可下载,记入审计日志。",
-    responses={(200, DOCX): OpenApiTypes.BINARY, **error_responses(401, 403, 404)},
-)
 class AgreementView(generics.GenericAPIView):
     """GET cases/{id}/agreement.docx: a file name, not a collection, so no slash."""
 
     pagination_class = None
     filter_backends: list = []
 
+    @extend_schema(
+        tags=["cases"],
+        summary="下载调解协议书",
+        operation_id="v1_cases_agreement_docx",
+        description="仅调解成功的矛盾纠纷;文书含完整个人信息,仅可查看完整个人信息的人员可下载,记入审计日志。",
+        responses={(200, DOCX): OpenApiTypes.BINARY, **error_responses(401, 403, 404)},
+    )
     def get(self, request, pk: int):
         case = selectors.case_visible_or_404(selectors.case_list(user=request.user), pk)
         filename, content = agreement_download(case=case, actor=request.user)
