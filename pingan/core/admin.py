@@ -16,6 +16,7 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
+from .jurisdiction import prefix_q
 from .models import AuditLog, object_type_label
 
 admin.site.site_header = _("平安 · 后台管理")
@@ -70,8 +71,6 @@ class JurisdictionAdminMixin:
     jurisdiction_distinct = False
 
     def get_queryset(self, request):
-        from pingan.regions.models import prefix_q
-
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset

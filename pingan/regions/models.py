@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from tree_queries.models import TreeNode, TreeQuerySet
 
+from pingan.core.jurisdiction import prefix_q as prefix_q  # re-exported: the apps above import it from here
+
 from .choices import OrgType, RegionLevel
 
 
@@ -21,14 +23,6 @@ def scope_prefix(code: str, level: int) -> str:
     if level == RegionLevel.CITY:
         return code[:4]
     return code
-
-
-def prefix_q(field: str, prefixes) -> models.Q:
-    """Records whose region code in `field` lies inside any of the jurisdictions `prefixes` (none: nothing)."""
-    query = models.Q(pk__in=[])
-    for prefix in prefixes:
-        query |= models.Q(**{f"{field}__startswith": prefix})
-    return query
 
 
 class RegionQuerySet(TreeQuerySet):

@@ -10,9 +10,10 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from pingan.core.errors import NotFoundError
+from pingan.core.jurisdiction import prefix_q
 
 from .choices import RegionLevel
-from .models import Organization, Region, prefix_q
+from .models import Organization, Region
 
 if TYPE_CHECKING:
     from pingan.accounts.models import User
