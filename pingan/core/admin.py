@@ -6,7 +6,7 @@ the admin is for reference data and accounts, never a side door around the workf
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.apps import apps
@@ -23,14 +23,9 @@ from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_types import BaseModelAdminMixinBase, ModelAdminMixinBase
 from .jurisdiction import prefix_q
 from .models import AuditLog, object_type_label
-
-if TYPE_CHECKING:  # what admin mixins are mixed into, so that their super() calls are type-checked
-    ModelAdminMixinBase = admin.ModelAdmin[Any]
-    BaseModelAdminMixinBase = admin.options.BaseModelAdmin[Any]
-else:
-    ModelAdminMixinBase = BaseModelAdminMixinBase = object
 
 admin.site.site_header = _("平安 · 后台管理")
 admin.site.site_title = settings.PINGAN_SITE_NAME

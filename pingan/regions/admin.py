@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
-from pingan.core.admin import HistoryAdmin, JurisdictionAdminMixin, ModelAdminMixinBase
+from pingan.core.admin import HistoryAdmin, JurisdictionAdminMixin
+from pingan.core.admin_types import ModelAdminMixinBase
 from pingan.core.errors import ApplicationError
 
 from . import services

@@ -31,7 +31,7 @@ MIN_YEAR = 1990  # 同比 needs a year before, and nothing older is ever counted
 
 
 # The breakdown one level below a region (a grid cell has nothing below: it stands for itself).
-BREAKDOWN_BELOW = {
+BREAKDOWN_BELOW: dict[int, str] = {
     RegionLevel.PROVINCE: "district",
     RegionLevel.CITY: "district",
     RegionLevel.COUNTY: "township",
@@ -146,6 +146,7 @@ def stats_scope(*, user: User, params: Mapping[str, str]) -> StatsScope:
 
     roots = statistics_roots(user)
     code = (params.get("region") or "").strip()
+    region: Region | None
     if code:
         region = region_for_user_or_404(user, code)
     else:
