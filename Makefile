@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install migrate demo serve test test-only lint check clean
+.PHONY: install migrate demo serve test test-only lint types check clean
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test-only:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy with the django-stubs and DRF plugins (configuration in pyproject.toml): strict on core and regions.
+types: install
+	$(BIN)/mypy pingan
 
 clean:
 	rm -rf $(VENV) var

@@ -9,8 +9,12 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+# Django's generic classes (ModelAdmin[Model], ModelChoiceField[Model], …) can be subscripted at run time.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PINGAN_VAR_DIR", BASE_DIR / "var"))

@@ -14,15 +14,31 @@ permissions and `BusinessRecordAdminMixin`."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+
+from pingan.core.admin_types import ModelAdminMixinBase
 
 from .choices import BUSINESS_ROLES
 
+if TYPE_CHECKING:
+    from .models import User
+
 NO_BUSINESS_POST = gettext_lazy("您的岗位不办理、不查看业务数据(三员分立:管理员请使用管理后台)")
+
+
+def signed_in_user(request: HttpRequest | Request) -> User:
+    """The user of a staff page or API call. Those let no anonymous caller in (login_required, ApiAccess):
+    one who reaches here anyway is refused."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user
 
 
 def sees_business_data(user) -> bool:
@@ -64,7 +80,7 @@ def refusal(user, view) -> str | None:
     if not user.is_authenticated or (marks is view and getattr(view, "login_required", True) is False):
         return None
     if not sees_business_data(user):
-        admitted = getattr(marks, "administrator_roles", frozenset())
+        admitted: frozenset[str] = getattr(marks, "administrator_roles", frozenset())
         if not admitted or not (user.is_superuser or user.has_role(*admitted)):
             return str(NO_BUSINESS_POST)
     predicate = getattr(marks, "access_predicate", None)
@@ -105,18 +121,18 @@ class ApiAccess(IsAuthenticated):
         return super().has_permission(request, view) and may_open(request.user, type(view))
 
 
-class BusinessRecordAdminMixin:
+class BusinessRecordAdminMixin(ModelAdminMixinBase):
     """Business records in the back office (cases, parties, timelines, patrols, citizens' requests): only for
     staff who also hold a business post, never for an administrator's post alone, superuser or not."""
 
-    def has_view_permission(self, request, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return sees_business_data(request.user) and super().has_view_permission(request, obj)
 
-    def has_change_permission(self, request, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return sees_business_data(request.user) and super().has_change_permission(request, obj)
 
-    def has_add_permission(self, request, *args) -> bool:
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return sees_business_data(request.user) and super().has_add_permission(request, *args)
 
-    def has_delete_permission(self, request, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return sees_business_data(request.user) and super().has_delete_permission(request, obj)

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -100,13 +100,19 @@ def _admin_usernames(usernames: set[str]) -> set[str]:
     )
 
 
+def _max_length(field_name: str) -> int:
+    """The width of one of User's text columns."""
+    column = User._meta.get_field(field_name)
+    if not isinstance(column, models.CharField) or column.max_length is None:
+        raise TypeError(f"User.{field_name} is not a text column of fixed width")
+    return column.max_length
+
+
 def _check_user_rows(rows: list[tuple[int, dict[str, str]]], errors: list[str]) -> list[_MembershipRow]:
     codes = {values["organization"] for _row, values in rows if values["organization"]}
     organizations = {o.code: o for o in Organization.objects.filter(code__in=codes).select_related("region")}
     admins = _admin_usernames({values["username"] for _row, values in rows if values["username"]})
-    max_username = User._meta.get_field("username").max_length
-    max_full_name = User._meta.get_field("full_name").max_length
-    max_phone = User._meta.get_field("phone").max_length
+    max_username, max_full_name, max_phone = (_max_length(name) for name in ("username", "full_name", "phone"))
 
     first_name: dict[str, tuple[int, str]] = {}
     first_phone: dict[str, tuple[int, str]] = {}
@@ -195,7 +201,7 @@ def _check_user_rows(rows: list[tuple[int, dict[str, str]]], errors: list[str]) 
 
         for problem in problems:
             row_error(errors, row, problem)
-        if not problems:
+        if not problems and organization is not None and role is not None and active is not None:
             checked.append(_MembershipRow(row, username, full_name, phone, organization, role, active))
     return checked
 

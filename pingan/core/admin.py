@@ -5,17 +5,26 @@ the admin is for reference data and accounts, never a side door around the workf
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
+from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
+from .admin_types import BaseModelAdminMixinBase, ModelAdminMixinBase
+from .jurisdiction import prefix_q
 from .models import AuditLog, object_type_label
 
 admin.site.site_header = _("平安 · 后台管理")
@@ -29,16 +38,20 @@ class HistoryAdmin(SimpleHistoryAdmin):
     simple_history hides the revert button from view-only users but still accepts the POST; the
     security auditor (安全审计员), who may only look, must not be able to revert a record."""
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method == "POST" and not self.has_change_permission(request):
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # simple_history ships no type information: its methods are untyped.
+        if request.method == "POST" and not self.has_change_permission(request):  # type: ignore[no-untyped-call]
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        response: HttpResponse = super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[no-untyped-call]
+        return response
 
 
 PERMISSION_ACTIONS = {"add": _("新增"), "change": _("修改"), "delete": _("删除"), "view": _("查看")}
 
 
-def permission_label(permission) -> str:
+def permission_label(permission: Permission) -> str:
     """A permission as the back office names it: 案件 | 当事人 | 查看. Django stores the default
     permissions' names in English ("Can view party") when the tables are created, and shows them so."""
     model = permission.content_type.model_class()
@@ -51,17 +64,29 @@ def permission_label(permission) -> str:
     return f"{app} | {name} | {PERMISSION_ACTIONS[action]}"
 
 
-class PermissionLabelsMixin:
+class PermissionChoiceField(forms.ModelMultipleChoiceField[Permission]):
+    def label_from_instance(self, obj: Permission) -> str:
+        return permission_label(obj)
+
+
+class PermissionLabelsMixin(ModelAdminMixinBase):
     """Permission pickers (user_permissions, a group's permissions) list permissions in Chinese."""
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        field = super().formfield_for_manytomany(db_field, request, **kwargs)
-        if field is not None and db_field.related_model is Permission:
-            field.label_from_instance = permission_label
-        return field
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField[Any] | None:
+        if db_field.related_model is Permission:
+            kwargs.setdefault("form_class", PermissionChoiceField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class JurisdictionAdminMixin:
+def staff_prefixes(request: HttpRequest) -> list[str]:
+    """The jurisdictions of the staff member signed in (the back office lets no anonymous caller in)."""
+    user = request.user
+    return user.jurisdiction_prefixes() if user.is_authenticated else []
+
+
+class JurisdictionAdminMixin(BaseModelAdminMixinBase):
     """Staff see in the back office only what lies inside their organisations' jurisdictions: a district's
     system administrator maintains the district, the city's the city. `jurisdiction_field` is the lookup
     to the record's region code. Superusers (the platform's operators) see everything."""
@@ -69,35 +94,33 @@ class JurisdictionAdminMixin:
     jurisdiction_field = "region_code"
     jurisdiction_distinct = False
 
-    def get_queryset(self, request):
-        from pingan.regions.models import prefix_q
-
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        queryset = queryset.filter(prefix_q(self.jurisdiction_field, request.user.jurisdiction_prefixes()))
+        queryset = queryset.filter(prefix_q(self.jurisdiction_field, staff_prefixes(request)))
         return queryset.distinct() if self.jurisdiction_distinct else queryset
 
 
-class ReadOnlyAdminMixin:
+class ReadOnlyAdminMixin(BaseModelAdminMixinBase):
     """Lists and detail pages only: no add, change or delete, for superusers too."""
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline[Any, Any]):
     extra = 0
     can_delete = False
     show_change_link = False
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in self.model._meta.fields]
 
 
@@ -107,23 +130,38 @@ class ObjectTypeFilter(admin.SimpleListFilter):
     title = _("对象类型")
     parameter_name = "object_type"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]) -> list[tuple[str, str]]:
         types = model_admin.get_queryset(request).order_by().values_list("object_type", flat=True).distinct()
         return sorted(((value, object_type_label(value)) for value in types), key=lambda item: item[1])
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.filter(object_type=self.value()) if self.value() else queryset
 
 
+AUDIT_LOG_FIELDS = (
+    "created_at",
+    "actor",
+    "action",
+    "object_type_display",
+    "object_id",
+    "object_repr",
+    "region_code",
+    "ip",
+    "user_agent",
+    "reason",
+    "changes",
+)
+
+
 @admin.register(AuditLog)
-class AuditLogAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditLogAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin[AuditLog]):
     """The audit log, for the security auditor (安全审计员): append-only, so read-only here. Entries tied
     to no place (imports, account changes) are shown to the city's auditors only."""
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset = super().get_queryset(request)
         if not request.user.is_superuser and any(
-            len(prefix) <= len(settings.PINGAN_CITY_CODE) - 2 for prefix in request.user.jurisdiction_prefixes()
+            len(prefix) <= len(settings.PINGAN_CITY_CODE) - 2 for prefix in staff_prefixes(request)
         ):
             queryset = queryset | AuditLog.objects.filter(region_code="")
         return queryset
@@ -134,20 +172,7 @@ class AuditLogAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
     list_select_related = ["actor"]
     date_hierarchy = "created_at"
     show_full_result_count = False  # counting a large log on every page load is slow
-    fields = [
-        "created_at",
-        "actor",
-        "action",
-        "object_type_display",
-        "object_id",
-        "object_repr",
-        "region_code",
-        "ip",
-        "user_agent",
-        "reason",
-        "changes",
-    ]
-    readonly_fields = fields
+    fields = readonly_fields = AUDIT_LOG_FIELDS
 
     @admin.display(description=_("对象类型"), ordering="object_type")
     def object_type_display(self, entry: AuditLog) -> str:
@@ -164,15 +189,15 @@ class TaskResultAdmin(DBTaskResultAdmin):
     strings that no translation catalogue reaches)."""
 
     @admin.display(description=_("任务"))
-    def task_name(self, result: DBTaskResult) -> str:
+    def task_name(self, result: DBTaskResult[Any, Any]) -> str:
         return result.task_name
 
     @admin.display(description=_("错误堆栈"))
-    def formatted_traceback(self, result: DBTaskResult) -> str:
+    def formatted_traceback(self, result: DBTaskResult[Any, Any]) -> str:
         return super().formatted_traceback(result)
 
     @admin.display(description=_("最早执行时间"))
-    def display_run_after(self, result: DBTaskResult):
+    def display_run_after(self, result: DBTaskResult[Any, Any]) -> datetime | str:
         return super().display_run_after(result)
 
 
@@ -180,7 +205,9 @@ admin.site.unregister(DBTaskResult)
 admin.site.register(DBTaskResult, TaskResultAdmin)
 
 
-class ChineseGroupAdmin(PermissionLabelsMixin, GroupAdmin):
+# GroupAdmin's formfield_for_manytomany takes an optional request (Django's signature), the mixin a required
+# one, as every other admin's: the admin always passes it.
+class ChineseGroupAdmin(PermissionLabelsMixin, GroupAdmin):  # type: ignore[misc]
     pass
 
 

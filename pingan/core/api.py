@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -13,12 +16,16 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import ApplicationError
 
-_DRF_MESSAGES = {
+_DRF_MESSAGES: dict[type[exceptions.APIException], tuple[str, Callable[[], str]]] = {
     exceptions.NotAuthenticated: ("not_authenticated", lambda: _("未登录或令牌无效,请先认证")),
     exceptions.AuthenticationFailed: ("authentication_failed", lambda: _("认证失败:令牌无效或已停用")),
     exceptions.PermissionDenied: ("permission_denied", lambda: _("没有执行此操作的权限")),
@@ -31,23 +38,25 @@ _DRF_MESSAGES = {
 }
 
 
-class ErrorDetailSerializer(serializers.Serializer):
+class ErrorDetailSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # A declared field named like Serializer.fields: DRF's metaclass takes it out of the class, the stubs
+    # cannot know that.
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
 
 
-class ErrorSerializer(serializers.Serializer):
+class ErrorSerializer(serializers.Serializer[Any]):
     """The one error shape of the API: {"error": {"code", "message", "fields"}}."""
 
     error = ErrorDetailSerializer()
 
 
-def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
-def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+def _flatten(detail: object, prefix: str = "") -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     if isinstance(detail, dict):
         for key, value in detail.items():
@@ -64,7 +73,7 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     return out
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
@@ -76,15 +85,15 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
-    if response is None:
-        return None
+    if response is None or not isinstance(exc, exceptions.APIException):  # DRF answers only its own
+        return response
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
         first = next(iter(fields.values()))[0] if fields else _("提交的数据有误")
         response.data = error_body("invalid", first, fields)
         return response
-    code, message = _DRF_MESSAGES.get(type(exc), (getattr(exc, "default_code", "error"), None))
-    response.data = error_body(code, message() if message else str(exc.detail))
+    known = _DRF_MESSAGES.get(type(exc))
+    response.data = error_body(known[0], known[1]()) if known else error_body(str(exc.default_code), str(exc.detail))
     return response
 
 
@@ -103,11 +112,14 @@ class FirstRendererNegotiation(BaseContentNegotiation):
     """For endpoints that stream a file: ignore the Accept header (the file is returned as an HttpResponse
     whatever it says); errors are still rendered by the first renderer, in the one JSON error shape."""
 
-    def select_parser(self, request, parsers):
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
         return DefaultContentNegotiation().select_parser(request, parsers)
 
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        first = next(iter(renderers))
+        return first, first.media_type
 
 
 def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
@@ -124,7 +136,7 @@ _ERROR_DESCRIPTIONS = {
 }
 
 
-class TokenSerializer(serializers.Serializer):
+class TokenSerializer(serializers.Serializer[Any]):
     token = serializers.CharField()
 
 
@@ -135,8 +147,9 @@ class ObtainAuthTokenSchema(OpenApiViewExtension):
     match_subclasses = True
     priority = 1  # before drf-spectacular's own (no-op) extension for this view
 
-    def view_replacement(self):
+    def view_replacement(self) -> type[APIView]:
         from rest_framework.authtoken.serializers import AuthTokenSerializer
+        from rest_framework.authtoken.views import ObtainAuthToken  # target_class, the one token view
 
         @extend_schema(
             tags=["auth"],
@@ -146,7 +159,7 @@ class ObtainAuthTokenSchema(OpenApiViewExtension):
             request=AuthTokenSerializer,
             responses={200: TokenSerializer, **error_responses(400)},
         )
-        class DocumentedObtainAuthToken(self.target):
+        class DocumentedObtainAuthToken(ObtainAuthToken):
             pass
 
         return DocumentedObtainAuthToken

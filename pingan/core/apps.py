@@ -14,4 +14,5 @@ class TasksDatabaseConfig(TasksAppConfig):
     """django-tasks-db, the database-backed queue of background work, named in Chinese in the back office
     (its own app config calls itself "Tasks Database Backend", a plain string no translation reaches)."""
 
-    verbose_name = _("后台任务队列")
+    # django-tasks-db declares it a plain str; Django's AppConfig takes a lazy translation as well.
+    verbose_name = _("后台任务队列")  # type: ignore[assignment]

@@ -14,7 +14,7 @@ from .models import AuditAction, AuditLog
 
 def audit_log(
     *,
-    actor,
+    actor: Any,  # the user (the user model lives in accounts, above core); None or anonymous: the system
     action: AuditAction | str,
     obj: models.Model | None = None,
     object_type: str = "",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
 
@@ -20,9 +20,9 @@ def current_request_info() -> RequestInfo:
     return _current.get() or _NO_REQUEST
 
 
-def set_request_info(info: RequestInfo):
+def set_request_info(info: RequestInfo) -> Token[RequestInfo | None]:
     return _current.set(info)
 
 
-def reset_request_info(token) -> None:
+def reset_request_info(token: Token[RequestInfo | None]) -> None:
     _current.reset(token)

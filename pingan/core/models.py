@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.apps import apps
 from django.conf import settings
 from django.db import models
@@ -29,11 +31,11 @@ def object_type_label(object_type: str) -> str:
         return object_type
 
 
-class AuditLogQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # pragma: no cover - guard
+class AuditLogQuerySet(models.QuerySet["AuditLog"]):
+    def update(self, **kwargs: Any) -> NoReturn:  # pragma: no cover - guard
         raise RuntimeError("The audit log is append-only.")
 
-    def delete(self):  # pragma: no cover - guard
+    def delete(self) -> NoReturn:  # pragma: no cover - guard
         raise RuntimeError("The audit log is append-only.")
 
 
@@ -74,12 +76,12 @@ class AuditLog(models.Model):
         subject = self.object_repr or self.object_id
         return f"{self.get_action_display()} {self.object_type_label}{f' {subject}' if subject else ''}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise RuntimeError("The audit log is append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise RuntimeError("The audit log is append-only.")
 
     @property

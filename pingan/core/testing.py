@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import datetime
 import io
+import random
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 
-def xlsx_bytes(header, rows) -> bytes:
+def xlsx_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(header)
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
+    sheet.append(list(header))
     for row in rows:
-        sheet.append(row)
+        sheet.append(list(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def csv_bytes(header, rows, encoding="utf-8-sig") -> bytes:
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]], encoding: str = "utf-8-sig") -> bytes:
     lines = [",".join(header)] + [",".join(str(v) for v in row) for row in rows]
     return ("\r\n".join(lines) + "\r\n").encode(encoding)
 
@@ -48,12 +53,12 @@ def with_check_digit(first17: str) -> str:
     return first17 + GB11643_CHECK[total % 11]
 
 
-def with_wrong_check_digit(number: str, rng) -> str:
+def with_wrong_check_digit(number: str, rng: random.Random) -> str:
     """The same number with any other check character."""
     return number[:17] + rng.choice([c for c in GB11643_CHECK if c != number[17]])
 
 
-def standard_ids(count: int, rng) -> list[str]:
+def standard_ids(count: int, rng: random.Random) -> list[str]:
     """`count` distinct valid 18-digit numbers: a real county, a birth date 1930–2005, a sequence code."""
     start, days = datetime.date(1930, 1, 1), (datetime.date(2005, 12, 31) - datetime.date(1930, 1, 1)).days
     numbers: set[str] = set()

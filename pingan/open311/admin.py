@@ -70,5 +70,4 @@ class Open311RequestAdmin(BusinessRecordAdminMixin, JurisdictionAdminMixin, Read
     list_filter = ["client"]
     search_fields = ["case__number", "account_id"]
     list_select_related = ["case", "client__organization"]
-    fields = ["case", "client", "token", "media_url", "account_id", "attributes", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("case", "client", "token", "media_url", "account_id", "attributes", "created_at")

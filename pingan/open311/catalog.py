@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from pingan.cases.choices import Urgency
 from pingan.disputes.choices import KIND as DISPUTE
@@ -36,14 +37,14 @@ class Attribute:
 
     code: str
     datatype: str
-    description: str
+    description: StrOrPromise
     order: int
     required: bool = False
-    values: tuple[tuple[str, str], ...] = ()
+    values: tuple[tuple[str, StrOrPromise], ...] = ()
     # A list read from the data instead (the regions of a jurisdiction): given the client's organisation,
     # or None for the whole installation.
-    values_of: Callable[[Organization | None], tuple[tuple[str, str], ...]] | None = None
-    datatype_description: str = ""
+    values_of: Callable[[Organization | None], tuple[tuple[str, StrOrPromise], ...]] | None = None
+    datatype_description: StrOrPromise = ""
     max_length: int = 100
     personal: bool = False  # names a person: kept as a party of the case (masked), not with the request
 
@@ -51,7 +52,7 @@ class Attribute:
     def is_list(self) -> bool:
         return self.datatype in (Datatype.SINGLE, Datatype.MULTI)
 
-    def options(self, organization: Organization | None = None) -> tuple[tuple[str, str], ...]:
+    def options(self, organization: Organization | None = None) -> tuple[tuple[str, StrOrPromise], ...]:
         return self.values_of(organization) if self.values_of is not None else self.values
 
     def allowed_keys(self, organization: Organization | None = None) -> set[str]:
@@ -65,8 +66,8 @@ class ServiceKind:
     kind: str
     type: str  # "realtime" or "batch"
     public: bool  # requests readable by anyone (else only by the client that filed them)
-    description: str
-    notice: str
+    description: StrOrPromise
+    notice: StrOrPromise
     attributes: tuple[Attribute, ...] = ()
     reporter_required: bool = False  # the reporter's name and phone (the applicant of a dispute)
     private_categories: frozenset[str] = field(default_factory=frozenset)
@@ -100,7 +101,12 @@ def region_options(organization: Organization | None) -> tuple[tuple[str, str], 
     if organization is not None:
         regions = regions.filter(code__startswith=organization.region.prefix)
     return tuple(
-        (region.code, region.name if region.level == RegionLevel.COUNTY else f"{region.parent.name}{region.name}")
+        (
+            region.code,
+            f"{region.parent.name}{region.name}"
+            if region.level == RegionLevel.TOWNSHIP and region.parent
+            else region.name,
+        )
         for region in regions.select_related("parent").order_by("code")
     )
 

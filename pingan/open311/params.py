@@ -108,11 +108,10 @@ def parse_filters(query: QueryDict, *, now: datetime.datetime | None = None) -> 
     if errors:
         raise Open311Error(400, errors)
     start, end = dates["start_date"], dates["end_date"]
-    if start is None and end is None:
-        end = now or timezone.now()
     if start is None:
+        end = end or now or timezone.now()
         start = end - DEFAULT_SPAN
-    if end is None:
+    elif end is None:
         end = start + DEFAULT_SPAN
     if start > end:
         raise Open311Error(400, _("start_date 不能晚于 end_date"))

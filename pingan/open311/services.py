@@ -179,6 +179,7 @@ def _parties(kind: catalog.ServiceKind, new: NewRequest) -> list[dict[str, str]]
 def request_file(*, client: Open311Client, category: Category, new: NewRequest) -> Filed:
     """File a service request: register its case through the one door and remember its Open311 side."""
     kind = catalog.service_kind(category.kind)
+    personal = {attribute.code for attribute in kind.attributes if attribute.personal}  # kept as parties
     region, located_by = _place(client=client, new=new)
     case = case_register(
         actor=client.service_user,
@@ -202,7 +203,7 @@ def request_file(*, client: Open311Client, category: Category, new: NewRequest) 
         media_url=new.media_url,
         account_id=new.account_id,
         reporter_email=new.email,
-        attributes={code: value for code, value in new.attributes.items() if not kind.attribute(code).personal},
+        attributes={code: value for code, value in new.attributes.items() if code not in personal},
         created_at=case.registered_at,
     )
     Open311Client.objects.filter(pk=client.pk).update(last_used_at=case.registered_at)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import wraps
+from typing import Literal, overload
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -74,6 +75,10 @@ def open311(*methods: str) -> Callable:
     return decorator
 
 
+@overload
+def _client(request: HttpRequest, *, required: Literal[True]) -> Open311Client: ...
+@overload
+def _client(request: HttpRequest, *, required: Literal[False]) -> Open311Client | None: ...
 def _client(request: HttpRequest, *, required: bool) -> Open311Client | None:
     raw = (request.POST.get("api_key") or request.GET.get("api_key") or "").strip()
     if not raw:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from pingan.core.admin import HistoryAdmin, JurisdictionAdminMixin
+from pingan.core.admin_types import ModelAdminMixinBase
 from pingan.core.errors import ApplicationError
 
 from . import services
@@ -17,7 +24,7 @@ from .forms import ImportFileForm
 from .models import Organization, Region
 
 
-class ImportAdminMixin:
+class ImportAdminMixin(ModelAdminMixinBase):
     """Adds "从Excel/CSV导入" to the changelist: upload form → all-or-nothing import → result page.
 
     Only for users who may both add and change the model, since an import creates and updates rows.
@@ -25,16 +32,16 @@ class ImportAdminMixin:
     `import_title` and `import_run`."""
 
     change_list_template = "admin/regions/change_list_import.html"
-    import_service = None  # staticmethod(services.regions_import) etc.
-    import_columns: tuple[tuple[str, str], ...] = ()
-    import_note = None  # how rows are matched, shown above the columns (default: by code)
-    import_form_class = ImportFileForm
+    import_service: ClassVar[services.ImportService]  # staticmethod(services.regions_import) etc.
+    import_columns: tuple[tuple[str, StrOrPromise], ...] = ()
+    import_note: StrOrPromise | None = None  # how rows are matched, shown above the columns (default: by code)
+    import_form_class: type[forms.Form] = ImportFileForm
     import_template = "admin/regions/import.html"
 
-    def has_import_permission(self, request) -> bool:
+    def has_import_permission(self, request: HttpRequest) -> bool:
         return self.has_add_permission(request) and self.has_change_permission(request)
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         opts = self.model._meta
         return [
             path(
@@ -45,23 +52,23 @@ class ImportAdminMixin:
             *super().get_urls(),
         ]
 
-    def changelist_view(self, request, extra_context=None):
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         extra_context = {**(extra_context or {}), "has_import_permission": self.has_import_permission(request)}
         return super().changelist_view(request, extra_context)
 
     def import_title(self) -> str:
         return _("从Excel/CSV导入%(name)s") % {"name": self.model._meta.verbose_name}
 
-    def import_run(self, request, form):
+    def import_run(self, request: HttpRequest, form: forms.Form) -> services.ImportResult | None:
         """Import the valid form's file; the result, or None when the file itself was refused."""
         try:
             rows = services.read_table(form.cleaned_data["file"])
         except ApplicationError as exc:
             form.add_error("file", exc.message)
             return None
-        return type(self).import_service(rows=rows, actor=request.user)
+        return type(self).import_service(rows=rows, actor=request.user if request.user.is_authenticated else None)
 
-    def import_view(self, request):
+    def import_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_import_permission(request):
             raise PermissionDenied
         opts = self.model._meta
@@ -82,18 +89,17 @@ class ImportAdminMixin:
         return TemplateResponse(request, self.import_template, context)
 
 
-class ChildrenInline(admin.TabularInline):
+class ChildrenInline(admin.TabularInline[Region, Region]):
     model = Region
     fk_name = "parent"
-    fields = ["code", "name", "level", "is_active"]
-    readonly_fields = fields
+    fields = readonly_fields = ("code", "name", "level", "is_active")
     extra = 0
     can_delete = False
     show_change_link = True
     max_num = 0
     verbose_name_plural = gettext_lazy("下级区划")
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Region]:
         return super().get_queryset(request).order_by("code")
 
 
@@ -118,7 +124,9 @@ class RegionAdmin(JurisdictionAdminMixin, ImportAdminMixin, HistoryAdmin):
         ("上级代码", gettext_lazy("市级以下必填:数据库中或本文件中已有的区划代码")),
     )
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
         # Codes are prefixes of their subtree: searching "430211" finds the district and everything in it.
         if search_term.isdigit():
             return queryset.filter(code__startswith=search_term), False

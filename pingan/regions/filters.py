@@ -5,9 +5,12 @@ raw code, so the pages and the API agree."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +25,7 @@ class RegionPicker(forms.TextInput):
 
     template_name = "regions/widgets/region_picker.html"
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         code = (value or "").strip() if isinstance(value, str) else ""
         region = Region.objects.filter(code=code).first() if code.isdigit() else None
@@ -46,12 +49,12 @@ class RegionFilter(django_filters.CharFilter):
 
     field_class = RegionCodeField
 
-    def __init__(self, *args, field_name: str = "region_code", **kwargs):
+    def __init__(self, field_name: str = "region_code", **kwargs: Any) -> None:
         kwargs.setdefault("label", _("区划"))
         kwargs.setdefault("widget", RegionPicker)
-        super().__init__(*args, field_name=field_name, **kwargs)
+        super().__init__(field_name=field_name, **kwargs)
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
         value = (value or "").strip()
         if not value:
             return qs

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from tree_queries.models import TreeNode, TreeQuerySet
+
+from pingan.core.jurisdiction import prefix_q as prefix_q  # re-exported: the apps above import it from here
 
 from .choices import OrgType, RegionLevel
 
@@ -23,20 +28,14 @@ def scope_prefix(code: str, level: int) -> str:
     return code
 
 
-def prefix_q(field: str, prefixes) -> models.Q:
-    """Records whose region code in `field` lies inside any of the jurisdictions `prefixes` (none: nothing)."""
-    query = models.Q(pk__in=[])
-    for prefix in prefixes:
-        query |= models.Q(**{f"{field}__startswith": prefix})
-    return query
-
-
-class RegionQuerySet(TreeQuerySet):
-    def within(self, prefixes) -> RegionQuerySet:
+class RegionQuerySet(TreeQuerySet["Region"]):
+    def within(self, prefixes: Iterable[str]) -> RegionQuerySet:
         return self.filter(prefix_q("code", prefixes))
 
 
-class Region(TreeNode):
+# The django-stubs plugin cannot resolve the manager that tree_queries' as_manager() builds (it reads the
+# override's return type in this module): `objects` and the `children` relation are left unresolved.
+class Region(TreeNode):  # type: ignore[django-manager-missing]
     """A node of the administrative tree (行政区划): city, county, township, community, or grid cell (网格).
 
     `code` is the national statistics code (GB/T 2260 for counties and above, 9 and 12 digits below;
@@ -52,7 +51,10 @@ class Region(TreeNode):
     )
     is_active = models.BooleanField(_("启用"), default=True)
 
-    objects = RegionQuerySet.as_manager(with_tree_fields=False)
+    # Set on the regions that selectors.region_search returns: the place in the tree as people say it.
+    path: str
+
+    objects = RegionQuerySet.as_manager(with_tree_fields=False)  # type: ignore[django-manager-missing, misc]
     history = HistoricalRecords()
 
     class Meta:
@@ -63,7 +65,7 @@ class Region(TreeNode):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.prefix = scope_prefix(self.code, self.level)
         super().save(*args, **kwargs)
 

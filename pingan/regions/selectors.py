@@ -10,17 +10,20 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from pingan.core.errors import NotFoundError
+from pingan.core.jurisdiction import prefix_q
 
 from .choices import RegionLevel
-from .models import Organization, Region, prefix_q
+from .models import Organization, Region
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from pingan.accounts.models import User
 
 
-def user_prefixes(user) -> list[str]:
+def user_prefixes(user: User | AnonymousUser | None) -> list[str]:
     """The code prefixes of the user's jurisdiction; none for anyone not signed in (sees nothing)."""
-    return user.jurisdiction_prefixes() if getattr(user, "is_authenticated", False) else []
+    return user.jurisdiction_prefixes() if user is not None and user.is_authenticated else []
 
 
 def regions_within(prefixes: Iterable[str]) -> QuerySet[Region]:
@@ -72,7 +75,7 @@ def region_paths(regions: Iterable[Region]) -> dict[int, str]:
     }
 
 
-def region_search(*, user: User, query: str, limit: int = SEARCH_LIMIT) -> list[Region]:
+def region_search(*, user: User | AnonymousUser, query: str, limit: int = SEARCH_LIMIT) -> list[Region]:
     """Regions of the user's jurisdiction whose name contains `query` (or whose code starts with it),
     the higher levels first; each carries `path` (see region_paths). Nothing outside the jurisdiction."""
     query = query.strip()

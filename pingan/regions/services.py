@@ -14,10 +14,10 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from pingan.core.audit import audit_log
@@ -27,6 +27,9 @@ from pingan.core.validators import normalize_phone
 
 from .choices import OrgType, RegionLevel
 from .models import Organization, Region, scope_prefix
+
+if TYPE_CHECKING:
+    from pingan.accounts.models import User
 
 # Spreadsheets carry a header in row 1, so the first data row is row 2 (as Excel numbers it).
 FIRST_DATA_ROW = 2
@@ -93,6 +96,12 @@ class ImportResult:
     def as_dict(self) -> dict[str, int]:
         counts = {"total": self.total, "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
         return {**counts, **self.details}
+
+
+class ImportService(Protocol):
+    """An import service: regions_import, organizations_import, the users' and grid members' imports."""
+
+    def __call__(self, *, rows: list[dict[str, Any]], actor: User | None) -> ImportResult: ...
 
 
 # --- reading files --------------------------------------------------------------------------------
@@ -205,8 +214,8 @@ def _canonical_rows(
         for key, value in row.items():
             if key not in names:
                 names[key] = aliases.get(_header_key(key))
-            if names[key]:
-                values[names[key]] = _cell_text(value)
+            if name := names[key]:
+                values[name] = _cell_text(value)
         if any(values.values()):
             result.append((index + FIRST_DATA_ROW, values))
     return result
@@ -273,7 +282,7 @@ def _check_region_rows(rows: list[tuple[int, dict[str, str]]], errors: list[str]
             problems.append(_("上级代码不能是本身"))
         for problem in problems:
             row_error(errors, row, problem)
-        if not problems:
+        if not problems and level is not None:
             checked.append(_RegionRow(row, code, name, level, parent))
 
     # Parents may be in the database or earlier/later in the same file.
@@ -285,15 +294,15 @@ def _check_region_rows(rows: list[tuple[int, dict[str, str]]], errors: list[str]
             if r.level > RegionLevel.CITY:
                 row_error(errors, r.row, _("缺少上级代码(只有省、市级区划可以没有上级)"))
             continue
-        parent = in_file.get(r.parent) or in_db.get(r.parent)
-        if parent is None:
+        parent_row = in_file.get(r.parent) or in_db.get(r.parent)
+        if parent_row is None:
             row_error(errors, r.row, _("上级代码 %(parent)s 不存在") % {"parent": r.parent})
             continue
-        if r.level <= parent.level:
+        if r.level <= parent_row.level:
             row_error(errors, r.row, _("层级应低于上级区划 %(parent)s") % {"parent": r.parent})
             continue
-        prefix = scope_prefix(parent.code, parent.level)
-        if not r.code.startswith(prefix) or r.code == parent.code:
+        prefix = scope_prefix(parent_row.code, parent_row.level)
+        if not r.code.startswith(prefix) or r.code == parent_row.code:
             row_error(
                 errors,
                 r.row,
@@ -303,7 +312,9 @@ def _check_region_rows(rows: list[tuple[int, dict[str, str]]], errors: list[str]
     return checked
 
 
-def _upsert(model, key: str, values: dict[str, Any], existing: dict[str, Any], result: ImportResult):
+def _upsert[M: models.Model](
+    model: type[M], key: str, values: dict[str, Any], existing: dict[str, M], result: ImportResult
+) -> M:
     instance = existing.get(key)
     if instance is None:
         instance = model(**values)
@@ -321,12 +332,12 @@ def _upsert(model, key: str, values: dict[str, Any], existing: dict[str, Any], r
     return instance
 
 
-def check_table(
+def check_table[T](
     rows: list[dict[str, Any]],
     columns: dict[str, tuple[str, ...]],
     required: tuple[str, ...],
-    check: Callable[[list[tuple[int, dict[str, str]]], list[str]], list[Any]],
-) -> tuple[ImportResult, list[Any]]:
+    check: Callable[[list[tuple[int, dict[str, str]]], list[str]], list[T]],
+) -> tuple[ImportResult, list[T]]:
     """Map rows from read_table onto `columns` (canonical name -> accepted headers, the first one named in
     messages), note missing `required` columns, then run `check(rows, errors)` on the non-blank rows,
     given as (spreadsheet row number, {name: text}). Returns the result (errors sorted by row) and what
@@ -341,7 +352,7 @@ def check_table(
     return result, checked
 
 
-def jurisdiction_check(result: ImportResult, actor, row_codes: Iterable[tuple[int, str]]) -> bool:
+def jurisdiction_check(result: ImportResult, actor: User | None, row_codes: Iterable[tuple[int, str]]) -> bool:
     """An administrator who is not a superuser imports only inside their own jurisdiction (a district's
     administrator maintains the district). Adds a row error for every code outside it; True if none."""
     if actor is None or actor.is_superuser:
@@ -363,7 +374,7 @@ def error_sort_key(message: str) -> int:
 
 
 @transaction.atomic
-def regions_import(*, rows: list[dict[str, Any]], actor) -> ImportResult:
+def regions_import(*, rows: list[dict[str, Any]], actor: User | None) -> ImportResult:
     """Create or update regions by code from spreadsheet rows (区划代码, 名称, 层级, 上级代码)."""
     result, checked = check_table(rows, REGION_COLUMNS, ("code", "name", "level", "parent"), _check_region_rows)
     if result.errors or not jurisdiction_check(result, actor, [(r.row, r.code) for r in checked]):
@@ -400,7 +411,7 @@ def _parse_org_type(text: str) -> str | None:
 def _check_organization_rows(rows: list[tuple[int, dict[str, str]]], errors: list[str]) -> list[_OrganizationRow]:
     _duplicates(errors, rows)
     regions = {r.code: r for r in Region.objects.filter(code__in={v["region"] for _, v in rows if v["region"]})}
-    checked = []
+    checked: list[_OrganizationRow] = []
     for row, values in rows:
         problems = []
         if not values["code"]:
@@ -429,8 +440,13 @@ def _check_organization_rows(rows: list[tuple[int, dict[str, str]]], errors: lis
             problems.append(_("地址不能超过200个字"))
         for problem in problems:
             row_error(errors, row, problem)
-        if not problems:
-            fields = {"code": values["code"], "name": values["name"], "org_type": org_type, "region_id": region.pk}
+        if not problems and region is not None:
+            fields: dict[str, Any] = {
+                "code": values["code"],
+                "name": values["name"],
+                "org_type": org_type,
+                "region_id": region.pk,
+            }
             if "phone" in values:
                 fields["phone"] = phone
             if "address" in values:
@@ -440,7 +456,7 @@ def _check_organization_rows(rows: list[tuple[int, dict[str, str]]], errors: lis
 
 
 @transaction.atomic
-def organizations_import(*, rows: list[dict[str, Any]], actor) -> ImportResult:
+def organizations_import(*, rows: list[dict[str, Any]], actor: User | None) -> ImportResult:
     """Create or update organisations by code (机构代码, 名称, 类型, 区划代码, 电话, 地址)."""
     result, checked = check_table(
         rows, ORGANIZATION_COLUMNS, ("code", "name", "org_type", "region"), _check_organization_rows

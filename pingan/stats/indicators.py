@@ -20,6 +20,7 @@ import calendar
 import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr, TruncMonth
@@ -486,6 +487,7 @@ def breakdown(base: QuerySet[Case], period: Period, by: str, *, now: datetime.da
         if ind.denominator_filter is not None:
             aggregates[f"{ind.code}_d"] = Count("pk", filter=ind.denominator_filter(as_of))
     cohort = base.filter(period.cohort_q())
+    grouped: QuerySet[Any, Any]  # values() rows of one of the groupings
     if by == "category":
         grouped = cohort.annotate(key=F("category__code"), label=F("category__name")).values("key", "label")
     elif by == "month":
@@ -493,7 +495,7 @@ def breakdown(base: QuerySet[Case], period: Period, by: str, *, now: datetime.da
         grouped = cohort.annotate(key=TruncMonth("registered_at", tzinfo=tz)).values("key")
     else:
         grouped = cohort.annotate(key=Substr("region_code", 1, REGION_BREAKDOWNS[by][1])).values("key")
-    raw = list(grouped.annotate(**aggregates).order_by("key"))
+    raw: list[Any] = list(grouped.annotate(**aggregates).order_by("key"))
 
     def row(key: str, label: str, counts: Mapping) -> dict:
         figures = {
@@ -554,6 +556,7 @@ def drilldown(
     indicator = get(code)
     if part not in PARTS:
         raise ApplicationError(_("part 应为 numerator(分子)或 denominator(分母)"), field="part")
+    cases: QuerySet[Case] | None
     if part == "numerator":
         cases = indicator.numerator(base, period.date_from, period.date_to, now=now)
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import Substr
@@ -52,7 +53,8 @@ def _lights(now: datetime.datetime) -> dict[str, Count]:
 def leader_oversight(*, user: User, now: datetime.datetime | None = None) -> Oversight:
     now = now or timezone.now()
     visible = cases_visible_to(user)
-    open_cases = visible.open()
+    # cases_visible_to answers a CaseQuerySet, annotated as QuerySet[Case] in cases (to be fixed there).
+    open_cases = visible.open()  # type: ignore[attr-defined]
     lights = _lights(now)
     totals = open_cases.aggregate(**lights, supervised=Count("pk", filter=Q(supervision_count__gt=0)))
     flagged = open_cases.filter(warn_at__lte=now)  # red or yellow: a deadline passed or near
@@ -97,6 +99,7 @@ def leader_oversight(*, user: User, now: datetime.datetime | None = None) -> Ove
     today = timezone.localdate(now)
     period = Period(today - datetime.timedelta(days=RATE_WINDOW_DAYS - 1), today)
     on_time_rate, as_of = get("on_time_rate"), period.as_of(now)
+    assert on_time_rate.denominator_filter is not None  # 按期结案率 is a rate
     rates = (
         visible.filter(period.cohort_q(), assigned_org__isnull=False)
         .values(code=F("assigned_org__code"), name=F("assigned_org__name"))
@@ -106,7 +109,7 @@ def leader_oversight(*, user: User, now: datetime.datetime | None = None) -> Ove
         )
         .filter(denominator__gte=RATE_MIN_DUE)
     )
-    worst = []
+    worst: list[dict[str, Any]] = []
     for row in rates:
         value = on_time_rate.value(row["numerator"], row["denominator"])
         worst.append({**row, "value": value, "display": display(value, on_time_rate.unit)})

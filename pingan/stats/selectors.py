@@ -18,9 +18,10 @@ from pingan.cases import workflows
 from pingan.cases.models import Case
 from pingan.cases.selectors import cases_visible_to
 from pingan.core.errors import ApplicationError
+from pingan.core.jurisdiction import prefix_q
 from pingan.grids.selectors import grids_of_user
 from pingan.regions.choices import RegionLevel
-from pingan.regions.models import Region, prefix_q
+from pingan.regions.models import Region
 from pingan.regions.selectors import jurisdiction_roots, region_for_user_or_404
 
 from .indicators import Period, this_year
@@ -30,7 +31,7 @@ MIN_YEAR = 1990  # 同比 needs a year before, and nothing older is ever counted
 
 
 # The breakdown one level below a region (a grid cell has nothing below: it stands for itself).
-BREAKDOWN_BELOW = {
+BREAKDOWN_BELOW: dict[int, str] = {
     RegionLevel.PROVINCE: "district",
     RegionLevel.CITY: "district",
     RegionLevel.COUNTY: "township",
@@ -145,6 +146,7 @@ def stats_scope(*, user: User, params: Mapping[str, str]) -> StatsScope:
 
     roots = statistics_roots(user)
     code = (params.get("region") or "").strip()
+    region: Region | None
     if code:
         region = region_for_user_or_404(user, code)
     else:

@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from pingan.accounts.access import signed_in_user
 from pingan.cases import workflows
 from pingan.core.errors import ApplicationError, NotFoundError
 
@@ -28,16 +29,17 @@ REGION_TITLES = {
 
 def _scope_or_defaults(request: HttpRequest) -> tuple[StatsScope, str]:
     """The scope asked for; on bad input, the defaults and the message (a foreign region is a 404)."""
+    user = signed_in_user(request)
     try:
-        return stats_scope(user=request.user, params=request.GET), ""
+        return stats_scope(user=user, params=request.GET), ""
     except NotFoundError as exc:
         raise Http404(exc.message) from None
     except ApplicationError as exc:
-        params = {k: v for k, v in request.GET.items() if k in ("region", "kind") and k not in exc.fields}
+        params = {k: request.GET[k] for k in ("region", "kind") if k in request.GET and k not in exc.fields}
         try:
-            return stats_scope(user=request.user, params=params), exc.message
+            return stats_scope(user=user, params=params), exc.message
         except ApplicationError:
-            return stats_scope(user=request.user, params={}), exc.message
+            return stats_scope(user=user, params={}), exc.message
 
 
 def _change_text(indicator: dict, key: str) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 from lunar_python import Lunar
 
 # The first year the 2024 revision governs; earlier years come from chinesecalendar.
@@ -56,13 +57,13 @@ def lunar_dates(year: int) -> LunarDates:
 
 
 @lru_cache(maxsize=64)
-def statutory_holidays(year: int) -> dict[datetime.date, str]:
+def statutory_holidays(year: int) -> dict[datetime.date, StrOrPromise]:
     """The statutory days off of `year` (13; 12 when 中秋 falls on 1-3 October), each with its festival's
     name (shown to administrators when a notice leaves one out)."""
     if year < STATUTORY_SINCE:
         raise ValueError(f"the 2024 revision governs {STATUTORY_SINCE} and later, not {year}")
     lunar = lunar_dates(year)
-    days = {datetime.date(year, 1, 1): _("元旦")}
+    days: dict[datetime.date, StrOrPromise] = {datetime.date(year, 1, 1): _("元旦")}
     for offset in range(4):
         days[lunar.new_years_eve + offset * ONE_DAY] = _("春节")
     days[lunar.qingming] = _("清明节")

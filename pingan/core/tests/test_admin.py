@@ -153,7 +153,11 @@ def test_category_names_and_order_are_edited_in_the_list(superuser_client, categ
     from pingan.cases.models import Category
 
     rows = list(Category.objects.all())
-    data = {"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": str(len(rows)), "_save": "保存"}
+    data: dict[str, object] = {
+        "form-TOTAL_FORMS": str(len(rows)),
+        "form-INITIAL_FORMS": str(len(rows)),
+        "_save": "保存",
+    }
     for i, row in enumerate(rows):
         data |= {
             f"form-{i}-id": row.pk,

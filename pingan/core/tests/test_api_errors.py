@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from rest_framework.test import APIClient
 
 from conftest import PASSWORD
 
 
-def error_of(response, status: int) -> dict:
+def error_of(response, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.content
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
     assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}
-    assert body["error"]["message"]
-    return body["error"]
+    error: dict[str, Any] = body["error"]
+    assert error["message"]
+    return error
 
 
 @pytest.mark.django_db

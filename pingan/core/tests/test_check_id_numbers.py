@@ -32,7 +32,7 @@ def _pinned_clock():
         yield
 
 
-def run(*args) -> tuple[int, str]:
+def run(*args: str) -> tuple[int | str | None, str]:
     out = io.StringIO()
     try:
         call_command("check_id_numbers", *args, stdout=out)

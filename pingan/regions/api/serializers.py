@@ -9,7 +9,7 @@ from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Organization, Region
 
 # The API names levels by what they are, not by their depth number.
-LEVEL_NAMES = {
+LEVEL_NAMES: dict[int, str] = {
     RegionLevel.PROVINCE: "province",
     RegionLevel.CITY: "city",
     RegionLevel.COUNTY: "county",
@@ -19,13 +19,13 @@ LEVEL_NAMES = {
 }
 
 
-class RegionRefSerializer(serializers.ModelSerializer):
+class RegionRefSerializer(serializers.ModelSerializer[Region]):
     class Meta:
         model = Region
         fields = ["code", "name"]
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(serializers.ModelSerializer[Region]):
     level = serializers.SerializerMethodField()
     level_label = serializers.CharField(source="get_level_display", read_only=True)
 
@@ -47,13 +47,13 @@ class RegionMatchSerializer(RegionSerializer):
         fields = [*RegionSerializer.Meta.fields, "path"]
 
 
-class OrganizationRefSerializer(serializers.ModelSerializer):
+class OrganizationRefSerializer(serializers.ModelSerializer[Organization]):
     class Meta:
         model = Organization
         fields = ["code", "name"]
 
 
-class OrganizationSerializer(serializers.ModelSerializer):
+class OrganizationSerializer(serializers.ModelSerializer[Organization]):
     org_type_label = serializers.CharField(source="get_org_type_display", read_only=True)
     region = RegionRefSerializer(read_only=True)
 

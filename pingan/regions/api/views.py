@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -15,14 +17,19 @@ from rest_framework.response import Response
 from pingan.core.api import error_responses
 from pingan.regions.choices import OrgType
 from pingan.regions.models import Organization, Region
-from pingan.regions.selectors import region_by_code, region_search, regions_within
+from pingan.regions.selectors import region_by_code, region_search, regions_within, user_prefixes
 
 from .serializers import OrganizationSerializer, RegionMatchSerializer, RegionSerializer
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def jurisdiction_roots(user) -> QuerySet[Region]:
+    from pingan.accounts.models import User
+
+
+def jurisdiction_roots(user: User | AnonymousUser) -> QuerySet[Region]:
     """The top regions of the user's jurisdiction (one per organisation subtree they belong to)."""
-    return Region.objects.filter(prefix__in=user.jurisdiction_prefixes(), is_active=True)
+    return Region.objects.filter(prefix__in=user_prefixes(user), is_active=True)
 
 
 @extend_schema(tags=["regions"])
@@ -42,7 +49,7 @@ def jurisdiction_roots(user) -> QuerySet[Region]:
         responses={200: RegionMatchSerializer(many=True), **error_responses(401)},
     ),
 )
-class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(viewsets.ReadOnlyModelViewSet[Region]):
     serializer_class = RegionSerializer
     pagination_class = None
     lookup_field = "code"
@@ -51,9 +58,11 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Region]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Region.objects.none()
-        return regions_within(self.request.user.jurisdiction_prefixes()).filter(is_active=True).order_by("code")
+        return regions_within(user_prefixes(self.request.user)).filter(is_active=True).order_by("code")
 
-    def filter_queryset(self, queryset: QuerySet[Region]) -> QuerySet[Region]:
+    # The stubs' filter_queryset is generic over the row type (for values() querysets); this view's rows are
+    # always regions, and without `parent` it answers another queryset (the user's top regions).
+    def filter_queryset(self, queryset: QuerySet[Region]) -> QuerySet[Region]:  # type: ignore[override]
         if self.action != "list":
             return queryset
         parent_code = self.request.query_params.get("parent")
@@ -80,11 +89,11 @@ class OrganizationFilter(django_filters.FilterSet):
         model = Organization
         fields: list[str] = []
 
-    def filter_region(self, queryset, name, value):
+    def filter_region(self, queryset: QuerySet[Organization], name: str, value: Any) -> QuerySet[Organization]:
         region = region_by_code(value)
         return queryset.filter(region__code__startswith=region.prefix) if region else queryset.none()
 
-    def filter_covering(self, queryset, name, value):
+    def filter_covering(self, queryset: QuerySet[Organization], name: str, value: Any) -> QuerySet[Organization]:
         region = region_by_code(value)
         if region is None:
             return queryset.none()
@@ -102,7 +111,7 @@ class OrganizationFilter(django_filters.FilterSet):
         summary="组织机构详情", responses={200: OrganizationSerializer, **error_responses(401, 404)}
     ),
 )
-class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganizationViewSet(viewsets.ReadOnlyModelViewSet[Organization]):
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilter
     lookup_field = "code"
@@ -112,7 +121,7 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Organization.objects.none()
         user = self.request.user
-        prefixes = user.jurisdiction_prefixes()
+        prefixes = user_prefixes(user)
         # A township clerk must find the district and city centres above to escalate to them.
         above = {ancestor.pk for root in jurisdiction_roots(user) for ancestor in root.ancestors()}
         inside = Q(pk__in=[])

@@ -41,7 +41,7 @@ def test_good_xlsx_creates_and_updates_regions(zhuzhou, admin_user):
     assert result.ok, result.errors
     assert (result.total, result.created, result.updated, result.unchanged) == (4, 2, 1, 1)
     village = Region.objects.get(code="430211005001")
-    assert village.parent.code == "430211005" and village.level == RegionLevel.COMMUNITY
+    assert village.parent is not None and village.parent.code == "430211005" and village.level == RegionLevel.COMMUNITY
     assert village.prefix == "430211005001"
     assert village.is_within(zhuzhou.tianyuan)
     assert Region.objects.get(code="430211004001").name == "泰山社区居委会"

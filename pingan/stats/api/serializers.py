@@ -59,7 +59,8 @@ class StatsFigureSerializer(serializers.Serializer):
 
 class StatsBreakdownRowSerializer(serializers.Serializer):
     key = serializers.CharField(help_text=_("区划代码、类别代码或月份 YYYY-MM"))
-    label = serializers.CharField()
+    # A declared field named like Field.label: DRF's metaclass takes it out of the class, the stubs cannot know.
+    label = serializers.CharField()  # type: ignore[assignment]
     received = serializers.IntegerField()
     closed = serializers.IntegerField()
     closure_rate = serializers.FloatField(allow_null=True)

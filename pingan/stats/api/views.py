@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from pingan.accounts.access import signed_in_user
 from pingan.core.api import ErrorSerializer
 
 from .. import indicators
@@ -35,7 +36,7 @@ class SummaryView(APIView):
         responses={200: StatsSummarySerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        scope = stats_scope(user=request.user, params=request.query_params)
+        scope = stats_scope(user=signed_in_user(request), params=request.query_params)
         result = indicators.summary(scope.cases, scope.period)
         return Response(StatsSummarySerializer({**result, "region": scope.region_dict(), "kind": scope.kind}).data)
 
@@ -61,7 +62,7 @@ class BreakdownView(APIView):
         responses={200: StatsBreakdownSerializer, **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        scope = stats_scope(user=request.user, params=request.query_params)
+        scope = stats_scope(user=signed_in_user(request), params=request.query_params)
         by = request.query_params.get("by", "")
         rows = indicators.breakdown(scope.cases, scope.period, by)
         return Response(
@@ -84,7 +85,7 @@ class DrilldownView(ListAPIView):
     filter_backends = []  # the parameters are the indicator's scope, validated by stats_scope
 
     def get_queryset(self):
-        scope = stats_scope(user=self.request.user, params=self.request.query_params)
+        scope = stats_scope(user=signed_in_user(self.request), params=self.request.query_params)
         cases = indicators.drilldown(
             scope.cases,
             scope.period,

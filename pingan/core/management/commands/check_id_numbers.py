@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import sys
+from argparse import ArgumentParser
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -44,9 +46,13 @@ class Finding:
     reason: str
 
 
-def id_number_fields() -> list[tuple[type[models.Model], models.Field]]:
+type IdNumberField = models.CharField[Any, Any]
+type Results = list[tuple[type[models.Model], IdNumberField, int, list[Finding]]]
+
+
+def id_number_fields() -> list[tuple[type[models.Model], IdNumberField]]:
     """(model, field) of every stored ID number."""
-    found = []
+    found: list[tuple[type[models.Model], IdNumberField]] = []
     for model in apps.get_models():
         if issubclass(model, HistoricalChanges):
             continue
@@ -67,7 +73,7 @@ def _problem(value: str) -> tuple[str, str] | None:
     return None
 
 
-def _owners(model: type[models.Model]) -> list[models.ForeignKey]:
+def _owners(model: type[models.Model]) -> list[models.ForeignKey[Any, Any]]:
     return [
         f
         for f in model._meta.concrete_fields
@@ -75,23 +81,24 @@ def _owners(model: type[models.Model]) -> list[models.ForeignKey]:
     ]
 
 
-def _region_code(obj: models.Model, owners: list[models.ForeignKey]) -> str:
+def _region_code(obj: models.Model, owners: list[models.ForeignKey[Any, Any]]) -> str:
     for candidate in (obj, *(getattr(obj, f.name) for f in owners)):
         if code := getattr(candidate, "region_code", ""):
             return code
     return ""
 
 
-def check_field(model: type[models.Model], field: models.Field) -> tuple[int, list[Finding]]:
+def check_field(model: type[models.Model], field: IdNumberField) -> tuple[int, list[Finding]]:
     """How many stored numbers of `field` were checked, and the invalid ones."""
-    checked, problems = 0, {}
+    checked = 0
+    problems: dict[Any, tuple[str, str, str]] = {}  # pk → (value, code, reason)
     rows = model._default_manager.exclude(**{field.name: ""}).order_by("pk").values_list("pk", field.name)
     for pk, value in rows.iterator(chunk_size=CHUNK):
         checked += 1
         if problem := _problem(value):
             problems[pk] = (value, *problem)
     owners = _owners(model)
-    findings = []
+    findings: list[Finding] = []
     pks = list(problems)
     for start in range(0, len(pks), CHUNK):
         chunk = model._default_manager.filter(pk__in=pks[start : start + CHUNK]).select_related(
@@ -119,11 +126,11 @@ def check_field(model: type[models.Model], field: models.Field) -> tuple[int, li
 class Command(BaseCommand):
     help = "Re-check every stored ID number (GB 11643) and list the invalid ones; exit status 1 if any."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--json", action="store_true", dest="as_json", help="machine-readable output")
 
-    def handle(self, *args, as_json: bool = False, **options):
-        results = []
+    def handle(self, *args: Any, as_json: bool = False, **options: Any) -> None:
+        results: Results = []
         for model, field in id_number_fields():
             checked, findings = check_field(model, field)
             audit_log(
@@ -147,14 +154,14 @@ class Command(BaseCommand):
         if invalid:
             sys.exit(1)
 
-    def _write_json(self, results, invalid: list[Finding]) -> None:
+    def _write_json(self, results: Results, invalid: list[Finding]) -> None:
         document = {
             "checked": {f"{model._meta.label_lower}.{field.name}": checked for model, field, checked, _f in results},
             "invalid": [asdict(finding) for finding in invalid],
         }
         self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
 
-    def _write_text(self, results, invalid: list[Finding]) -> None:
+    def _write_text(self, results: Results, invalid: list[Finding]) -> None:
         for finding in invalid:
             place = ";".join(f"{name}:{label}" for name, label in finding.belongs_to.items())
             self.stdout.write(

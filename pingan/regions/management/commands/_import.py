@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from argparse import ArgumentParser
+from typing import TYPE_CHECKING, Any, ClassVar
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from pingan.core.errors import ApplicationError
 
+if TYPE_CHECKING:
+    from pingan.regions.services import ImportService
+
 
 class ImportCommand(BaseCommand):
-    service = None  # set by subclasses: regions_import / organizations_import
+    service: ClassVar[ImportService]  # set by subclasses: staticmethod(regions_import) etc.
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", help="an .xlsx file (first sheet) or a CSV file (UTF-8 or GBK)")
         parser.add_argument("--user", help="username recorded as the actor in the audit log")
 
-    def handle(self, *args, file, user=None, **options):
+    def handle(self, *args: Any, file: str, user: str | None = None, **options: Any) -> None:
         from pingan.regions.services import read_table
 
         actor = None
