@@ -26,7 +26,7 @@ from pingan.core.errors import NotFoundError
 from pingan.core.models import AuditAction
 from pingan.disputes.services import agreement_download
 
-from .filtersets import CaseFilter
+from ..filters import CaseFilter
 from .serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
