@@ -232,7 +232,7 @@ class CaseViewSet(viewsets.GenericViewSet):
             actor=request.user,
             action=AuditAction.EXPORT,
             object_type="cases.case",
-            changes={"filters": request.query_params.dict(), "rows": rows},
+            changes={"filters": CaseFilter(request.query_params, request=request).active_filters(), "rows": rows},
         )
         return _file_response(content, XLSX, f"cases-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 
