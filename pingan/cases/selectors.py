@@ -12,7 +12,6 @@ from pingan.accounts.models import User
 from pingan.core.errors import NotFoundError
 from pingan.core.masking import mask_id_number, mask_phone
 from pingan.core.validators import normalize_id_number, normalize_phone
-from pingan.regions.models import Organization
 from pingan.regions.selectors import user_prefixes
 
 from . import workflows
@@ -109,9 +108,3 @@ def my_work(*, user: User) -> QuerySet[Case]:
     return (
         case_list(user=user).open().filter(Q(assigned_org_id__in=org_ids) | Q(assignee=user)).order_by("deadline", "id")
     )
-
-
-def organizations_visible_to(user: User) -> QuerySet[Organization]:
-    from pingan.regions.selectors import organizations_within
-
-    return organizations_within(user.jurisdiction_prefixes())

@@ -1,7 +1,8 @@
 """The region filter every list shares (cases, grid people, patrols, cameras; the API alike): the value is
 a region code, picked on the web pages from the tree by name (RegionPicker), and it means the region and
 everything below it. The city's code 430200 covers 4302…: the match uses the region's prefix, never the
-raw code, so the pages and the API agree."""
+raw code, so the pages and the API agree. A code that names no region is an error (a form error on the
+page, a 400 in the API), never a silently empty list."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Region
-from .selectors import region_by_code, region_paths
+from .selectors import region_paths
 
 
 class RegionPicker(forms.TextInput):
@@ -40,12 +42,24 @@ class RegionPicker(forms.TextInput):
 
 
 class RegionCodeField(forms.CharField):
+    """A region code (digits) that names a region of the tree; cleans to that Region. A region no longer in
+    use (is_active off) still counts: its cases and records keep its code."""
+
     default_validators = [RegexValidator(r"^\d{1,20}$", _("区划代码应为数字"))]
+    default_error_messages = {"unknown": _("区划代码“%(code)s”不存在")}
+
+    def clean(self, value) -> Region | None:
+        code = super().clean(value)
+        if not code:
+            return None
+        region = Region.objects.filter(code=code).only("pk", "code", "prefix").first()
+        if region is None:
+            raise ValidationError(self.error_messages["unknown"], code="unknown", params={"code": code})
+        return region
 
 
 class RegionFilter(django_filters.CharFilter):
-    """Records whose `field_name` (a region code column) lies in the region asked for and below it; an
-    unknown code matches nothing."""
+    """Records whose `field_name` (a region code column) lies in the region asked for and below it."""
 
     field_class = RegionCodeField
 
@@ -54,9 +68,7 @@ class RegionFilter(django_filters.CharFilter):
         kwargs.setdefault("widget", RegionPicker)
         super().__init__(field_name=field_name, **kwargs)
 
-    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
-        value = (value or "").strip()
-        if not value:
+    def filter(self, qs: QuerySet[Any], value: Region | None) -> QuerySet[Any]:
+        if value is None:
             return qs
-        region = region_by_code(value)
-        return qs.filter(**{f"{self.field_name}__startswith": region.prefix}) if region else qs.none()
+        return qs.filter(**{f"{self.field_name}__startswith": value.prefix})

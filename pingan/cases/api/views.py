@@ -25,7 +25,7 @@ from pingan.core.audit import audit_log
 from pingan.core.errors import NotFoundError
 from pingan.core.models import AuditAction
 
-from .filtersets import CaseFilter
+from ..filters import CaseFilter
 from .serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
@@ -217,7 +217,7 @@ class CaseViewSet(viewsets.GenericViewSet):
             actor=request.user,
             action=AuditAction.EXPORT,
             object_type="cases.case",
-            changes={"filters": request.query_params.dict(), "rows": rows},
+            changes={"filters": CaseFilter(request.query_params, request=request).active_filters(), "rows": rows},
         )
         return _file_response(content, XLSX, f"cases-{timezone.localtime():%Y%m%d-%H%M}.xlsx")
 

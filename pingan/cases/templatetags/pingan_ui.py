@@ -35,11 +35,6 @@ def light_badge(case_or_light) -> str:
 
 
 @register.filter
-def light_class(light: str) -> str:
-    return LIGHT_CLASSES.get(light, "text-bg-light")
-
-
-@register.filter
 def status_label(case) -> str:
     """The case's state in its kind's words (e.g. 调解中)."""
     return state_label(case.status, case.kind)
