@@ -48,7 +48,7 @@ class RegionCodeField(forms.CharField):
     default_validators = [RegexValidator(r"^\d{1,20}$", _("区划代码应为数字"))]
     default_error_messages = {"unknown": _("区划代码“%(code)s”不存在")}
 
-    def clean(self, value) -> Region | None:
+    def clean(self, value: Any) -> Region | None:
         code = super().clean(value)
         if not code:
             return None
