@@ -258,6 +258,11 @@ def case_list(request):
 @login_required
 def case_export(request):
     filterset = CaseFilter(request.GET, queryset=selectors.case_list(user=request.user), request=request)
+    query = request.GET.urlencode()
+    back_to_list = reverse("case-list") + (f"?{query}" if query else "")
+    if not filterset.is_valid():  # the list shows which condition is wrong; nothing is exported
+        messages.error(request, _("筛选条件有误,请修改后再导出"))
+        return redirect(back_to_list)
     queryset = filterset.qs
     rows = queryset.count()
     if rows > EXPORT_LIMIT:
@@ -266,8 +271,7 @@ def case_export(request):
             _("符合条件的案件有 %(rows)s 件,超过单次导出上限 %(limit)s 件,请缩小筛选范围")
             % {"rows": rows, "limit": EXPORT_LIMIT},
         )
-        query = request.GET.urlencode()
-        return redirect(reverse("case-list") + (f"?{query}" if query else ""))
+        return redirect(back_to_list)
     content = cases_xlsx(queryset, masked=True)
     audit_log(
         actor=request.user,
