@@ -30,8 +30,8 @@ from pingan.core.errors import ApplicationError
 from pingan.core.forms import add_service_errors
 from pingan.core.models import AuditAction
 from pingan.disputes.services import agreement_download
-from pingan.grids.coords import CoordSystem
-from pingan.grids.selectors import grid_work
+from pingan.geo.coords import CoordSystem
+from pingan.gridwork.selectors import grid_work
 
 from . import files, selectors, services, workflows
 from .choices import ExtensionStatus, Light, Outcome

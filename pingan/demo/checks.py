@@ -16,7 +16,7 @@ from pingan.cases.choices import EventType, Light
 from pingan.cases.models import Case
 from pingan.cases.parties import FIELDS, clean_parties
 from pingan.core.errors import ApplicationError
-from pingan.grids.services import _clean_member
+from pingan.gridwork.services import _clean_member
 from pingan.regions.models import Organization
 
 # The action of each timeline event the demo writes (the services write these event types for them).

@@ -18,7 +18,7 @@ from pingan.cases import workflows
 from pingan.cases.models import Case
 from pingan.cases.selectors import cases_visible_to
 from pingan.core.errors import ApplicationError
-from pingan.grids.selectors import grids_of_user
+from pingan.gridwork.selectors import grids_of_user
 from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Region, prefix_q
 from pingan.regions.selectors import jurisdiction_roots, region_for_user_or_404

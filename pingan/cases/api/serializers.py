@@ -27,7 +27,7 @@ from pingan.cases.models import Attachment, Case, CaseEvent, Category, Notificat
 from pingan.core.validators import ID_NUMBER_INPUT_MAX_LENGTH, id_number_conversion_notice
 from pingan.disputes.choices import AdvisedRoute, PerformanceMethod
 from pingan.disputes.models import MediationResult, MediationSession
-from pingan.grids.coords import CoordSystem
+from pingan.geo.coords import CoordSystem
 from pingan.regions.api.serializers import OrganizationRefSerializer, RegionRefSerializer
 from pingan.regions.choices import OrgType
 from pingan.regions.models import Region
