@@ -149,9 +149,11 @@ def grids(zhuzhou, people):
     in 第1网格, (113.11, 27.80) in 第2网格, (113.26, 27.86) in 月塘, and (112.0, 26.0) outside the city."""
     from shapely.geometry import box
 
-    from pingan.grids.choices import MemberRole, ShapeSource
-    from pingan.grids.models import GridMember, RegionShape
-    from pingan.grids.shapes import shape_fields
+    from pingan.geo.choices import ShapeSource
+    from pingan.geo.models import RegionShape
+    from pingan.geo.shapes import shape_fields
+    from pingan.gridwork.choices import MemberRole
+    from pingan.gridwork.models import GridMember
 
     s = zhuzhou
 

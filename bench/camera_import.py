@@ -44,10 +44,10 @@ from pingan.accounts.models import Membership, User  # noqa: E402
 from pingan.cameras.importing import read_camera_file  # noqa: E402
 from pingan.cameras.models import Camera  # noqa: E402
 from pingan.cameras.services import cameras_import  # noqa: E402
-from pingan.grids import locator  # noqa: E402
-from pingan.grids.choices import ShapeSource  # noqa: E402
-from pingan.grids.models import RegionShape  # noqa: E402
-from pingan.grids.shapes import shape_fields  # noqa: E402
+from pingan.geo import locator  # noqa: E402
+from pingan.geo.choices import ShapeSource  # noqa: E402
+from pingan.geo.models import RegionShape  # noqa: E402
+from pingan.geo.shapes import shape_fields  # noqa: E402
 from pingan.regions.choices import OrgType, RegionLevel  # noqa: E402
 from pingan.regions.models import Organization, Region  # noqa: E402
 

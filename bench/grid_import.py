@@ -79,9 +79,9 @@ def to_gcj(coords):
 def main() -> None:
     from pingan.demo import geography
     from pingan.demo.shapes import tessellation
-    from pingan.grids import locator
-    from pingan.grids.geometry_import import read_features, shapes_import
-    from pingan.grids.models import RegionShape
+    from pingan.geo import locator
+    from pingan.geo.models import RegionShape
+    from pingan.geo.services import read_features, shapes_import
     from pingan.regions.choices import RegionLevel
 
     clock = Clock()

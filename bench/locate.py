@@ -34,7 +34,7 @@ django.setup()
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
 
-from pingan.grids import locator  # noqa: E402
+from pingan.geo import locator  # noqa: E402
 
 CELLS = 3261
 BOX = (112.85, 27.60, 113.45, 28.10)  # ≈ 59 km × 55 km

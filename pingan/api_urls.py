@@ -10,7 +10,9 @@ urlpatterns = [
     path("", include("pingan.cases.api.urls")),
     path("", include("pingan.disputes.api.urls")),
     path("stats/", include("pingan.stats.api.urls")),
-    path("", include("pingan.grids.api.urls")),
+    path("", include("pingan.geo.api.urls")),
+    path("", include("pingan.gridwork.api.urls")),
+    path("", include("pingan.map.api.urls")),
     path("", include("pingan.incidents.api.urls")),
     path("", include("pingan.cameras.api.urls")),
 ]

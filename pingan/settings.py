@@ -49,11 +49,13 @@ INSTALLED_APPS = [
     "pingan.workcalendar",
     "pingan.regions",
     "pingan.accounts",
+    "pingan.geo",
     "pingan.cases",
     "pingan.disputes",
-    "pingan.grids",
     "pingan.incidents",
+    "pingan.gridwork",
     "pingan.cameras",
+    "pingan.map",
     "pingan.open311",
     "pingan.stats",
     "pingan.demo",
@@ -188,9 +190,9 @@ SPECTACULAR_SETTINGS = {
     # Choice sets that share a field name (role, kind, status) need their own enum names in the schema.
     "ENUM_NAME_OVERRIDES": {
         "PartyRoleEnum": "pingan.cases.choices.PartyRole",
-        "GridMemberRoleEnum": "pingan.grids.choices.MemberRole",
-        "PatrolKindEnum": "pingan.grids.choices.PatrolKind",
-        "PatrolStatusEnum": "pingan.grids.choices.PatrolStatus",
+        "GridMemberRoleEnum": "pingan.gridwork.choices.MemberRole",
+        "PatrolKindEnum": "pingan.gridwork.choices.PatrolKind",
+        "PatrolStatusEnum": "pingan.gridwork.choices.PatrolStatus",
         "CameraStatusEnum": "pingan.cameras.choices.CameraStatus",
     },
 }

@@ -10,7 +10,8 @@ urlpatterns = [
     path("", include("pingan.cases.urls")),
     path("", include("pingan.disputes.urls")),
     path("dashboard/", include("pingan.stats.urls")),
-    path("", include("pingan.grids.urls")),
+    path("", include("pingan.gridwork.urls")),
+    path("", include("pingan.map.urls")),
     path("", include("pingan.incidents.urls")),
     path("", include("pingan.cameras.urls")),
 ]

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from pingan.grids.coords import CoordSystem
+from pingan.geo.coords import CoordSystem
 
 from .choices import CameraStatus, CameraType
 from .models import Camera

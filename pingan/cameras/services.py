@@ -1,6 +1,6 @@
 """Writes to the camera register (雪亮工程点位): one camera at a time, or a whole file at once.
 
-A camera's grid is never typed in: it is where the point lies (`pingan.grids.locator`). Coordinates may be
+A camera's grid is never typed in: it is where the point lies (`pingan.geo.locator`). Coordinates may be
 given in GCJ-02 or BD-09 (as map apps export them) and are stored in WGS-84. Only centre staff and system
 administrators maintain the register, and only inside the jurisdiction of the organisation where they hold
 that role. An import is all or nothing, with every problem named by its spreadsheet row.
@@ -23,8 +23,8 @@ from pingan.accounts.models import User
 from pingan.core.audit import audit_log
 from pingan.core.errors import ApplicationError, PermissionDeniedError
 from pingan.core.models import AuditAction
-from pingan.grids.coords import CoordSystem, check_system, to_wgs84, to_wgs84_many
-from pingan.grids.locator import grid_at, locate_many
+from pingan.geo.coords import CoordSystem, check_system, to_wgs84, to_wgs84_many
+from pingan.geo.locator import grid_at, locate_many
 from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Region
 from pingan.regions.services import ImportResult, check_table, error_sort_key, row_error

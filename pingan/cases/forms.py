@@ -13,7 +13,7 @@ from pingan.core.validators import (
     normalize_id_number,
     normalize_phone,
 )
-from pingan.grids.coords import CoordSystem
+from pingan.geo.coords import CoordSystem
 from pingan.regions.choices import OrgType, RegionLevel
 from pingan.regions.models import Organization, Region
 from pingan.regions.selectors import regions_within

@@ -26,9 +26,9 @@ from pingan.accounts.models import User
 from pingan.core.audit import audit_log, unmask_reason
 from pingan.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from pingan.core.models import AuditAction
-from pingan.grids.coords import to_wgs84
-from pingan.grids.locator import locate
-from pingan.grids.models import RegionShape
+from pingan.geo.coords import to_wgs84
+from pingan.geo.locator import locate
+from pingan.geo.models import RegionShape
 from pingan.regions.choices import OrgType
 from pingan.regions.models import Organization, Region
 from pingan.workcalendar.calendar import WorkCalendar

@@ -28,7 +28,7 @@ from pingan.core.audit import audit_log
 from pingan.core.errors import ApplicationError
 from pingan.core.forms import add_service_errors
 from pingan.core.models import AuditAction
-from pingan.grids.coords import CoordSystem
+from pingan.geo.coords import CoordSystem
 
 from . import files, selectors, services, workflows
 from .choices import ExtensionStatus, Light

@@ -21,7 +21,7 @@ from django.db import transaction
 
 from pingan.cameras.choices import CameraStatus, CameraType
 from pingan.cameras.models import Camera
-from pingan.grids import locator
+from pingan.geo import locator
 
 from .disputes import rows_insert
 from .geography import grid_rows, is_village, is_virtual, region_rows, short_name

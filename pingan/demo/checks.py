@@ -17,7 +17,7 @@ from pingan.cases.models import Case
 from pingan.cases.parties import FIELDS, clean_parties
 from pingan.core.errors import ApplicationError
 from pingan.disputes.choices import DisputeEvent
-from pingan.grids.services import _clean_member
+from pingan.gridwork.services import _clean_member
 from pingan.incidents.choices import IncidentEvent
 from pingan.regions.models import Organization
 

@@ -22,8 +22,8 @@ from django.db import transaction
 
 from pingan.accounts.choices import Role
 from pingan.accounts.models import User
-from pingan.grids.choices import MemberRole, Shift
-from pingan.grids.models import DutyShift, GridMember
+from pingan.gridwork.choices import MemberRole, Shift
+from pingan.gridwork.models import DutyShift, GridMember
 from pingan.regions.choices import RegionLevel
 
 from . import checks

@@ -29,7 +29,7 @@ from pingan.cases import workflows
 from pingan.cases.choices import Channel, EventType, Light, Outcome, RoutingBasis, Satisfaction, Urgency
 from pingan.cases.models import Case, CaseEvent, Category
 from pingan.cases.services import clock_reset, sla_for
-from pingan.grids.locator import locate_many
+from pingan.geo.locator import locate_many
 from pingan.incidents.choices import KIND, IncidentEvent, default_urgency
 from pingan.incidents.choices import IncidentState as S
 from pingan.regions.choices import RegionLevel

@@ -25,8 +25,8 @@ from django.db.models import Max
 
 from pingan.accounts.choices import Role
 from pingan.accounts.models import User
-from pingan.grids.choices import MemberRole, PatrolKind, PatrolStatus
-from pingan.grids.models import GridMember, Patrol, PatrolFinding
+from pingan.gridwork.choices import MemberRole, PatrolKind, PatrolStatus
+from pingan.gridwork.models import GridMember, Patrol, PatrolFinding
 from pingan.regions.choices import RegionLevel
 
 from .disputes import rows_insert

@@ -29,10 +29,10 @@ import shapely
 from django.db import transaction
 from shapely.geometry import shape
 
-from pingan.grids import locator
-from pingan.grids.choices import ShapeSource
-from pingan.grids.models import RegionShape
-from pingan.grids.shapes import shape_fields
+from pingan.geo import locator
+from pingan.geo.choices import ShapeSource
+from pingan.geo.models import RegionShape
+from pingan.geo.shapes import shape_fields
 from pingan.regions.choices import RegionLevel
 
 from .geography import CITY_CODE, grid_rows, is_village, is_virtual, region_rows

@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet
 from pingan.accounts.models import User
 from pingan.cases import selectors as case_selectors
 from pingan.cases.models import Case, Category
-from pingan.grids.selectors import grids_visible_to
+from pingan.geo.selectors import grids_visible_to
 from pingan.regions.models import Region
 
 from .choices import KIND

@@ -108,9 +108,7 @@ def incident_report(
     photos = photos_check(photos)
     finding = None
     if source_patrol_finding is not None:
-        from pingan.grids.models import PatrolFinding
-
-        finding = PatrolFinding.objects.select_for_update().get(pk=source_patrol_finding.pk)
+        finding = type(source_patrol_finding)._default_manager.select_for_update().get(pk=source_patrol_finding.pk)
         if finding.case_id is not None:
             raise ConflictError(_("该发现问题已转立案件"), field="source_patrol_finding")
         if lng is None and lat is None and finding.lng is not None:

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from pingan.accounts.access import requires
 from pingan.cases.choices import Urgency
 from pingan.cases.services import can_register
-from pingan.grids.selectors import grids_of_user
+from pingan.geo.selectors import grids_of_user
 
 from . import selectors
 from .choices import default_urgency

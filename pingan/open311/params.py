@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from pingan.core.validators import normalize_phone
-from pingan.grids.coords import CoordSystem
+from pingan.geo.coords import CoordSystem
 
 from .catalog import Attribute, Datatype, ServiceKind
 

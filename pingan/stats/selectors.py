@@ -19,7 +19,7 @@ from pingan.cases.models import Case
 from pingan.cases.selectors import cases_visible_to
 from pingan.core.errors import ApplicationError
 from pingan.core.jurisdiction import prefix_q
-from pingan.grids.selectors import grids_of_user
+from pingan.gridwork.selectors import grids_of_user
 from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Region
 from pingan.regions.selectors import jurisdiction_roots, region_for_user_or_404

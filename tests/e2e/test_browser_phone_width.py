@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from pingan.cameras.tests.factories import make_camera
 from pingan.cases.models import Case
-from pingan.grids import services as grid_services
-from pingan.grids.choices import PatrolKind
+from pingan.gridwork import services as grid_services
+from pingan.gridwork.choices import PatrolKind
 from tests.e2e import test_browser_incident
 from tests.e2e.test_browser_dispute import opened, shot, sign_in
 

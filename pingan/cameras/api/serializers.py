@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from pingan.grids.coords import CoordSystem
+from pingan.geo.coords import CoordSystem
 from pingan.regions.api.serializers import RegionRefSerializer
 
 from ..choices import CameraStatus, CameraType

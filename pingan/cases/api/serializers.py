@@ -22,7 +22,7 @@ from pingan.cases.choices import (
 )
 from pingan.cases.models import Attachment, Case, CaseEvent, Category, Notification, Party
 from pingan.core.validators import ID_NUMBER_INPUT_MAX_LENGTH, id_number_conversion_notice
-from pingan.grids.coords import CoordSystem
+from pingan.geo.coords import CoordSystem
 from pingan.regions.api.serializers import OrganizationRefSerializer, RegionRefSerializer
 from pingan.regions.choices import OrgType
 from pingan.regions.models import Region

@@ -18,8 +18,8 @@ from pingan.cases.models import Party
 from pingan.core.management.commands.check_id_numbers import id_number_fields
 from pingan.core.models import AuditAction, AuditLog
 from pingan.core.testing import with_check_digit
-from pingan.grids.choices import MemberRole
-from pingan.grids.models import GridMember
+from pingan.gridwork.choices import MemberRole
+from pingan.gridwork.models import GridMember
 
 VALID = with_check_digit("43022119620701334")  # 株洲县 (abolished 2018) stays valid
 WRONG_CHECK_DIGIT = VALID[:17] + ("0" if VALID[17] != "0" else "1")

@@ -21,9 +21,11 @@ from pingan.cameras.models import Camera
 from pingan.core.validators import normalize_id_number, normalize_phone
 from pingan.demo import geography
 from pingan.demo.models import DemoDataset
-from pingan.grids import locator
-from pingan.grids.choices import MemberRole, PatrolKind, PatrolStatus, ShapeSource, Shift
-from pingan.grids.models import DutyShift, GridMember, Patrol, PatrolFinding, RegionShape
+from pingan.geo import locator
+from pingan.geo.choices import ShapeSource
+from pingan.geo.models import RegionShape
+from pingan.gridwork.choices import MemberRole, PatrolKind, PatrolStatus, Shift
+from pingan.gridwork.models import DutyShift, GridMember, Patrol, PatrolFinding
 from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Region
 

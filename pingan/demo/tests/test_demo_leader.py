@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from pingan.accounts.models import User
-from pingan.grids.map_selectors import map_level
+from pingan.map.selectors import map_level
 from pingan.regions.models import Region
 from pingan.stats.oversight import leader_oversight
 

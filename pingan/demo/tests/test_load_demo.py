@@ -38,7 +38,7 @@ from pingan.disputes.models import MediationResult, MediationSession
 from pingan.disputes.services import _check_agreement_parties, agreement_parties
 from pingan.disputes.tests.test_documents import docx_text
 from pingan.disputes.workflow import DISPUTE
-from pingan.grids.models import GridMember
+from pingan.gridwork.models import GridMember
 from pingan.incidents.choices import KIND as INCIDENT
 from pingan.regions.choices import OrgType, RegionLevel
 from pingan.regions.models import Organization, Region

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from pingan.cases.api.serializers import AttachmentSerializer, CaseListSerializer, PartyInputSerializer
 from pingan.cases.choices import Channel, Urgency
 from pingan.cases.models import Case, Category
-from pingan.grids.coords import CoordSystem
+from pingan.geo.coords import CoordSystem
 from pingan.regions.models import Region
 
 from ..choices import KIND, MAX_PHOTOS

@@ -15,7 +15,7 @@ from pingan.cases.choices import EventType, StateType
 from pingan.cases.models import Case, CaseEvent
 from pingan.cases.workflows import get
 from pingan.demo import incidents as demo
-from pingan.grids.locator import locate_many
+from pingan.geo.locator import locate_many
 from pingan.incidents.choices import KIND
 from pingan.incidents.choices import IncidentState as S
 from pingan.regions.choices import OrgType

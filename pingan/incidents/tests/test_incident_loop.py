@@ -94,8 +94,8 @@ def test_a_draft_sent_twice_is_one_incident(grids):
 
 
 def test_a_patrol_finding_opens_one_case_at_its_position(grids):
-    from pingan.grids.choices import PatrolKind
-    from pingan.grids.models import Patrol, PatrolFinding
+    from pingan.gridwork.choices import PatrolKind
+    from pingan.gridwork.models import Patrol, PatrolFinding
 
     patrol = Patrol.objects.create(
         kind=PatrolKind.NIGHT_PATROL, grid=grids.taishan_1, planned_for=timezone.now(), created_by=grids.worker

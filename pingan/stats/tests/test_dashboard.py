@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from conftest import make_user
 from pingan.accounts.choices import Role
-from pingan.grids.choices import MemberRole
-from pingan.grids.models import GridMember
+from pingan.gridwork.choices import MemberRole
+from pingan.gridwork.models import GridMember
 from pingan.stats import indicators
 
 from .conftest import local, register

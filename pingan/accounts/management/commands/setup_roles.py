@@ -52,7 +52,7 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("workcalendar", "calendaroverride"): ALL,
         ("workcalendar", "holidaynotice"): ALL,
         # Grid governance: outlines are replaced by import; people leave duty rather than being deleted.
-        ("grids", "regionshape"): ALL,
+        ("geo", "regionshape"): ALL,
         ("grids", "gridmember"): NO_DELETE,
         ("grids", "dutyshift"): ALL,
         ("cameras", "camera"): NO_DELETE,
@@ -76,7 +76,7 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("accounts", "membership"): VIEW,
         ("accounts", "historicalmembership"): VIEW,
         ("admin", "logentry"): VIEW,
-        ("grids", "regionshape"): VIEW,
+        ("geo", "regionshape"): VIEW,
         ("open311", "open311client"): VIEW,
     },
 }

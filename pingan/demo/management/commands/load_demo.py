@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from pingan.demo import cameras, checks, disputes, geography, grid_people, incidents, patrols, shapes, staff
 from pingan.demo.models import DemoDataset
-from pingan.grids.choices import MemberRole
+from pingan.gridwork.choices import MemberRole
 from pingan.workcalendar.calendar import WorkCalendar
 
 YEARS = (2021, 2022)
