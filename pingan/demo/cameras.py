@@ -2,7 +2,7 @@
 
 Cameras are dealt to the grid cells by weight — a cell of the four urban districts counts three times a
 rural one, a street community's twice a village's — and placed at random inside their cell; then every
-point is located with `pingan.grids.locator.locate_many`, as an import would, and the located grid is the
+point is located with `pingan.geo.locator.locate_many`, as an import would, and the located grid is the
 one stored (a point that rounding puts on no cell moves to its cell's label point). Codes follow the
 20-digit device codes of GB/T 28181 (county code + 00, industry 00, type 132 = network camera, network
 0, serial); type, owner, status (about 95% online) and installation date (2016–2022, the years of the

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from pingan.cases import workflows
 from pingan.cases.choices import EventType, Light
+from pingan.cases.events import event_label
 from pingan.cases.models import Case
 from pingan.cases.parties import FIELDS, clean_parties
 from pingan.core.errors import ApplicationError
@@ -124,7 +125,7 @@ def timeline_check(kind: str, events: list[Mapping], status: str, label: str) ->
                 _("演示案件“%(case)s”的办理过程不符合流程定义:“%(event)s”不能从“%(state)s”到“%(target)s”")
                 % {
                     "case": label,
-                    "event": EventType(event["type"]).label,
+                    "event": event_label(event["type"]),
                     "state": workflow.state_label(state),
                     "target": workflow.state_label(event["to_status"]),
                 }
