@@ -19,7 +19,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
@@ -40,6 +40,9 @@ from .choices import AlertLevel, ClockState, ClockUnit, EventType, Light, PauseK
 from .models import Case, CaseClock, CaseEvent, ClockAlert, ClockPause, Notification
 from .tasks import NOTIFIED_ROLES
 from .workflows import AT_REGISTRATION, ClockSpec
+
+if TYPE_CHECKING:
+    from pingan.accounts.models import User
 
 # --- counting ----------------------------------------------------------------------------------------
 
@@ -85,8 +88,9 @@ def clock_count(
 ) -> None:
     """Count `clock` again from its rule, its start and `pauses` (its ClockPause rows). Running: its
     deadline, warning time (when `warn_share` of the time it runs, pauses left out, is left), escalation
-    time and next alert. Paused: the time it had left when the pause began; the deadline and warning
-    time keep their last values. A stopped clock is not counted again (its verdict is frozen)."""
+    time, and — when any of them changed — the next alert from the warning on. Paused: the time it had
+    left when the pause began; the deadline and warning time keep their last values. A stopped clock is
+    not counted again (its verdict is frozen)."""
     if clock.state == ClockState.STOPPED:
         return
     periods = [(pause.started_at, pause.ended_at) for pause in pauses]
@@ -97,6 +101,7 @@ def clock_count(
         clock.next_alert_at = None
         return
     deadline = result.deadline
+    before = (clock.state, clock.deadline, clock.warn_at, clock.escalate_at)
     excluded = sum(
         (
             min(end, deadline) - max(begin, clock.started_at)
@@ -113,7 +118,8 @@ def clock_count(
         clock.escalate_at = calendar.deadline(deadline, *spec.escalate_after)
     clock.deadline_provisional = calendar.is_provisional(clock.started_at, deadline, clock.unit)
     clock.state, clock.paused_at, clock.remaining = ClockState.RUNNING, None, None
-    clock.next_alert_at = clock.warn_at
+    if (clock.state, clock.deadline, clock.warn_at, clock.escalate_at) != before:
+        clock.next_alert_at = clock.warn_at  # the sweep looks at it afresh (what was sent stays sent)
 
 
 def copy_to_case(case: Case, clock: CaseClock) -> None:
@@ -125,7 +131,11 @@ def copy_to_case(case: Case, clock: CaseClock) -> None:
         case.on_time = clock.on_time
 
 
-def _new_clock(spec: ClockSpec, *, amount: int, unit: str, at: datetime.datetime, calendar: WorkCalendar) -> CaseClock:
+def _new_clock(
+    spec: ClockSpec, *, amount: int | None, unit: str, at: datetime.datetime, calendar: WorkCalendar
+) -> CaseClock:
+    if amount is None:
+        raise ValueError(f"clock {spec.name}: no amount")
     clock = CaseClock(name=spec.name, is_primary=spec.primary, amount=amount, unit=unit, started_at=at)
     clock_count(clock, pauses=(), calendar=calendar, spec=spec)
     return clock
@@ -269,7 +279,9 @@ def remaining_text(clock: CaseClock) -> str:
     return _remaining_text(clock.remaining, clock.unit)
 
 
-def clocks_pause(*, case: Case, actor, reason: str, at: datetime.datetime | None = None) -> list[CaseClock]:
+def clocks_pause(
+    *, case: Case, actor: User | None, reason: str, at: datetime.datetime | None = None
+) -> list[CaseClock]:
     """中止/挂起: pause the case's running clocks that its kind lets pause and that have not run out, with
     the reason; each keeps the time it had left. Called with the case locked."""
     now = at or timezone.now()
@@ -277,9 +289,7 @@ def clocks_pause(*, case: Case, actor, reason: str, at: datetime.datetime | None
     clocks = [
         clock
         for clock in clocks_of(case)
-        if clock.state == ClockState.RUNNING
-        and clock.deadline >= now
-        and (workflow.clock_spec(clock.name) is None or workflow.clock_spec(clock.name).pausable)
+        if clock.state == ClockState.RUNNING and clock.deadline >= now and _pausable(workflow.clock_spec(clock.name))
     ]
     if not clocks:
         raise ApplicationError(_("本案件没有可以挂起的时限"), code="nothing_to_pause")
@@ -291,7 +301,11 @@ def clocks_pause(*, case: Case, actor, reason: str, at: datetime.datetime | None
     return clocks
 
 
-def clocks_resume(*, case: Case, actor, at: datetime.datetime | None = None) -> list[CaseClock]:
+def _pausable(spec: ClockSpec | None) -> bool:
+    return spec is None or spec.pausable
+
+
+def clocks_resume(*, case: Case, actor: User | None, at: datetime.datetime | None = None) -> list[CaseClock]:
     """恢复: resume the case's paused clocks; each runs again with the time it had left."""
     now = at or timezone.now()
     clocks = [clock for clock in case.clocks.all() if clock.state == ClockState.PAUSED]
@@ -324,7 +338,7 @@ def clock_extend(*, case: Case, name: str, amount: int) -> CaseClock:
 
 
 def period_exclude(
-    *, case: Case, actor, name: str, start: datetime.datetime, end: datetime.datetime, reason: str
+    *, case: Case, actor: User | None, name: str, start: datetime.datetime, end: datetime.datetime, reason: str
 ) -> CaseClock:
     """Leave a period out of a clock (不计入期限的期间, e.g. 鉴定、公告): entered with both ends, inside the
     clock's time and overlapping none of its other periods."""
@@ -429,7 +443,9 @@ def _resumed_to(case: Case) -> str:
     return event.from_status
 
 
-def handle_suspend(*, case: Case, actor, transition, data) -> workflows.Effect:
+def handle_suspend(
+    *, case: Case, actor: User, transition: workflows.Transition, data: dict[str, Any]
+) -> workflows.Effect:
     """挂起: the clocks pause with the reason (the comment); the case waits in the kind's suspended state."""
     clocks = clocks_pause(case=case, actor=actor, reason=data["comment"])
     params: dict[str, Any] = {"clock_labels": _labels(case, clocks)}
@@ -439,7 +455,9 @@ def handle_suspend(*, case: Case, actor, transition, data) -> workflows.Effect:
     return workflows.Effect(EventType.SUSPENDED, params)
 
 
-def handle_resume(*, case: Case, actor, transition, data) -> workflows.Effect:
+def handle_resume(
+    *, case: Case, actor: User, transition: workflows.Transition, data: dict[str, Any]
+) -> workflows.Effect:
     """恢复: the clocks run again with the time they had left; the case goes back to where it was."""
     target = _resumed_to(case)
     clocks = clocks_resume(case=case, actor=actor)
@@ -450,7 +468,9 @@ def handle_resume(*, case: Case, actor, transition, data) -> workflows.Effect:
     return workflows.Effect(EventType.RESUMED, params, target=target)
 
 
-def handle_exclude_period(*, case: Case, actor, transition, data) -> workflows.Effect:
+def handle_exclude_period(
+    *, case: Case, actor: User, transition: workflows.Transition, data: dict[str, Any]
+) -> workflows.Effect:
     """扣除不计时期间: a period (鉴定、公告 …) is left out of a clock, which runs out later by as much."""
     clock = period_exclude(
         case=case,
@@ -588,7 +608,7 @@ def _label_case(params: dict[str, Any]) -> str:
     return f"CASE {' '.join(whens)} ELSE c.name END" if whens else "c.name"
 
 
-def _in_list(params: dict[str, Any], prefix: str, values: Sequence[str]) -> str:
+def _in_list(params: dict[str, Any], prefix: str, values: Sequence[object]) -> str:
     params.update({f"{prefix}{index}": value for index, value in enumerate(values)})
     return ", ".join(f"%({prefix}{index})s" for index in range(len(values)))
 
@@ -655,44 +675,49 @@ def sweep(*, now: datetime.datetime | None = None, using: str = DEFAULT_DB_ALIAS
           JOIN {t[Case]} k ON k.id = a.case_id
           JOIN {t[CaseClock]} c ON c.id = a.clock_id
          WHERE a.sweep = %(token)s"""
+    # This sweep's alerts with what the messages need, materialised once: the three kinds of recipients
+    # below join small, known inputs, whatever the planner believes of the big tables (with stale
+    # statistics it once ran the overseer look-up per membership row: 80 s instead of a fraction of one).
+    # The overseer of an organisation (as for 上报 and 督办): a centre's is the nearest centre above it; a
+    # department's, the nearest centre at its level or above; counted once per organisation escalated.
     message = (
-        "REPLACE(REPLACE(CASE a.level WHEN %(warning)s THEN %(msg_warning)s WHEN %(breach)s THEN %(msg_breach)s "
-        f"ELSE %(msg_escalation)s END, '{{number}}', k.number), '{{clock}}', {label})"
+        "REPLACE(REPLACE(CASE s.level WHEN %(warning)s THEN %(msg_warning)s WHEN %(breach)s THEN %(msg_breach)s "
+        "ELSE %(msg_escalation)s END, '{number}', s.number), '{clock}', s.clock_label)"
     )
-    alerted = f"""{t[ClockAlert]} a
-          JOIN {t[Case]} k ON k.id = a.case_id
-          JOIN {t[CaseClock]} c ON c.id = a.clock_id"""
-    # The centre that oversees an organisation (as for 上报 and 督办): a centre's is the nearest centre
-    # above it; a department's, the nearest centre at its level or above. Counted once per organisation.
-    overseer = f"""
-        SELECT ao.id AS org_id, (
-            SELECT o.id FROM {t[Organization]} o JOIN {t[Region]} r ON r.id = o.region_id
-             WHERE o.org_type = %(centre)s AND o.is_active AND o.id <> ao.id
-               AND ar.code LIKE r.prefix || '%%'
-               AND (r.level < ar.level OR (r.level = ar.level AND ao.org_type <> %(centre)s))
-             ORDER BY r.level DESC, o.code LIMIT 1
-        ) AS centre_id
-          FROM {t[Organization]} ao JOIN {t[Region]} ar ON ar.id = ao.region_id
-         WHERE ao.id IN (
-            SELECT k2.assigned_org_id FROM {t[ClockAlert]} a2 JOIN {t[Case]} k2 ON k2.id = a2.case_id
-             WHERE a2.sweep = %(token)s AND a2.level = %(escalation)s)"""
     notifications = f"""
+        WITH swept AS MATERIALIZED (
+            SELECT a.case_id AS case_id, a.level AS level, k.number AS number, k.assigned_org_id AS org_id,
+                   k.assignee_id AS assignee_id, {label} AS clock_label
+              FROM {t[ClockAlert]} a
+              JOIN {t[Case]} k ON k.id = a.case_id
+              JOIN {t[CaseClock]} c ON c.id = a.clock_id
+             WHERE a.sweep = %(token)s
+        ), above AS MATERIALIZED (
+            SELECT ao.id AS org_id, (
+                SELECT o.id FROM {t[Organization]} o JOIN {t[Region]} r ON r.id = o.region_id
+                 WHERE o.org_type = %(centre)s AND o.is_active AND o.id <> ao.id
+                   AND ar.code LIKE r.prefix || '%%'
+                   AND (r.level < ar.level OR (r.level = ar.level AND ao.org_type <> %(centre)s))
+                 ORDER BY r.level DESC, o.code LIMIT 1
+            ) AS centre_id
+              FROM {t[Organization]} ao JOIN {t[Region]} ar ON ar.id = ao.region_id
+             WHERE ao.id IN (SELECT org_id FROM swept WHERE level = %(escalation)s)
+        )
         INSERT INTO {t[Notification]} (user_id, case_id, message, created_at)
         SELECT user_id, case_id, message, %(now)s FROM (
-            SELECT m.user_id AS user_id, a.case_id AS case_id, {message} AS message
-              FROM {alerted}
-              JOIN {t[Membership]} m ON m.organization_id = k.assigned_org_id
-             WHERE a.sweep = %(token)s AND m.is_active AND m.role IN ({worker_roles})
+            SELECT m.user_id AS user_id, s.case_id AS case_id, {message} AS message
+              FROM swept s JOIN {t[Membership]} m ON m.organization_id = s.org_id
+             WHERE m.is_active AND m.role IN ({worker_roles})
             UNION
-            SELECT k.assignee_id, a.case_id, {message}
-              FROM {alerted}
-             WHERE a.sweep = %(token)s AND k.assignee_id IS NOT NULL
+            SELECT s.assignee_id, s.case_id, {message}
+              FROM swept s
+             WHERE s.assignee_id IS NOT NULL
             UNION
-            SELECT m.user_id, a.case_id, {message}
-              FROM {alerted}
-              JOIN ({overseer}) above ON above.org_id = k.assigned_org_id
+            SELECT m.user_id, s.case_id, {message}
+              FROM swept s
+              JOIN above ON above.org_id = s.org_id
               JOIN {t[Membership]} m ON m.organization_id = above.centre_id
-             WHERE a.sweep = %(token)s AND a.level = %(escalation)s AND m.is_active AND m.role IN ({centre_roles})
+             WHERE s.level = %(escalation)s AND m.is_active AND m.role IN ({centre_roles})
         ) AS recipients"""
     clock_table = t[CaseClock]
     now_level = (
