@@ -52,8 +52,49 @@ class EscalateForm(ReasonForm):
     to_org = forms.CharField(label=_("上级单位代码(留空为上一级综治中心)"), max_length=40, required=False)
 
 
-class RequestExtensionForm(ReasonForm):
-    amount = forms.IntegerField(label=_("延期时长(与案件时限同单位)"), min_value=1, max_value=90)
+class ClockChoiceMixin:
+    """A `clock` field naming one of the case's clocks (empty: the case's own, primary clock). A kind
+    with one clock does not show it."""
+
+    def for_case(self, case) -> None:
+        from . import workflows
+        from .clocks import clock_label
+
+        if len(workflows.get(case.kind).clock_plan()) == 1:
+            del self.fields["clock"]
+            return
+        choices = [
+            ("" if clock.is_primary else clock.name, clock_label(case.kind, clock.name))
+            for clock in case.clocks.all()
+            if clock.state != "stopped"
+        ]
+        self.fields["clock"] = forms.ChoiceField(label=self.fields["clock"].label, choices=choices, required=False)
+
+
+class RequestExtensionForm(ClockChoiceMixin, ReasonForm):
+    clock = forms.CharField(label=_("时限"), max_length=30, required=False, help_text=_("留空为案件的办理时限"))
+    amount = forms.IntegerField(label=_("延期时长(与该时限同单位)"), min_value=1, max_value=90)
+
+
+class SuspendForm(ActionForm):
+    comment = forms.CharField(
+        label=_("挂起事由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("如:当事人住院治疗")
+    )
+
+
+class ExcludePeriodForm(ClockChoiceMixin, ActionForm):
+    """A period that does not count on a clock (鉴定、公告期间), with both ends."""
+
+    clock = forms.CharField(label=_("时限"), max_length=30, required=False, help_text=_("留空为案件的办理时限"))
+    start = forms.DateTimeField(label=_("开始时间"))
+    end = forms.DateTimeField(label=_("结束时间"))
+    comment = forms.CharField(label=_("事由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] <= cleaned["start"]:
+            self.add_error("end", _("结束时间须晚于开始时间"))
+        return cleaned
 
 
 class ApproveExtensionForm(ActionForm):

@@ -42,6 +42,7 @@ class Light(models.TextChoices):
     GREEN = "green", _("正常")
     YELLOW = "yellow", _("临期")
     RED = "red", _("超期")
+    PAUSED = "paused", _("挂起")  # the primary clock is paused (中止/挂起): neither 临期 nor 超期
     DONE = "done", _("已结案")
 
 
@@ -152,6 +153,31 @@ class ClockUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("工作日")
     WORKING_HOURS = "working_hours", _("工作小时")
     CALENDAR_DAYS = "calendar_days", _("自然日")
+    CALENDAR_HOURS = "calendar_hours", _("小时(自然时间)")
+
+
+class ClockState(models.TextChoices):
+    """Where one of a case's clocks stands (计时状态)."""
+
+    RUNNING = "running", _("计时中")
+    PAUSED = "paused", _("挂起")
+    STOPPED = "stopped", _("已停止")
+
+
+class PauseKind(models.TextChoices):
+    """Why a period does not count on a clock."""
+
+    PAUSE = "pause", _("中止/挂起")
+    EXCLUSION = "exclusion", _("不计入期限的期间")  # e.g. 鉴定、公告期间, entered with both ends
+
+
+class AlertLevel(models.TextChoices):
+    """The clock's alerts, each sent once per clock and deadline: before the deadline, at it, and after
+    a declared delay past it (to the centre above)."""
+
+    WARNING = "warning", _("临期预警")
+    BREACH = "breach", _("超期")
+    ESCALATION = "escalation", _("超期升级")
 
 
 class ExtensionStatus(models.TextChoices):
@@ -180,3 +206,8 @@ class EventType(models.TextChoices):
     RATED = "rated", _("回访评价")
     ATTACHMENT_ADDED = "attachment_added", _("上传附件")
     OVERDUE = "overdue", _("超期")
+    SUSPENDED = "suspended", _("挂起")
+    RESUMED = "resumed", _("恢复")
+    CLOCK_WARNING = "clock_warning", _("临期预警")
+    OVERDUE_ESCALATED = "overdue_escalated", _("超期升级")
+    PERIOD_EXCLUDED = "period_excluded", _("扣除不计时期间")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from pingan.accounts.choices import Role
 
 from . import action_forms as af
+from . import clocks
 from . import services as cs
 from .workflows import Transition
 
@@ -66,4 +67,52 @@ def approve_extension(sources: Iterable[str]) -> Transition:
         superior_roles=CENTRE,
         condition=cs.has_pending_extension,
         condition_message=_("没有待审批的延期申请"),
+    )
+
+
+def suspend(sources: Iterable[str], target: str, *, roles: frozenset[str]) -> Transition:
+    """挂起 (中止): the case waits in the kind's suspended state `target`, with a reason; its clocks pause
+    and keep the time they had left. Who may: the roles (and the assignee) that may ask for more time. A
+    case past its deadline cannot be suspended (an extension is the remedy)."""
+    return T(
+        "suspend",
+        _("挂起"),
+        sources,
+        target,
+        clocks.handle_suspend,
+        af.SuspendForm,
+        roles=roles,
+        assignee=True,
+        condition=clocks.can_suspend,
+        condition_message=_("案件已超过办理期限,不能挂起;如需更多时间请申请延期"),
+        style="secondary",
+    )
+
+
+def resume(sources: Iterable[str], *, roles: frozenset[str]) -> Transition:
+    """恢复: the clocks run again with the time they had left; the case goes back to the state it was
+    suspended from."""
+    return T(
+        "resume",
+        _("恢复办理"),
+        sources,
+        None,
+        clocks.handle_resume,
+        roles=roles,
+        assignee=True,
+    )
+
+
+def exclude_period(sources: Iterable[str], *, roles: frozenset[str], superior_roles: frozenset[str] = CENTRE):
+    """扣除不计时期间: a period (鉴定、公告 …) entered with both ends does not count on a clock."""
+    return T(
+        "exclude_period",
+        _("扣除不计时期间"),
+        sources,
+        None,
+        clocks.handle_exclude_period,
+        af.ExcludePeriodForm,
+        roles=roles,
+        superior_roles=superior_roles,
+        style="secondary",
     )

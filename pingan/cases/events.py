@@ -79,6 +79,8 @@ PUBLIC_ENGINE_EVENTS = {
     EventType.TRANSFERRED,
     EventType.CLOSED,
     EventType.RATED,
+    EventType.SUSPENDED,
+    EventType.RESUMED,
 }
 
 register_event_types(

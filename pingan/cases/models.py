@@ -16,7 +16,9 @@ from pingan.regions.models import Organization, Region, prefix_q
 
 from . import workflows
 from .choices import (
+    AlertLevel,
     Channel,
+    ClockState,
     ClockUnit,
     Ethnicity,
     ExtensionStatus,
@@ -25,6 +27,7 @@ from .choices import (
     Outcome,
     PartyRole,
     PartyType,
+    PauseKind,
     Satisfaction,
     StateType,
     Urgency,
@@ -117,12 +120,19 @@ def closed_on_time_q() -> models.Q:
 
 
 def open_light_q(light: str, now: datetime.datetime) -> models.Q:
-    """Which open cases show `light` at `now` (超期 red, 临期 yellow, 正常 green); for filters and counts alike."""
-    return {
-        Light.RED: models.Q(deadline__lt=now),
-        Light.YELLOW: models.Q(deadline__gte=now, warn_at__lte=now),
-        Light.GREEN: models.Q(warn_at__gt=now),
-    }[light]
+    """Which open cases show `light` at `now` (超期 red, 临期 yellow, 正常 green, 挂起 paused); for filters
+    and counts alike. A case whose primary clock is paused is neither 临期 nor 超期 while it is."""
+    if light == Light.PAUSED:
+        return models.Q(paused_at__isnull=False)
+    running = models.Q(paused_at__isnull=True)
+    return (
+        running
+        & {
+            Light.RED: models.Q(deadline__lt=now),
+            Light.YELLOW: models.Q(deadline__gte=now, warn_at__lte=now),
+            Light.GREEN: models.Q(warn_at__gt=now),
+        }[light]
+    )
 
 
 class CaseQuerySet(models.QuerySet):
@@ -136,9 +146,9 @@ class CaseQuerySet(models.QuerySet):
         now = now or timezone.now()
         if light == Light.DONE:
             return self.filter(closed_at__isnull=False)
-        return self.filter(
-            open_light_q(light if light in (Light.RED, Light.YELLOW) else Light.GREEN, now), closed_at__isnull=True
-        )
+        if light not in (Light.RED, Light.YELLOW, Light.PAUSED):
+            light = Light.GREEN
+        return self.filter(open_light_q(light, now), closed_at__isnull=True)
 
 
 class Case(models.Model):
@@ -215,6 +225,9 @@ class Case(models.Model):
     )
     warn_at = models.DateTimeField(_("预警时间"))
     on_time = models.BooleanField(_("按期办结"), null=True, blank=True, help_text=_("结案时确定,不再改变"))
+    paused_at = models.DateTimeField(
+        _("挂起时间"), null=True, blank=True, help_text=_("办理时限挂起(中止)以来;恢复后清空")
+    )
 
     rework_count = models.PositiveSmallIntegerField(_("返工次数"), default=0)
     supervision_count = models.PositiveSmallIntegerField(_("督办次数"), default=0)
@@ -246,6 +259,8 @@ class Case(models.Model):
     def light(self, now: datetime.datetime | None = None) -> str:
         if self.closed_at is not None:
             return Light.DONE
+        if getattr(self, "paused_at", None) is not None:  # (the demo's drafts of cases have no pause)
+            return Light.PAUSED
         now = now or timezone.now()
         if now > self.deadline:
             return Light.RED
@@ -400,9 +415,11 @@ class CaseEvent(models.Model):
 
 
 class ExtensionRequest(models.Model):
-    """A request to extend a case's deadline (延期申请) and its decision."""
+    """A request to extend a case's deadline (延期申请) and its decision: the primary clock's, or the named
+    clock's (`clock`), in that clock's unit."""
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="extensions")
+    clock = models.CharField(_("时限"), max_length=30, blank=True, help_text=_("留空为案件的办理时限"))
     amount = models.PositiveIntegerField(_("延期时长"))
     reason = models.CharField(_("理由"), max_length=500)
     status = models.CharField(
@@ -448,3 +465,131 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class CaseClock(models.Model):
+    """One of a case's clocks (时限), e.g. 办理, or 受理/答复/决定 for statutory work, as its kind declares
+    them (Workflow.clock_specs). Its rule is `amount` (+ approved `extension_amount`) in `unit`, counted on
+    the working calendar from `started_at`, leaving out its pauses and excluded periods (ClockPause).
+
+    `deadline` and `warn_at` are counted from those; while the clock is paused they keep their last
+    values and `remaining` holds the time it had left (days for the day units, hours for the hour ones).
+    `next_alert_at` is when the sweep should next look at it (the warning, the deadline, the escalation),
+    empty once nothing more is due. The primary clock's figures are copied to its case (Case.deadline,
+    warn_at, on_time, paused_at), which the lights, filters and indicators read."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="clocks")
+    name = models.CharField(_("时限"), max_length=30)
+    is_primary = models.BooleanField(_("主时限"), default=False)
+    amount = models.PositiveIntegerField(_("时限"))
+    unit = models.CharField(_("单位"), max_length=20, choices=ClockUnit.choices)
+    extension_amount = models.PositiveIntegerField(_("已批准延期"), default=0)
+    state = models.CharField(_("计时状态"), max_length=10, choices=ClockState.choices, default=ClockState.RUNNING)
+    started_at = models.DateTimeField(_("起算时间"))
+    paused_at = models.DateTimeField(_("挂起时间"), null=True, blank=True)
+    remaining = models.DurationField(_("挂起时剩余"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("停止时间"), null=True, blank=True)
+    deadline = models.DateTimeField(_("期限"))
+    warn_at = models.DateTimeField(_("预警时间"))
+    escalate_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
+    next_alert_at = models.DateTimeField(_("下次提醒"), null=True, blank=True)
+    deadline_provisional = models.BooleanField(_("期限暂定"), default=False)
+    on_time = models.BooleanField(_("按期"), null=True, blank=True, help_text=_("停止时确定,不再改变"))
+
+    class Meta:
+        verbose_name = _("案件时限")
+        verbose_name_plural = _("案件时限")
+        ordering = ["case", "-is_primary", "started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "name"], name="unique_case_clock"),
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(is_primary=True), name="unique_primary_case_clock"
+            ),
+        ]
+        indexes = [
+            # The sweep's only way in: the clocks with something due, a small part of the table.
+            models.Index(
+                fields=["next_alert_at"], condition=models.Q(next_alert_at__isnull=False), name="case_clock_due"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.name} {self.get_state_display()}"
+
+    def light(self, now: datetime.datetime | None = None) -> str:
+        if self.state == ClockState.STOPPED:
+            return Light.DONE
+        if self.state == ClockState.PAUSED:
+            return Light.PAUSED
+        now = now or timezone.now()
+        if now > self.deadline:
+            return Light.RED
+        if now >= self.warn_at:
+            return Light.YELLOW
+        return Light.GREEN
+
+
+class ClockPause(models.Model):
+    """A period that does not count on a clock: a pause (中止/挂起, open until the case resumes), or a
+    period entered with both ends (鉴定、公告期间). The clock's deadline is counted without them."""
+
+    clock = models.ForeignKey(CaseClock, verbose_name=_("时限"), on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField(_("类型"), max_length=10, choices=PauseKind.choices, default=PauseKind.PAUSE)
+    reason = models.CharField(_("事由"), max_length=500)
+    started_at = models.DateTimeField(_("开始"))
+    ended_at = models.DateTimeField(_("结束"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("恢复人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("不计时期间")
+        verbose_name_plural = _("不计时期间")
+        ordering = ["clock", "started_at", "id"]
+        constraints = [
+            # One open pause per clock at a time.
+            models.UniqueConstraint(
+                fields=["clock"], condition=models.Q(ended_at__isnull=True), name="unique_open_clock_pause"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clock_id} {self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ClockAlert(models.Model):
+    """An alert the sweep sent for a clock (临期预警, 超期, 超期升级): at most one per clock, level and
+    deadline — the unique constraint decides, so two sweeps running at once send each alert once. A new
+    deadline (an extension, a resumption) is warned about afresh. `sweep` names the sweep that sent it,
+    whose events and notifications are written from these rows."""
+
+    clock = models.ForeignKey(CaseClock, verbose_name=_("时限"), on_delete=models.CASCADE, related_name="alerts")
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(_("级别"), max_length=12, choices=AlertLevel.choices)
+    deadline = models.DateTimeField(_("期限"))
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    sweep = models.CharField(_("批次"), max_length=32, db_index=True)
+
+    class Meta:
+        verbose_name = _("时限提醒")
+        verbose_name_plural = _("时限提醒")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["clock", "level", "deadline"], name="unique_clock_alert"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clock_id} {self.get_level_display()} {self.deadline:%Y-%m-%d %H:%M}"

@@ -12,14 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 import shapely
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from pingan.accounts.choices import UNMASK_ROLES, Role
 from pingan.accounts.models import User
@@ -33,8 +32,8 @@ from pingan.regions.choices import OrgType
 from pingan.regions.models import Organization, Region
 from pingan.workcalendar.calendar import WorkCalendar
 
-from . import workflows
-from .choices import Channel, EventType, ExtensionStatus, RoutingBasis, Urgency
+from . import clocks, workflows
+from .choices import Channel, ClockState, EventType, ExtensionStatus, RoutingBasis, Urgency
 from .events import event_record
 from .files import inspect_upload
 from .models import (
@@ -127,15 +126,9 @@ def sla_for(*, kind: str, category: Category, urgency: str) -> tuple[int, str]:
 
 def clock_reset(case: Case, calendar: WorkCalendar | None = None) -> None:
     """Recompute the deadline and the warning time from the registration time, clock and extensions, and
-    whether the deadline is provisional (counted through a year whose holiday notice is not known yet)."""
-    calendar = calendar or WorkCalendar()
-    case.deadline = calendar.deadline(case.registered_at, case.sla_amount + case.extension_amount, case.sla_unit)
-    case.deadline_provisional = calendar.is_provisional(case.registered_at, case.deadline, case.sla_unit)
-    allowed = case.deadline - case.registered_at
-    case.warn_at = case.deadline - allowed * settings.PINGAN_SLA_WARNING_SHARE
-
-
-CLOCK_FIELDS = ["deadline", "deadline_provisional", "warn_at"]
+    whether the deadline is provisional (counted through a year whose holiday notice is not known yet):
+    the primary clock without pauses, for a case built in memory (see clocks.primary_reset)."""
+    clocks.primary_reset(case, calendar)
 
 
 @transaction.atomic
@@ -143,24 +136,7 @@ def case_clocks_recount(*, years: set[int]) -> int:
     """Count again the clocks of open cases that ran through `years`, after their calendar changed (a
     notice entered replaces the provisional statutory days). Closed cases keep the deadline their on-time
     verdict was frozen against. Returns how many deadlines changed."""
-    if not years:
-        return 0
-    tz = timezone.get_current_timezone()
-    since = datetime.datetime(min(years), 1, 1, tzinfo=tz)
-    until = datetime.datetime(max(years) + 1, 1, 1, tzinfo=tz)
-    calendar = WorkCalendar()
-    changed = []
-    for case in Case.objects.select_for_update().filter(
-        closed_at__isnull=True, registered_at__lt=until, deadline__gte=since
-    ):
-        before = [getattr(case, name) for name in CLOCK_FIELDS]
-        clock_reset(case, calendar)
-        if [getattr(case, name) for name in CLOCK_FIELDS] != before:
-            changed.append(case)
-    bulk_update_with_history(
-        changed, Case, CLOCK_FIELDS, batch_size=500, default_change_reason="工作日历变更,重新计算办理期限"
-    )
-    return len(changed)
+    return clocks.clocks_recount(years=years)
 
 
 # --- titles ----------------------------------------------------------------------------------------
@@ -319,9 +295,10 @@ def case_register(
         sla_amount=amount,
         sla_unit=unit,
     )
-    clock_reset(case)
+    new_clocks = clocks.registration_clocks(case)  # the primary one sets the case's deadline
     case.full_clean(exclude=["category", "region", "assigned_org", "deadline", "warn_at"])
     case.save()
+    clocks.clocks_save(case, new_clocks)
     bulk_create_with_history(
         [party_model(p, case=case) for p in cleaned_parties],
         Party,
@@ -406,6 +383,7 @@ def _transition_apply(
     target = effect.target or transition.target or previous
     case.status = target
     case.state_type = workflow.state(target).type
+    clocks.on_transition(case=case, action=transition.action, target=target)
     case.save()
     event_record(
         case=case,
@@ -546,12 +524,18 @@ def has_pending_extension(case: Case) -> bool:
 
 
 def handle_request_extension(*, case: Case, actor: User, transition, data) -> workflows.Effect:
+    clock = clocks.clock_for_extension(case, data.get("clock") or "")
     request = ExtensionRequest.objects.create(
-        case=case, amount=data["amount"], reason=data["comment"], requested_by=actor
+        case=case,
+        clock="" if clock.is_primary else clock.name,
+        amount=data["amount"],
+        reason=data["comment"],
+        requested_by=actor,
     )
-    return workflows.Effect(
-        EventType.EXTENSION_REQUESTED, {"request": request.pk, "amount": request.amount, "unit": case.sla_unit}
-    )
+    params: dict[str, Any] = {"request": request.pk, "amount": request.amount, "unit": clock.unit}
+    if not clock.is_primary:
+        params["clock_labels"] = clocks.clock_label(case.kind, clock.name)
+    return workflows.Effect(EventType.EXTENSION_REQUESTED, params)
 
 
 def handle_approve_extension(*, case: Case, actor: User, transition, data) -> workflows.Effect:
@@ -564,10 +548,14 @@ def handle_approve_extension(*, case: Case, actor: User, transition, data) -> wo
     request.decided_by, request.decided_at = actor, timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
     params: dict[str, Any] = {"request": request.pk, "approved": bool(data["approve"]), "amount": request.amount}
+    if request.clock:
+        params["clock_labels"] = clocks.clock_label(case.kind, request.clock)
     if data["approve"]:
-        case.extension_amount += request.amount
-        clock_reset(case)
-        params["deadline"] = timezone.localtime(case.deadline).isoformat()
+        clock = clocks.clock_extend(case=case, name=request.clock, amount=request.amount)
+        if clock.state == ClockState.PAUSED:
+            params["remaining"] = clocks.remaining_text(clock)
+        else:
+            params["deadline"] = timezone.localtime(clock.deadline).isoformat()
     return workflows.Effect(EventType.EXTENSION_DECIDED, params)
 
 
@@ -585,7 +573,7 @@ def handle_verify(*, case: Case, actor: User, transition, data) -> workflows.Eff
 
 def handle_close(*, case: Case, actor: User, transition, data) -> workflows.Effect:
     case.closed_at = timezone.now()
-    case.on_time = case.closed_at <= case.deadline  # frozen from here on
+    clocks.clocks_stop_all(case=case, at=case.closed_at)  # the on-time verdict, frozen from here on
     return workflows.Effect(EventType.CLOSED, {"on_time": case.on_time}, notify_org=False)
 
 

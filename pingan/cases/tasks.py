@@ -4,7 +4,6 @@ database-backed worker of django-tasks-db in production)."""
 from __future__ import annotations
 
 from django.tasks import task
-from django.utils import timezone
 
 from pingan.accounts.choices import Role
 
@@ -33,31 +32,11 @@ def notify_organization(*, case_id: int, org_id: int, message: str) -> int:
 
 
 @task()
-def sla_sweep() -> int:
-    """Mark cases that ran past their deadline since the last sweep (one OVERDUE event each) and tell
-    their organisations. Run every few minutes by the worker's scheduler or cron (`manage.py sla_sweep`)."""
-    from .choices import EventType
-    from .events import event_record
-    from .models import Case
+def sla_sweep() -> dict[str, int]:
+    """Send the clocks' alerts that came due since the last sweep — 临期预警 before a deadline, 超期 at it,
+    超期升级 after the declared delay — each once per clock and deadline, with its timeline event and the
+    notifications, in a handful of set-based statements (see clocks.sweep). Run every few minutes by the
+    worker's scheduler or cron (`manage.py sla_sweep`). Returns how many of each level it sent."""
+    from .clocks import sweep
 
-    now = timezone.now()
-    overdue = (
-        Case.objects.open()
-        .filter(deadline__lt=now)
-        .exclude(events__type=EventType.OVERDUE)
-        .select_related("assigned_org")
-    )
-    count = 0
-    for case in overdue.iterator(chunk_size=500):
-        event_record(
-            case=case,
-            actor=None,
-            type=EventType.OVERDUE,
-            previous=case.status,
-            params={"deadline": timezone.localtime(case.deadline).isoformat()},
-        )
-        notify_organization.call(
-            case_id=case.pk, org_id=case.assigned_org_id, message=f"案件 {case.number} 已超过办理期限"
-        )
-        count += 1
-    return count
+    return sweep().as_dict()

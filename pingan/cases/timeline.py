@@ -86,6 +86,10 @@ PARAM_LABELS: dict[str, tuple[Any, Callable[[Any], str]]] = {
     "satisfaction": (_("满意度"), label_of(Satisfaction)),
     "method": (_("回访方式"), label_of(FollowUpMethod)),
     "name": (_("文件"), str),
+    "clock_labels": (_("时限"), str),
+    "remaining": (_("剩余时限"), str),
+    "period_start": (_("不计时期间自"), when),
+    "period_end": (_("至"), when),
 }
 
 # A key that means something specific for an event type: (event type, key) → (label, formatter).

@@ -12,12 +12,13 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pingan.accounts.choices import Role
 from pingan.core.errors import ApplicationError, TransitionNotAllowed
 from pingan.regions.choices import OrgType
 
-from .choices import StateType, Urgency
+from .choices import ClockUnit, StateType, Urgency
 from .events import EventSpec, register_event_types, unregister_event_types
 
 if TYPE_CHECKING:
@@ -87,6 +88,92 @@ ParamFormatter = Callable[[Any], str]
 
 
 @dataclass(frozen=True)
+class ClockTrigger:
+    """When a clock starts or stops: at registration, on a transition (`action`), on reaching a state, or
+    on reaching a state type (e.g. StateType.RESOLVED). Build one with the class methods."""
+
+    on: str  # "registration" | "action" | "state" | "state_type"
+    value: str = ""
+
+    @classmethod
+    def registration(cls) -> ClockTrigger:
+        return cls("registration")
+
+    @classmethod
+    def action(cls, action: str) -> ClockTrigger:
+        return cls("action", action)
+
+    @classmethod
+    def state(cls, state: str) -> ClockTrigger:
+        return cls("state", state)
+
+    @classmethod
+    def state_type(cls, state_type: str) -> ClockTrigger:
+        return cls("state_type", state_type)
+
+    def fires(self, *, action: str, target: str, target_type: str) -> bool:
+        """Whether a transition `action` into state `target` (of type `target_type`) fires this trigger."""
+        return (
+            (self.on == "action" and self.value == action)
+            or (self.on == "state" and self.value == target)
+            or (self.on == "state_type" and self.value == target_type)
+        )
+
+    def describe(self, workflow: Workflow) -> str:
+        if self.on == "registration":
+            return _("登记时")
+        if self.on == "action":
+            transition = workflow.transition(self.value)
+            return _("“%(action)s”时") % {"action": transition.label if transition else self.value}
+        if self.on == "state":
+            return _("进入“%(state)s”时") % {"state": workflow.state_label(self.value)}
+        return _("进入%(type)s状态时") % {"type": StateType(self.value).label}
+
+
+AT_REGISTRATION = ClockTrigger.registration()
+
+
+@dataclass(frozen=True)
+class ClockSpec:
+    """One named clock a kind's cases run (时限), e.g. 受理 (acceptance), 答复 (reply), 决定 (decision).
+
+    Its rule: `amount` in `unit` (working days or hours, calendar days or hours), with the approved
+    extensions added; it starts at `starts` and stops at any of `stops` — and every clock stops when the
+    case closes, freezing its on-time verdict. `pausable` clocks pause while the case is suspended
+    (中止/挂起) and resume with the time they had left; periods that do not count (鉴定、公告) are left
+    out. A warning (临期) goes out when `warn_share` of its time is left (default
+    PINGAN_SLA_WARNING_SHARE), a 超期 notice at the deadline, and, with `escalate_after` = (amount, unit),
+    an escalation to the centre above that long after the deadline.
+
+    The primary clock (exactly one) is the case's own: `Case.deadline`, `warn_at`, `on_time` and the
+    list's light are its copy. It starts at registration and stops at closing; without an `amount`, its
+    rule is the kind's `clocks` by urgency, narrowed by the SLA policies (SlaPolicy)."""
+
+    name: str
+    label: str | Promise
+    amount: int | None = None
+    unit: str = ClockUnit.WORKING_DAYS
+    primary: bool = False
+    starts: ClockTrigger = AT_REGISTRATION
+    stops: tuple[ClockTrigger, ...] = ()
+    pausable: bool = True
+    warn_share: float | None = None
+    escalate_after: tuple[int, str] | None = None
+
+    def rule(self) -> str:
+        if self.amount is None:
+            return _("按紧急程度及办理时限设置")
+        return f"{self.amount} {ClockUnit(self.unit).label}"
+
+
+PRIMARY_CLOCK = "handling"
+
+
+# The one clock of a kind that declares none: 办理, from registration to closing.
+DEFAULT_CLOCK_SPECS = (ClockSpec(PRIMARY_CLOCK, gettext_lazy("办理"), primary=True),)
+
+
+@dataclass(frozen=True)
 class Workflow:
     """A kind's declaration, registered from its app's `ready()`: everything the engine needs to know of
     the kind. `org_types` names the organisation types (OrgType) that may hold and work its cases:
@@ -120,6 +207,7 @@ class Workflow:
     detail_related: tuple[str, ...] = ()
     detail_prefetch: tuple[str, ...] = ()
     reference_data: tuple[Callable[[Any, Any], None], ...] = ()
+    clock_specs: tuple[ClockSpec, ...] = ()
 
     def __post_init__(self) -> None:
         if OrgType.CENTRE not in self.org_types:
@@ -129,6 +217,49 @@ class Workflow:
             unknown = (transition.sources | ({transition.target} if transition.target else set())) - states
             if unknown:
                 raise ValueError(f"workflow {self.kind}: {transition.action} names undeclared states {unknown}")
+        self._check_clocks(states)
+
+    def _check_clocks(self, states: set[str]) -> None:
+        specs = self.clock_plan()
+        where = f"workflow {self.kind}: clock"
+        if len({spec.name for spec in specs}) != len(specs):
+            raise ValueError(f"{where} names must be unique")
+        primaries = [spec for spec in specs if spec.primary]
+        if len(primaries) != 1:
+            raise ValueError(f"{where}s: exactly one must be primary (the case's deadline and light)")
+        if primaries[0].starts != AT_REGISTRATION or primaries[0].stops:
+            raise ValueError(f"{where} {primaries[0].name}: the primary clock runs from registration to closing")
+        actions = {transition.action for transition in self.transitions}
+        for spec in specs:
+            if (spec.amount is None) != spec.primary:
+                raise ValueError(
+                    f"{where} {spec.name}: the primary clock takes its rule from `clocks` and the SLA policies, "
+                    "every other clock declares its amount"
+                )
+            if spec.unit not in ClockUnit.values:
+                raise ValueError(f"{where} {spec.name}: unknown unit {spec.unit!r}")
+            if spec.escalate_after is not None and spec.escalate_after[1] not in ClockUnit.values:
+                raise ValueError(f"{where} {spec.name}: unknown escalation unit {spec.escalate_after[1]!r}")
+            for trigger in (spec.starts, *spec.stops):
+                known = {
+                    "registration": {""},
+                    "action": actions,
+                    "state": states,
+                    "state_type": set(StateType.values),
+                }.get(trigger.on, set())
+                if trigger.value not in known:
+                    raise ValueError(f"{where} {spec.name}: {trigger} names nothing declared")
+
+    def clock_plan(self) -> tuple[ClockSpec, ...]:
+        """The kind's clocks: those it declares, else the one 办理 clock."""
+        return self.clock_specs or DEFAULT_CLOCK_SPECS
+
+    @property
+    def primary_clock(self) -> ClockSpec:
+        return next(spec for spec in self.clock_plan() if spec.primary)
+
+    def clock_spec(self, name: str) -> ClockSpec | None:
+        return next((spec for spec in self.clock_plan() if spec.name == name), None)
 
     def allows(self, org_type: str) -> bool:
         return org_type in self.org_types

@@ -8,6 +8,7 @@ class DisputeState(models.TextChoices):
     REGISTERED = "registered", _("待受理")
     ACCEPTED = "accepted", _("已受理")
     MEDIATING = "mediating", _("调解中")
+    SUSPENDED = "suspended", _("已挂起")  # waiting with its clock paused; mediated again once resumed
     CONCLUDED = "concluded", _("调解终结待核查")
     VERIFIED = "verified", _("已核查待结案")
     CLOSED = "closed", _("已结案")

@@ -27,7 +27,9 @@ from .choices import DisputeState as S
 CENTRE = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD})
 WORKERS = CENTRE | {Role.DEPARTMENT_STAFF}
 HANDLERS = WORKERS | {Role.MEDIATOR}
-OPEN = frozenset({S.REGISTERED, S.ACCEPTED, S.MEDIATING, S.CONCLUDED, S.VERIFIED})
+OPEN = frozenset({S.REGISTERED, S.ACCEPTED, S.MEDIATING, S.SUSPENDED, S.CONCLUDED, S.VERIFIED})
+# Where a dispute may be suspended (挂起) and may ask for more time: once accepted, while it is worked.
+WORKED = frozenset({S.ACCEPTED, S.MEDIATING})
 AFTER_CONCLUSION = frozenset({S.CONCLUDED, S.VERIFIED, S.CLOSED})
 # Who works disputes: centres; the mediation committees (their mediators record sessions and conclude);
 # the departments whose staff accept and mediate (司法所, 派出所, 信访, 人社, 住建 and others); and the
@@ -53,6 +55,8 @@ DISPUTE = register(
             State(S.REGISTERED, S.REGISTERED.label),
             State(S.ACCEPTED, S.ACCEPTED.label),
             State(S.MEDIATING, S.MEDIATING.label),
+            # Suspended (挂起): its clock is paused; nothing is mediated or concluded until it is resumed.
+            State(S.SUSPENDED, S.SUSPENDED.label),
             State(S.CONCLUDED, S.CONCLUDED.label, StateType.RESOLVED),
             State(S.VERIFIED, S.VERIFIED.label, StateType.RESOLVED),
             State(S.CLOSED, S.CLOSED.label, StateType.CLOSED),
@@ -129,8 +133,10 @@ DISPUTE = register(
                 style="secondary",
             ),
             ct.supervise(OPEN),
-            ct.request_extension({S.ACCEPTED, S.MEDIATING}, roles=HANDLERS),
-            ct.approve_extension({S.ACCEPTED, S.MEDIATING}),
+            ct.request_extension(WORKED, roles=HANDLERS),
+            ct.approve_extension(WORKED),
+            ct.suspend(WORKED, S.SUSPENDED, roles=HANDLERS),
+            ct.resume({S.SUSPENDED}, roles=HANDLERS),
             T(
                 "assign_mediator",
                 _("指派调解员"),

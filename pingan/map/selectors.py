@@ -22,6 +22,7 @@ from pingan.cameras.selectors import (
     child_regions,
     count_by_child,
 )
+from pingan.cases.models import open_overdue_q
 from pingan.cases.selectors import cases_visible_to
 from pingan.geo.models import RegionShape
 from pingan.gridwork.selectors import grid_open_cases, grid_visible_or_404, members_visible_to
@@ -61,7 +62,7 @@ def map_level(*, user: User, region: Region | None) -> dict:
         "region_code",
         children,
         open=Count("pk", filter=Q(closed_at__isnull=True)),
-        overdue=Count("pk", filter=Q(closed_at__isnull=True, deadline__lt=now)),
+        overdue=Count("pk", filter=open_overdue_q(now)),  # (a case whose clock is paused is not overdue)
         recent=Count("pk", filter=Q(registered_at__gte=since)),
     )
     grids = count_by_child(

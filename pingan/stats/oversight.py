@@ -57,7 +57,7 @@ def leader_oversight(*, user: User, now: datetime.datetime | None = None) -> Ove
     open_cases = visible.open()  # type: ignore[attr-defined]
     lights = _lights(now)
     totals = open_cases.aggregate(**lights, supervised=Count("pk", filter=Q(supervision_count__gt=0)))
-    flagged = open_cases.filter(warn_at__lte=now)  # red or yellow: a deadline passed or near
+    flagged = open_cases.filter(open_light_q(Light.RED, now) | open_light_q(Light.YELLOW, now))  # not paused ones
 
     roots = jurisdiction_roots(user)
     breakdown = BREAKDOWN_BELOW[min((root.level for root in roots), default=0)]

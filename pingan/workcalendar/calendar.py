@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import chinese_calendar
@@ -25,6 +26,11 @@ class Unit:
     WORKING_DAYS = "working_days"
     WORKING_HOURS = "working_hours"
     CALENDAR_DAYS = "calendar_days"
+    CALENDAR_HOURS = "calendar_hours"
+
+
+# Units counted in whole days: a clock in these units runs out at the end of a day.
+DAY_UNITS = frozenset({Unit.WORKING_DAYS, Unit.CALENDAR_DAYS})
 
 
 @lru_cache(maxsize=256)
@@ -63,8 +69,8 @@ class WorkCalendar:
 
     def is_provisional(self, start: datetime.datetime, deadline: datetime.datetime, unit: str) -> bool:
         """Whether a clock from `start` to `deadline` was counted through a provisional year."""
-        if unit == Unit.CALENDAR_DAYS:
-            return False  # calendar days do not depend on holidays
+        if unit in (Unit.CALENDAR_DAYS, Unit.CALENDAR_HOURS):
+            return False  # calendar time does not depend on holidays
         first, last = timezone.localtime(start).year, timezone.localtime(deadline).year
         return any(self.is_provisional_year(year) for year in range(first, last + 1))
 
@@ -95,8 +101,11 @@ class WorkCalendar:
         """When a clock of `amount` units started at `start` runs out (an aware datetime).
 
         Working days: the day of registration does not count; the deadline is the end of the
-        `amount`-th working day after it. Working hours: counted inside office hours on working days."""
+        `amount`-th working day after it. Working hours: counted inside office hours on working days.
+        Calendar hours: wall-clock hours, holidays included."""
         local = timezone.localtime(start)
+        if unit == Unit.CALENDAR_HOURS:
+            return local + datetime.timedelta(hours=amount)
         if unit == Unit.CALENDAR_DAYS:
             return _end_of_day(local.date() + datetime.timedelta(days=amount))
         if unit == Unit.WORKING_DAYS:
@@ -127,6 +136,91 @@ class WorkCalendar:
             cursor = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
         raise ValueError("clock longer than ten years")
 
+    # --- clocks that pause: time counted in a clock's own measure ------------------------------------
+    #
+    # A clock's "clock time" is a timedelta in its own measure: for working days, one day per working
+    # day; for calendar days, one per day; for working hours, office time; for calendar hours, wall
+    # time. Day clocks count whole days: the day a clock starts (or resumes) does not count, the day it
+    # pauses does, and it runs out at the end of its last day. So a pause from day P to day R leaves out
+    # exactly the days after P up to and including R.
+
+    def working_days_between(self, first: datetime.date, last: datetime.date) -> int:
+        """How many working days lie strictly after `first`, up to and including `last`."""
+        count, day = 0, first
+        while day < last:
+            day += datetime.timedelta(days=1)
+            count += self.is_workday(day)
+        return count
+
+    def office_time_between(self, start: datetime.datetime, end: datetime.datetime) -> datetime.timedelta:
+        """Office time (PINGAN_OFFICE_HOURS on working days) between two instants."""
+        start, end = timezone.localtime(start), timezone.localtime(end)
+        total = datetime.timedelta(0)
+        day = start.date()
+        while day <= end.date():
+            if self.is_workday(day):
+                for begin, finish in office_spans():
+                    span_start = datetime.datetime.combine(day, begin, tzinfo=start.tzinfo)
+                    span_end = datetime.datetime.combine(day, finish, tzinfo=start.tzinfo)
+                    overlap = min(span_end, end) - max(span_start, start)
+                    if overlap > datetime.timedelta(0):
+                        total += overlap
+            day += datetime.timedelta(days=1)
+        return total
+
+    def elapsed(self, start: datetime.datetime, end: datetime.datetime, unit: str) -> datetime.timedelta:
+        """The clock time a clock in `unit` uses while it runs from `start` to `end` (zero if `end` is not
+        after `start`)."""
+        if end <= start:
+            return datetime.timedelta(0)
+        first, last = timezone.localtime(start), timezone.localtime(end)
+        if unit == Unit.WORKING_DAYS:
+            return datetime.timedelta(days=self.working_days_between(first.date(), last.date()))
+        if unit == Unit.CALENDAR_DAYS:
+            return datetime.timedelta(days=(last.date() - first.date()).days)
+        if unit == Unit.WORKING_HOURS:
+            return self.office_time_between(first, last)
+        if unit == Unit.CALENDAR_HOURS:
+            return last - first
+        raise ValueError(f"unknown clock unit {unit!r}")
+
+    def advance(self, start: datetime.datetime, left: datetime.timedelta, unit: str) -> datetime.datetime:
+        """When a clock in `unit` with `left` clock time to run, running from `start`, runs out. With the
+        whole amount from the start this is `deadline()`; after a pause, `start` is when it resumed."""
+        if unit in DAY_UNITS:
+            if left % datetime.timedelta(days=1):
+                raise ValueError(f"a clock in {unit} counts whole days, not {left}")
+            return self.deadline(start, left.days, unit)
+        if unit == Unit.WORKING_HOURS:
+            return self._add_office_time(timezone.localtime(start), left)
+        if unit == Unit.CALENDAR_HOURS:
+            return timezone.localtime(start) + left
+        raise ValueError(f"unknown clock unit {unit!r}")
+
+    def count(
+        self,
+        start: datetime.datetime,
+        amount: datetime.timedelta,
+        unit: str,
+        excluded: Iterable[tuple[datetime.datetime, datetime.datetime | None]] = (),
+    ) -> ClockCount:
+        """Count a clock of `amount` clock time from `start`, leaving out the `excluded` periods (pauses,
+        鉴定 or 公告 time: (begin, end), end None while a pause lasts). Returns its deadline, or, while a
+        period that began before the clock ran out is still open, no deadline and the time left when it
+        began. A period that begins after the clock ran out changes nothing."""
+        cursor, left = start, amount
+        for begin, end in sorted(excluded, key=lambda period: period[0]):
+            if end is not None and end <= cursor:
+                continue  # over before the clock (or the previous period's end)
+            begin = max(begin, cursor)
+            if self.advance(cursor, left, unit) < begin:
+                break  # the clock ran out before this period
+            left -= self.elapsed(cursor, begin, unit)
+            if end is None:
+                return ClockCount(deadline=None, left=left, paused_since=begin)
+            cursor = end
+        return ClockCount(deadline=self.advance(cursor, left, unit), left=left, paused_since=None)
+
 
 @lru_cache(maxsize=1)
 def _spans(raw: tuple[tuple[str, str], ...]) -> tuple[tuple[datetime.time, datetime.time], ...]:
@@ -135,6 +229,29 @@ def _spans(raw: tuple[tuple[str, str], ...]) -> tuple[tuple[datetime.time, datet
 
 def office_spans() -> tuple[tuple[datetime.time, datetime.time], ...]:
     return _spans(tuple(tuple(span) for span in settings.PINGAN_OFFICE_HOURS))
+
+
+@dataclass(frozen=True)
+class ClockCount:
+    """What `WorkCalendar.count` found: the deadline (None while paused), the clock time left at the last
+    pause (or at the deadline's last resumption), and since when it is paused."""
+
+    deadline: datetime.datetime | None
+    left: datetime.timedelta
+    paused_since: datetime.datetime | None
+
+    @property
+    def paused(self) -> bool:
+        return self.deadline is None
+
+
+def clock_time(amount: int, unit: str) -> datetime.timedelta:
+    """`amount` units as clock time: days for the day units, hours for the hour units."""
+    if unit in DAY_UNITS:
+        return datetime.timedelta(days=amount)
+    if unit in (Unit.WORKING_HOURS, Unit.CALENDAR_HOURS):
+        return datetime.timedelta(hours=amount)
+    raise ValueError(f"unknown clock unit {unit!r}")
 
 
 def _end_of_day(day: datetime.date) -> datetime.datetime:

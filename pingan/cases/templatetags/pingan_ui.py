@@ -18,6 +18,7 @@ LIGHT_CLASSES = {
     Light.GREEN: "text-bg-success",
     Light.YELLOW: "text-bg-warning",
     Light.RED: "text-bg-danger",
+    Light.PAUSED: "text-bg-info",
     Light.DONE: "text-bg-secondary",
 }
 

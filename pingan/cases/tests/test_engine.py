@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -220,17 +221,18 @@ class TestClocks:
 
         case = mediate_to_agreement(dispute, people)
         case = case_transition(case=case, actor=people.head, action="verify", data={"passed": True})
-        Case.objects.filter(pk=case.pk).update(deadline=timezone.now() - datetime.timedelta(days=1))
-        case = case_transition(case=case, actor=people.head, action="close")
+        with time_machine.travel(case.deadline + datetime.timedelta(days=1), tick=False):
+            case = case_transition(case=case, actor=people.head, action="close")
         assert case.on_time is False
+        assert case.clocks.get().on_time is False  # the primary clock's verdict, copied onto the case
         Case.objects.filter(pk=case.pk).update(deadline=timezone.now() + datetime.timedelta(days=9))
         case.refresh_from_db()
         assert case.on_time is False
 
     def test_sweep_marks_overdue_once(self, dispute):
-        Case.objects.filter(pk=dispute.pk).update(deadline=timezone.now() - datetime.timedelta(hours=1))
-        assert sla_sweep.call() == 1
-        assert sla_sweep.call() == 0
+        with time_machine.travel(dispute.deadline + datetime.timedelta(hours=1), tick=False):
+            assert sla_sweep.call() == {"warning": 0, "breach": 1, "escalation": 0}
+            assert sla_sweep.call() == {"warning": 0, "breach": 0, "escalation": 0}
         assert CaseEvent.objects.filter(case=dispute, type=EventType.OVERDUE).count() == 1
 
 
