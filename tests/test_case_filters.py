@@ -85,6 +85,11 @@ def scene(zhuzhou, people, grids, category, incident):
             people.clerk, s.songshan, when=now - datetime.timedelta(weeks=weeks), title=f"{weeks}周前的纠纷"
         )
     cases["accepted"] = case_transition(case=cases["weeks_1"], actor=people.clerk, action="accept")
+    # One dispute suspended (挂起) while it waits for an appraisal: its clock paused, neither 临期 nor 超期.
+    accepted = case_transition(case=cases["weeks_2"], actor=people.clerk, action="accept")
+    cases["suspended"] = case_transition(
+        case=accepted, actor=people.clerk, action="suspend", data={"comment": "等待房屋漏水鉴定结论"}
+    )
     lights = {case.light() for case in Case.objects.all()}
     assert lights == set(Light.values), lights  # the scene holds every light, so the light filter is tested
     return cases

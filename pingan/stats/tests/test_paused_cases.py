@@ -74,7 +74,7 @@ def test_the_leader_the_workbench_and_the_map_do_not_count_it_as_late(paused_and
     client.force_login(people.clerk)
     workbench = client.get(reverse("workbench"))
     assert workbench.context["counts"] == {"red": 1, "yellow": 0, "green": 0}
-    from pingan.grids.map_selectors import map_level
+    from pingan.map.selectors import map_level
 
     rows = {row["code"]: row for row in map_level(user=people.leader, region=zhuzhou.tianyuan)["rows"]}
     assert (rows[zhuzhou.songshan.code]["open"], rows[zhuzhou.songshan.code]["overdue"]) == (2, 1)
