@@ -190,6 +190,8 @@ SPECTACULAR_SETTINGS = {
     # Choice sets that share a field name (role, kind, status) need their own enum names in the schema.
     "ENUM_NAME_OVERRIDES": {
         "PartyRoleEnum": "pingan.cases.choices.PartyRole",
+        "ClockUnitEnum": "pingan.cases.choices.ClockUnit",
+        "ClockStateEnum": "pingan.cases.choices.ClockState",
         "GridMemberRoleEnum": "pingan.gridwork.choices.MemberRole",
         "PatrolKindEnum": "pingan.gridwork.choices.PatrolKind",
         "PatrolStatusEnum": "pingan.gridwork.choices.PatrolStatus",

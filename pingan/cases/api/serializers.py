@@ -20,7 +20,17 @@ from pingan.cases.choices import (
     PartyType,
     Urgency,
 )
-from pingan.cases.models import Attachment, Case, CaseEvent, Category, Notification, Party
+from pingan.cases.clocks import clock_label
+from pingan.cases.models import (
+    Attachment,
+    Case,
+    CaseClock,
+    CaseEvent,
+    Category,
+    ClockPause,
+    Notification,
+    Party,
+)
 from pingan.core.validators import ID_NUMBER_INPUT_MAX_LENGTH, id_number_conversion_notice
 from pingan.geo.coords import CoordSystem
 from pingan.regions.api.serializers import OrganizationRefSerializer, RegionRefSerializer
@@ -154,6 +164,53 @@ class AttachmentUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
+# --- clocks ----------------------------------------------------------------------------------------
+
+
+class ClockPauseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ClockPause
+        fields = ["kind", "reason", "started_at", "ended_at"]
+
+
+class CaseClockSerializer(serializers.ModelSerializer):
+    """One of the case's clocks (时限) as its kind declares it: 办理, or 受理/答复/决定 for statutory work.
+    `remaining` is the time a paused clock had left; `pauses` its pauses and the periods that do not count."""
+
+    label = serializers.SerializerMethodField()
+    light = serializers.SerializerMethodField()
+    pauses = ClockPauseSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = CaseClock
+        fields = [
+            "name",
+            "label",
+            "is_primary",
+            "amount",
+            "unit",
+            "extension_amount",
+            "state",
+            "started_at",
+            "deadline",
+            "deadline_provisional",
+            "warn_at",
+            "paused_at",
+            "remaining",
+            "stopped_at",
+            "on_time",
+            "light",
+            "pauses",
+        ]
+
+    def get_label(self, clock: CaseClock) -> str:
+        return clock_label(clock.case.kind, clock.name)
+
+    @extend_schema_field(serializers.ChoiceField(choices=Light.choices))
+    def get_light(self, clock: CaseClock) -> str:
+        return clock.light()
+
+
 # --- cases -----------------------------------------------------------------------------------------
 
 
@@ -220,6 +277,7 @@ class CaseDetailSerializer(CaseListSerializer):
     children = CaseRefSerializer(many=True, read_only=True)
     parties = PartyMaskedSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
+    clocks = CaseClockSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
     org_types = serializers.SerializerMethodField(
         help_text=_("可承办本类案件的单位类型:dispatch、transfer、escalate 的目标单位须属其一")
@@ -252,6 +310,7 @@ class CaseDetailSerializer(CaseListSerializer):
             "updated_at",
             "parties",
             "attachments",
+            "clocks",
             "allowed_actions",
             "org_types",
             "can_unmask",

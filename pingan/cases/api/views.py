@@ -71,7 +71,9 @@ class CaseViewSet(viewsets.GenericViewSet):
         return (
             selectors.case_detail(user=user)
             .select_related(*{name for w in kinds for name in w.detail_related})
-            .prefetch_related("attachments__uploaded_by", *{name for w in kinds for name in w.detail_prefetch})
+            .prefetch_related(
+                "attachments__uploaded_by", "clocks__pauses", *{name for w in kinds for name in w.detail_prefetch}
+            )
         )
 
     def get_object(self) -> Case:

@@ -164,3 +164,20 @@ def test_the_api_and_the_page_show_a_suspended_dispute(mediating, people, api, c
         page = client.get(reverse("case-detail", args=[mediating.pk])).content.decode()
     assert 'data-light="paused"' in page and 'data-state="paused"' in page
     assert "尚余 13 工作日" in page and "当事人外出" in page
+
+
+def test_the_api_shows_each_clock_with_its_pause(mediating, people, api, django_assert_max_num_queries):
+    """The case detail lists the case's clocks (时限): the paused 办理 clock with the time it had left and its
+    pause with the reason; the clocks and their pauses are read in a fixed number of queries."""
+    case = act(mediating, people.mediator, "suspend", at(2026, 9, 23, 15), comment="申请人住院治疗,暂无法参加调解")
+    client = api(people.clerk)
+    with time_machine.travel(at(2026, 9, 24), tick=False), django_assert_max_num_queries(7):
+        detail = client.get(f"/api/v1/cases/{case.pk}/").json()
+    assert detail["light"] == Light.PAUSED
+    [clock] = detail["clocks"]
+    assert (clock["name"], clock["label"], clock["is_primary"]) == ("handling", "办理", True)
+    assert (clock["state"], clock["light"], clock["unit"], clock["amount"]) == ("paused", "paused", "working_days", 15)
+    assert clock["remaining"] == "13 00:00:00"  # 2 of 15 working days used (22 and 23 September)
+    assert [(p["kind"], p["reason"], p["ended_at"]) for p in clock["pauses"]] == [
+        ("pause", "申请人住院治疗,暂无法参加调解", None)
+    ]
