@@ -1,13 +1,17 @@
 """A kind is an app: a kind declared here, inside the test suite only, plugs into the engine with no file of
-`pingan.cases` changed — its states, actions with their own form, its own timeline event with a labelled
-parameter, an intake check, a panel on the detail page and a field in the API's case detail — and is
-walked through the API and the detail page like the dispute and incident kinds.
+`pingan.cases` changed — its states, actions with their own form, a clock of its own that pauses while the
+case is suspended (挂起), its own timeline event with a labelled parameter, an intake check, a panel on the
+detail page and a field in the API's case detail — and is walked through the API and the detail page like
+the dispute and incident kinds.
 
 (What "no file of cases changed" means in practice: this module is the only place the kind exists.)"""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+import time_machine
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -19,10 +23,10 @@ from pingan.cases import action_forms as af
 from pingan.cases import services as cs
 from pingan.cases import workflows
 from pingan.cases.choices import ClockUnit, StateType, Urgency
-from pingan.cases.common_transitions import T, supervise
+from pingan.cases.common_transitions import T, resume, supervise, suspend
 from pingan.cases.events import EventSpec, event_spec
 from pingan.cases.models import Case, CaseEvent, Category
-from pingan.cases.workflows import Effect, Panel, State, Workflow
+from pingan.cases.workflows import ClockSpec, ClockTrigger, Effect, Panel, State, Workflow
 from pingan.core.errors import ApplicationError
 from pingan.regions.choices import OrgType
 
@@ -57,16 +61,31 @@ PROBE = Workflow(
     states=(
         State("new", "待检查"),
         State("inspecting", "检查中"),
+        State("suspended", "已挂起"),
         State("inspected", "已检查", StateType.RESOLVED),
         State("closed", "已结案", StateType.CLOSED),
     ),
     clocks={Urgency.NORMAL: (3, ClockUnit.WORKING_DAYS)},
+    clock_specs=(
+        ClockSpec("handling", "办理", primary=True),
+        # 现场检查: 48 calendar hours from acceptance to the inspection, paused while the case is suspended.
+        ClockSpec(
+            "inspection",
+            "现场检查",
+            amount=48,
+            unit=ClockUnit.CALENDAR_HOURS,
+            starts=ClockTrigger.action("accept"),
+            stops=(ClockTrigger.action("inspect"),),
+        ),
+    ),
     org_types=frozenset({OrgType.CENTRE}),
     transitions=(
         T("accept", "接收", {"new"}, "inspecting", cs.handle_accept, roles=CENTRE),
         T("inspect", "检查", {"inspecting"}, "inspected", handle_inspect, FindingsForm, roles=CENTRE),
         T("close", "结案", {"inspected"}, "closed", cs.handle_close, roles=CENTRE),
         supervise({"new", "inspecting"}),
+        suspend({"inspecting"}, "suspended", roles=CENTRE),
+        resume({"suspended"}, roles=CENTRE),
     ),
     event_types=(EventSpec("probe_inspected", "现场检查"),),
     param_labels={"result": ("检查结论", lambda v: {"sound": "无隐患", "hazard": "有隐患"}.get(v, v))},
@@ -117,35 +136,54 @@ def test_a_kind_declared_in_a_test_walks_through_the_api_and_the_detail_page(pro
     case_id = created["id"]
 
     url = f"/api/v1/cases/{case_id}/transitions/"
-    assert api(people.clerk).post(url, {"action": "accept"}, format="json").status_code == 200
-    # The kind's own form checks its own parameters, in the one error shape.
-    refused = api(people.clerk).post(url, {"action": "inspect", "result": "maybe"}, format="json")
-    assert refused.status_code == 400
-    assert "result" in refused.json()["error"]["fields"]
-    done = api(people.clerk).post(url, {"action": "inspect", "result": "hazard", "hazards": 2}, format="json")
-    assert done.status_code == 200, done.json()
-    assert done.json()["status"] == "inspected"
-    assert done.json()["state_type"] == StateType.RESOLVED
+    accepted_at = datetime.datetime.now(tz=datetime.UTC)
+    with time_machine.travel(accepted_at, tick=False):
+        assert api(people.clerk).post(url, {"action": "accept"}, format="json").status_code == 200
 
-    events = api(people.clerk).get(f"/api/v1/cases/{case_id}/events/").json()
-    inspected = next(e for e in events if e["type"] == "probe_inspected")
-    assert inspected["type_label"] == "现场检查"
-    assert inspected["params"] == {"result": "hazard", "hazards": 2}
+    # The kind's own clock pauses while the case is suspended and resumes with the time it had left.
+    with time_machine.travel(accepted_at + datetime.timedelta(hours=10), tick=False):
+        suspended = api(people.clerk).post(url, {"action": "suspend", "comment": "等待消防部门联合检查"}, format="json")
+    assert suspended.status_code == 200, suspended.json()
+    clocks = {clock["name"]: clock for clock in suspended.json()["clocks"]}
+    assert suspended.json()["light"] == "paused"
+    assert (clocks["inspection"]["state"], clocks["inspection"]["remaining"]) == ("paused", "1 14:00:00")  # 38 h
+    assert clocks["inspection"]["pauses"][0]["reason"] == "等待消防部门联合检查"
+    with time_machine.travel(accepted_at + datetime.timedelta(hours=100), tick=False):
+        resumed = api(people.clerk).post(url, {"action": "resume"}, format="json")
+    assert resumed.status_code == 200 and resumed.json()["status"] == "inspecting"
+    inspection = {clock["name"]: clock for clock in resumed.json()["clocks"]}["inspection"]
+    deadline = datetime.datetime.fromisoformat(inspection["deadline"])
+    assert deadline == accepted_at + datetime.timedelta(hours=100 + 38)  # the 38 hours it had left
+    # What follows happens after the resumption.
+    with time_machine.travel(accepted_at + datetime.timedelta(hours=101), tick=True):
+        # The kind's own form checks its own parameters, in the one error shape.
+        refused = api(people.clerk).post(url, {"action": "inspect", "result": "maybe"}, format="json")
+        assert refused.status_code == 400
+        assert "result" in refused.json()["error"]["fields"]
+        done = api(people.clerk).post(url, {"action": "inspect", "result": "hazard", "hazards": 2}, format="json")
+        assert done.status_code == 200, done.json()
+        assert done.json()["status"] == "inspected"
+        assert done.json()["state_type"] == StateType.RESOLVED
 
-    client.login(username=people.clerk.username, password=PASSWORD)
-    page = client.get(reverse("case-detail", args=[case_id]))
-    assert page.status_code == 200
-    html = page.content.decode()
-    assert '<section id="probe-panel">' in html  # the kind's panel
-    assert '<span class="probe-result">hazard/2</span>' in html
-    assert "现场检查" in html and "检查结论" in html and "有隐患" in html  # its event and labelled parameter
-    assert 'data-action="close"' in html  # its next action, offered by the engine's page
+        events = api(people.clerk).get(f"/api/v1/cases/{case_id}/events/").json()
+        inspected = next(e for e in events if e["type"] == "probe_inspected")
+        assert inspected["type_label"] == "现场检查"
+        assert inspected["params"] == {"result": "hazard", "hazards": 2}
 
-    closed = client.post(reverse("case-action", args=[case_id, "close"]), {"comment": ""})
-    assert closed.status_code == 302
-    case = Case.objects.get(pk=case_id)
-    assert case.status == "closed" and case.closed_at is not None and case.on_time is True
-    assert CaseEvent.objects.filter(case=case).values_list("type", flat=True).last() == "closed"
+        client.login(username=people.clerk.username, password=PASSWORD)
+        page = client.get(reverse("case-detail", args=[case_id]))
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert '<section id="probe-panel">' in html  # the kind's panel
+        assert '<span class="probe-result">hazard/2</span>' in html
+        assert "现场检查" in html and "检查结论" in html and "有隐患" in html  # its event and labelled parameter
+        assert 'data-action="close"' in html  # its next action, offered by the engine's page
+
+        closed = client.post(reverse("case-action", args=[case_id, "close"]), {"comment": ""})
+        assert closed.status_code == 302
+        case = Case.objects.get(pk=case_id)
+        assert case.status == "closed" and case.closed_at is not None and case.on_time is True
+        assert CaseEvent.objects.filter(case=case).values_list("type", flat=True).last() == "closed"
 
 
 def test_the_kinds_intake_check_refuses_what_it_cannot_take(probe_kind, api, zhuzhou, people):
