@@ -29,7 +29,7 @@ from pingan.cases.services import sla_for
 from pingan.cases.workflows import allowed_transitions
 from pingan.core.testing import with_check_digit
 from pingan.core.validators import normalize_id_number, normalize_phone
-from pingan.demo import checks, disputes
+from pingan.demo import checks, dispute_scene, disputes, people
 from pingan.demo.models import DemoDataset
 from pingan.disputes.choices import KIND, DisputeState
 from pingan.disputes.documents import agreement_docx
@@ -255,9 +255,9 @@ def test_load_demo_refuses_a_person_the_validators_refuse(db):
         today=TODAY,
         seed=7,
         scale=0.0005,
-        counties=disputes.scene_load(),
+        counties=dispute_scene.scene_load(),
         calendar=WorkCalendar(),
-        identities=disputes.Identities(7),
+        identities=people.Identities(7),
     )
     party = next(p for plan in plans for p in plan.parties if p.get("id_number"))
     wrong = "0" if party["id_number"][17] != "0" else "1"
@@ -367,6 +367,9 @@ def test_incidents_are_never_held_by_a_mediation_committee(db):
 
 
 def _fingerprint(plans) -> list[tuple]:
+    planner = disputes.make_planner()
+    for plan in plans:
+        planner.apply(plan)
     return [
         (
             p.case.registered_at,
@@ -381,11 +384,11 @@ def _fingerprint(plans) -> list[tuple]:
 
 
 def test_the_same_today_gives_the_same_recent_months(db):
-    counties, calendar = disputes.scene_load(), WorkCalendar()
+    counties, calendar = dispute_scene.scene_load(), WorkCalendar()
 
     def plans(today):
         return disputes.recent_generate(
-            today=today, seed=3, scale=0.002, counties=counties, calendar=calendar, identities=disputes.Identities(3)
+            today=today, seed=3, scale=0.002, counties=counties, calendar=calendar, identities=people.Identities(3)
         )
 
     first = _fingerprint(plans(TODAY))
