@@ -5,9 +5,10 @@ morning) inside a transaction that is rolled back at the end, so the other test 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from decimal import Decimal
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -23,10 +24,12 @@ from django.utils import timezone
 from conftest import restore_migration_data
 from pingan.accounts.choices import Role
 from pingan.accounts.models import Membership, User
+from pingan.cases import workflows
 from pingan.cases.choices import EventType, ExtensionStatus, Light, Outcome, StateType
 from pingan.cases.models import Case, CaseEvent, CaseNumberSequence, ExtensionRequest, Party
 from pingan.cases.services import sla_for
-from pingan.cases.workflows import allowed_transitions
+from pingan.cases.workflows import allowed_transitions, get
+from pingan.core.models import AuditAction, AuditLog
 from pingan.core.testing import with_check_digit
 from pingan.core.validators import normalize_id_number, normalize_phone
 from pingan.demo import checks, dispute_scene, disputes, people
@@ -341,6 +344,109 @@ def test_every_featured_role_has_work_today(db, username):
     cases = Case.objects.open().within(user.jurisdiction_prefixes()).select_related("assigned_org__region")
     cases = cases | Case.objects.open().filter(assignee=user).select_related("assigned_org__region")
     assert any(allowed_transitions(case, user) for case in cases.distinct())
+
+
+def _declared_targets(workflow, transition, state: str) -> set[str]:
+    """Where the declaration lets a transition take a case in `state` (computed here from the declaration):
+    its target, the state itself for a step that keeps it, or a state its options name (`rework_to`)."""
+    states = {s.value for s in workflow.states}
+    return {transition.target or state} | {value for value in transition.options.values() if value in states}
+
+
+def test_every_loaded_history_replays_through_the_workflow(db):
+    """Each loaded case walked step by step: its timeline events, the TRANSITION audit entries (which name
+    the action) and its historical records (the case as it stood before each step, then after it) agree;
+    every step is a transition the kind's workflow declares, taken from the state the case was in to a
+    target the declaration allows, by an actor the engine's own guard admits on the case as it then stood
+    (`workflows.relation` and the guard's refusal rules: roles in the assigned organisation or a centre above
+    it, the assignee, the four-eyes rules; conditions aside, as they read today's tables). The last
+    historical record is the case."""
+    orgs = {org.pk: org for org in Organization.objects.select_related("region")}
+    users = {user.pk: user for user in User.objects.all()}
+    records = defaultdict(list)
+    for record in Case.history.order_by("history_date", "history_id"):
+        records[record.id].append(record)
+    entries = defaultdict(list)
+    for entry in AuditLog.objects.filter(object_type="cases.case").order_by("created_at", "id"):
+        entries[int(entry.object_id)].append(entry)
+    steps = defaultdict(list)
+    for event in CaseEvent.objects.exclude(type__in=checks.INTAKE_EVENTS).order_by("created_at", "id"):
+        steps[event.case_id].append(event)
+    walked = Counter()
+    for case in Case.objects.all():
+        workflow = get(case.kind)
+        history, audit, events = records[case.pk], entries[case.pk], steps[case.pk]
+        assert [r.history_type for r in history] == ["+"] + ["~"] * len(events), case.number
+        assert audit[0].action == AuditAction.CREATE and audit[0].changes == {"number": case.number, "kind": case.kind}
+        assert (audit[0].actor_id, audit[0].created_at) == (case.created_by_id, case.registered_at)
+        assert history[0].status == workflow.initial and history[0].history_user_id == case.created_by_id
+        assert len(audit) == len(events) + 1
+        for before, after, event, entry in zip(history[:-1], history[1:], events, audit[1:], strict=True):
+            action = entry.changes["action"]
+            transition = workflow.transition(action)
+            assert transition is not None and entry.action == AuditAction.TRANSITION, (case.number, action)
+            assert entry.changes["from"] == event.from_status == before.status and before.status in transition.sources
+            assert entry.changes["to"] == event.to_status == after.status
+            assert after.status in _declared_targets(workflow, transition, before.status), (case.number, action)
+            assert event.created_at == entry.created_at == after.history_date
+            assert event.actor_id == entry.actor_id == after.history_user_id
+            stood = before.instance
+            stood.assigned_org = orgs[stood.assigned_org_id]
+            actor = users[event.actor_id]
+            unconditional = dataclasses.replace(transition, condition=None)
+            refusal = workflows._refusal(stood, actor, unconditional, workflows.relation(stood, actor))
+            assert refusal is None, (case.number, action, actor.username, refusal)
+            walked[case.kind, action] += 1
+        last = history[-1].instance
+        for field in Case._meta.concrete_fields:
+            if field.attname != "updated_at":
+                assert getattr(last, field.attname) == getattr(case, field.attname), (case.number, field.attname)
+    # Both kinds, every step of their usual course, and the declared alternative of a failed verification.
+    assert {action for kind, action in walked if kind == KIND} >= {
+        "accept",
+        "assign_mediator",
+        "record_session",
+        "conclude",
+        "verify",
+        "close",
+        "rate",
+        "supervise",
+        "request_extension",
+        "approve_extension",
+        "request_confirmation",
+    }
+    assert {action for kind, action in walked if kind == INCIDENT} >= {
+        "file",
+        "reject",
+        "escalate",
+        "dispatch",
+        "accept",
+        "feedback",
+        "verify",
+        "evaluate",
+    }
+    assert CaseEvent.objects.filter(type=EventType.REWORK).exists()
+
+
+def test_the_parties_and_results_have_their_first_historical_record(db):
+    """As `bulk_create_with_history` and `update_or_create` leave them: by the registrar at registration,
+    by the mediator at the conclusion."""
+    parties = Party.objects.select_related("case")
+    assert parties.count() == Party.history.filter(history_type="+").count()
+    created = {r.id: r for r in Party.history.all()}
+    for party in parties:
+        record = created[party.pk]
+        assert (record.history_user_id, record.history_date) == (party.case.created_by_id, party.case.registered_at)
+        assert (record.name, record.id_number, record.case_id) == (party.name, party.id_number, party.case_id)
+    results = {r.id: r for r in MediationResult.history.all()}
+    assert results and set(results) == set(MediationResult.objects.values_list("id", flat=True))
+    for result in MediationResult.objects.all():
+        record = results[result.pk]
+        assert (record.history_user_id, record.history_date, record.outcome) == (
+            result.mediator_id,
+            result.concluded_at,
+            result.outcome,
+        )
 
 
 def test_every_timeline_takes_declared_transitions_only(db):
