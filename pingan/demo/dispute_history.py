@@ -44,6 +44,7 @@ EXTENSION_APPROVED_SHARE = 0.8
 OVERDUE = "overdue"
 EXTENSION_PENDING = "extension_pending"
 FEATURED_SCENES = (*OPEN_STATES, OVERDUE, EXTENSION_PENDING)
+FOLLOW_UP_METHODS = FollowUpMethod.values  # computed once: the enum builds the list on every access
 # Steps beside the mediation itself: they may fall between the last session and the conclusion.
 ASIDE_STEPS = {"supervise", "extension_requested", "extension_approved", "extension_rejected"}
 
@@ -241,7 +242,7 @@ def planned_steps(
             planned.append(Step("close", staff.verifier, when))
         elif name == "rate":
             satisfaction = mediation.satisfaction(draw.outcome)
-            method = rng.choices(FollowUpMethod.values, weights=[80, 15, 5])[0]
+            method = rng.choices(FOLLOW_UP_METHODS, weights=[80, 15, 5])[0]
             planned.append(Step("rate", staff.clerk, when, {"satisfaction": satisfaction, "method": method}))
         else:  # pragma: no cover - the timeline names only the steps above
             raise ValueError(name)

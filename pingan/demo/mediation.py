@@ -28,6 +28,7 @@ from .rows import Row
 # 民族 of the demo's people (GB/T 3304 codes): Zhuzhou is overwhelmingly 汉族, with a few 土家族, 苗族, 瑶族
 # (炎陵县 and 茶陵县 have 瑶族 villages) and 侗族 residents.
 ETHNICITY_WEIGHTS = {Ethnicity.HAN: 975, Ethnicity.TUJIA: 8, Ethnicity.MIAO: 6, Ethnicity.YAO: 6, Ethnicity.DONG: 5}
+SATISFACTIONS = Satisfaction.values  # computed once: the enum builds the list on every access
 # Disputes where one side is a company (texts.DISPUTE_TEXTS title → the party's index, the kind of company).
 COMPANY_SIDES = {"买卖合同货款纠纷": (0, "商贸"), "装修合同纠纷": (1, "装饰工程")}
 # A term of performance the agreed terms name: "于十日内", "于两个月内" (texts.DISPUTE_TEXTS).
@@ -146,7 +147,7 @@ class Mediation:
 
     def satisfaction(self, outcome: str) -> str:
         weights = [80, 17, 3] if outcome == Outcome.SUCCESS else [35, 40, 25]
-        return self.rng.choices(Satisfaction.values, weights=weights)[0]
+        return self.rng.choices(SATISFACTIONS, weights=weights)[0]
 
     def parties(self, draw: Draw, title: str) -> list[Row]:
         rng, county = self.rng, draw.county

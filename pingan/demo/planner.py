@@ -34,8 +34,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType, SimpleNamespace
+from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -95,6 +95,7 @@ def step_refusal(
     actor: Actor,
     transition: workflows.Transition,
     conditions: Mapping[Condition, Condition],
+    relation: Callable[[Any, Actor], workflows.Relation] | None = None,
 ) -> str | None:
     """Why the workflow refuses `actor` the transition on the case as it stands, or None: the checks of
     `workflows._refusal` in its order and with its messages. A condition that reads the database (pending
@@ -105,7 +106,7 @@ def step_refusal(
             "state": workflow.state_label(case.status),
             "action": transition.label,
         }
-    rel = workflows.relation(case, actor)
+    rel = relation(case, actor) if relation else workflows.relation(case, actor)
     allowed = (
         bool(rel.own_roles & transition.roles)
         or bool(rel.superior_roles & transition.superior_roles)
@@ -179,15 +180,14 @@ class Step:
     comment: str = ""
 
 
-@dataclass(frozen=True)
-class Effect:
+class Effect(NamedTuple):
     """What a step's handler did, as `workflows.Effect`: the event to write, the case's changed fields and,
     for a handler that may send the case elsewhere than the declared target, the name of the declared
-    alternative (a key of `Transition.options`)."""
+    alternative (a key of `Transition.options`). Read only."""
 
     event_type: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-    changes: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = MappingProxyType({})
+    changes: Mapping[str, Any] = MappingProxyType({})
     alternative: str = ""
 
 
@@ -244,6 +244,16 @@ class Planner:
         self.conditions = {**CONDITIONS, **(conditions or {})}
         self.transitions = {t.action: t for t in self.workflow.transitions}
         self.state_types = {s.value: s.type for s in self.workflow.states}
+        self._relations: dict[tuple, workflows.Relation] = {}
+
+    def relation(self, case, actor: Actor) -> workflows.Relation:
+        """`workflows.relation`, remembered: it depends only on the actor, the assigned organisation, where
+        the case lies and whether the actor is its assignee."""
+        key = (actor.pk, case.assigned_org_id, case.region_code, case.assignee_id == actor.pk)
+        found = self._relations.get(key)
+        if found is None:
+            found = self._relations[key] = workflows.relation(case, actor)
+        return found
 
     def register(
         self,
@@ -360,7 +370,7 @@ class Planner:
         transition = self.transitions.get(step.action)
         if transition is None:
             raise self.refuse(plan, _("未知的操作:%(action)s") % {"action": step.action}, step, position)
-        refusal = step_refusal(workflow, case, step.actor, transition, self.conditions)
+        refusal = step_refusal(workflow, case, step.actor, transition, self.conditions, self.relation)
         if refusal:
             raise self.refuse(plan, refusal, step, position)
         handler = self.effects.get(step.action)

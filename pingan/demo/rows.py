@@ -19,11 +19,32 @@ Row = dict
 BATCH = 2000
 
 
+_SQLITE_TIMES: dict[datetime.datetime, str] = {}
+
+
+def _sqlite_time(value: datetime.datetime | None) -> str | None:
+    """What adapt_datetimefield_value does on SQLite, without its per-call overhead, and remembered: the
+    demo writes each time several times (an event, its historical record, its audit entry)."""
+    if value is None:
+        return None
+    found = _SQLITE_TIMES.get(value)
+    if found is None:
+        if len(_SQLITE_TIMES) > 400_000:
+            _SQLITE_TIMES.clear()
+        found = _SQLITE_TIMES[value] = str(value.astimezone(datetime.UTC).replace(tzinfo=None))
+    return found
+
+
+def times_forget() -> None:
+    """Forget the remembered times (after a data set: its times do not come again)."""
+    _SQLITE_TIMES.clear()
+
+
 def _preparer(field):
     """How a Python value becomes a query parameter for `field`, as the ORM would do it (None: as it is)."""
     if isinstance(field, models.DateTimeField):
-        if connection.vendor == "sqlite":  # what adapt_datetimefield_value does, without its per-call overhead
-            return lambda value: None if value is None else str(value.astimezone(datetime.UTC).replace(tzinfo=None))
+        if connection.vendor == "sqlite":
+            return _sqlite_time
         return lambda value: None if value is None else connection.ops.adapt_datetimefield_value(value)
     if isinstance(field, models.JSONField) and connection.vendor == "sqlite" and field.encoder is None:
         return json.dumps

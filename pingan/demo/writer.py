@@ -26,7 +26,7 @@ from pingan.cases.services import clock_reset
 from pingan.core.models import AuditAction, AuditLog
 from pingan.workcalendar.calendar import WorkCalendar
 
-from .rows import BATCH, Row, Table
+from .rows import BATCH, Row, Table, times_forget
 
 if TYPE_CHECKING:
     from .planner import CasePlan, Planner
@@ -71,11 +71,12 @@ def number_cases(plans: list[CasePlan], prefix: str) -> None:
     """Give each case the number the daily sequence would have given it, after any already issued, and
     move the sequences on so that later registrations continue from there."""
     plans.sort(key=lambda p: p.case.registered_at)
-    days = sorted({timezone.localdate(p.case.registered_at) for p in plans})
+    tz = timezone.get_current_timezone()
+    days = sorted({p.case.registered_at.astimezone(tz).date() for p in plans})
     existing = {s.day: s for s in CaseNumberSequence.objects.filter(prefix=prefix, day__in=days)}
     last = {day: seq.last for day, seq in existing.items()}
     for plan in plans:
-        day = timezone.localdate(plan.case.registered_at)
+        day = plan.case.registered_at.astimezone(tz).date()
         last[day] = last.get(day, 0) + 1
         plan.case.number = plan.registration["number"] = f"{prefix}{day:%Y%m%d}-{last[day]:04d}"
     for day, seq in existing.items():
@@ -225,6 +226,7 @@ def cases_write(
     event_count = events.insert(events.values(event) for p in plans for event in p.events)
     history_count = Table(Case.history.model).insert(_case_history(plans))
     audit_count = Table(AuditLog).insert(_audit(plans))
+    times_forget()
     return {
         "cases": len(plans),
         "parties": party_count,
