@@ -482,6 +482,6 @@ def load_incidents(*, stdout, seed: int, today: datetime.date, scale: float = 1.
     stdout.write(
         f"网格事件 {counts['incidents']} 件({YEAR} 年 {year_count} 件,近 12 个月 {counts['incidents'] - year_count} 件;"
         f"已综合评价 {counts['evaluated']} 件,不予立案 {counts['not_filed']} 件),办理记录 {counts['events']} 条,"
-        f"值班人员 {duty} 人;"
+        f"历史版本 {counts['history']} 条,审计日志 {counts['audit']} 条,新增值班人员 {duty} 人;"
         f"近 12 个月截至 {today:%Y-%m-%d} 零时{checks.light_report(figures)} — {time.perf_counter() - started:.1f} 秒"
     )

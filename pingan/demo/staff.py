@@ -5,6 +5,10 @@ superuser: each works through the group of their role (`setup_roles`). Each coun
 staff and head. Two fully staffed townships (天元区嵩山路街道 and 荷塘区月塘街道): centre staff and head, two
 mediators, 司法所 and 派出所 staff, and a grid worker in their first community. Every other township: a
 centre clerk (who accepts, verifies and closes its cases) and a mediator (who mediates them).
+
+Where the incident loop needs someone in an organisation without a named account (a 派出所 or a community
+centre that handles incidents, outside the two featured townships), a duty account (值班人员, `duty_…`) takes
+the steps, so that every step of the demo has an actor the workflow admits (`duty_accounts_load`).
 """
 
 from __future__ import annotations

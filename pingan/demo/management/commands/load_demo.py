@@ -139,7 +139,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{year} 年:案件 {counts['cases']} 件(当年调解终结 {counts['mediated']} 件,成功 {counts['success']} 件,"
                 f"成功率 {counts['success_rate']:.1%};年底在办 {counts['open']} 件),当事人 {counts['parties']} 人,"
-                f"办理记录 {counts['events']} 条 — {time.perf_counter() - year_started:.1f} 秒"
+                f"办理记录 {counts['events']} 条,历史版本 {counts['history']} 条,审计日志 {counts['audit']} 条"
+                f" — {time.perf_counter() - year_started:.1f} 秒"
             )
         cutoff = periods.recent_cutoff(today)
 
@@ -163,7 +164,8 @@ class Command(BaseCommand):
             load=recent_disputes,
             report=lambda c: (
                 f"近 12 个月矛盾纠纷 {c['cases']} 件,截至 {today:%Y-%m-%d} 零时{checks.light_report(c)},"
-                f"延期申请 {c['extensions']} 件,当事人 {c['parties']} 人,办理记录 {c['events']} 条"
+                f"延期申请 {c['extensions']} 件,当事人 {c['parties']} 人,办理记录 {c['events']} 条,"
+                f"历史版本 {c['history']} 条,审计日志 {c['audit']} 条"
             ),
         )
         self.activity_load(region_ids, seed=seed, scale=scale, today=today)
