@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pingan.accounts.models import Membership
 from pingan.regions.models import Organization
 
+DUTY_PREFIX = "duty_"  # the usernames of the duty accounts (`staff.duty_accounts_load`)
+
 
 @dataclass(frozen=True)
 class RegionRef:
@@ -121,6 +123,3 @@ class Roster:
         """The first person holding one of `roles` in the organisation, or None."""
         roles = set(roles)
         return next((actor for role, actor in self.by_org.get(org_code, ()) if role in roles), None)
-
-
-DUTY_PREFIX = "duty_"

@@ -168,7 +168,7 @@ DRAFT_DEFAULTS: dict[str, Any] = {
 }
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Step:
     """One planned action: a transition of the workflow (`action`), who takes it, when, and what its form
     would carry (`data`; the comment is the form's 意见)."""
@@ -191,7 +191,7 @@ class Effect(NamedTuple):
     alternative: str = ""
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class CasePlan:
     """A case and its planned history. `registration` holds the case's fields as registered (with its clock);
     `case`, `events`, `history` and `records` are what `Planner.apply` derives from the steps."""
