@@ -155,7 +155,7 @@ class Places:
 
     def staff_load(self) -> int:
         """Make sure each organisation the loop needs has someone in it, then load everyone as the guard
-        sees them; returns how many duty accounts exist for the loop."""
+        sees them; returns how many duty accounts it had to create."""
         needed = self.staff_needed()
         created = duty_accounts_load(needed)
         self.roster = Roster(actors_load(members_of=needed).values())

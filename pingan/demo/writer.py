@@ -38,7 +38,9 @@ class Clock:
     calendar, `cases.services.clock_reset`), again when an extension is approved (`extend`, from
     `handle_approve_extension`), and the on-time verdict frozen when the case closes (`stop`, from the
     closing handlers). The planner calls `start` when it registers a case, and the effects of the steps
-    that extend or close a case call the others; each returns the case fields it changes."""
+    that extend or close a case call the others; each returns the case fields it changes. Rows of a case's
+    clocks would be collected here (in `plan.records`, written by `cases_write`); a clock that starts or
+    stops on other declared transitions would be called from `Planner.take`, which sees every step."""
 
     def __init__(self, calendar: WorkCalendar) -> None:
         self.calendar = calendar
