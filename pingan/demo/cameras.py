@@ -23,8 +23,8 @@ from pingan.cameras.choices import CameraStatus, CameraType
 from pingan.cameras.models import Camera
 from pingan.geo import locator
 
-from .disputes import rows_insert
 from .geography import grid_rows, is_village, is_virtual, region_rows, short_name
+from .rows import rows_insert
 from .shapes import grid_geometries, points_in
 
 CAMERAS = 100_000  # "雪亮工程 … 10万路" (the seed)

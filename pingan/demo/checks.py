@@ -1,6 +1,8 @@
 """What `load_demo` checks before it writes: generated people pass the same validators as user input, and
-generated timelines take only the transitions their kind's workflow declares. A failure aborts the load
-with a clear error; nothing is written. Also the SLA-light figures the load reports for the recent months."""
+generated timelines take only the transitions their kind's workflow declares (each planned step is checked
+in full — state, actor, four-eyes rules, condition — by `planner.Planner.apply`; `timeline_check` checks a
+timeline's events against the declaration alone). A failure aborts the load with a clear error; nothing is
+written. Also the SLA-light figures the load reports for the recent months."""
 
 from __future__ import annotations
 
@@ -17,31 +19,9 @@ from pingan.cases.events import event_label
 from pingan.cases.models import Case
 from pingan.cases.parties import FIELDS, clean_parties
 from pingan.core.errors import ApplicationError
-from pingan.disputes.choices import DisputeEvent
 from pingan.gridwork.services import _clean_member
-from pingan.incidents.choices import IncidentEvent
 from pingan.regions.models import Organization
 
-# The action of each timeline event the demo writes (the services write these event types for them).
-EVENT_ACTIONS = {
-    EventType.ACCEPTED: "accept",
-    DisputeEvent.MEDIATOR_ASSIGNED: "assign_mediator",
-    DisputeEvent.SESSION_RECORDED: "record_session",
-    EventType.SUPERVISED: "supervise",
-    EventType.EXTENSION_REQUESTED: "request_extension",
-    EventType.EXTENSION_DECIDED: "approve_extension",
-    DisputeEvent.CONCLUDED: "conclude",
-    DisputeEvent.CONFIRMATION_REQUESTED: "request_confirmation",
-    EventType.VERIFIED: "verify",
-    EventType.REWORK: "verify",
-    EventType.CLOSED: "close",
-    EventType.RATED: "rate",
-    IncidentEvent.FILED: "file",
-    IncidentEvent.NOT_FILED: "reject",
-    EventType.DISPATCHED: "dispatch",
-    IncidentEvent.FED_BACK: "feedback",
-    IncidentEvent.EVALUATED: "evaluate",
-}
 INTAKE_EVENTS = (EventType.REGISTERED, EventType.ROUTED)
 
 
@@ -108,19 +88,30 @@ def members_check(members: Iterable[Mapping]) -> None:
     )
 
 
+def declared_targets(workflow: workflows.Workflow, transition: workflows.Transition, state: str) -> set[str]:
+    """Where the declaration lets `transition` take a case in `state`: its target (the same state for a step
+    that keeps it), or a state of the workflow its options name for the handler to choose (a failed
+    verification's `rework_to`)."""
+    states = {s.value for s in workflow.states}
+    return {transition.target or state} | {v for v in transition.options.values() if v in states}
+
+
 def timeline_check(kind: str, events: list[Mapping], status: str, label: str) -> None:
-    """The events of one generated case take only declared transitions of its kind's workflow, from the
-    state the case is in, to the state the declaration names; the case ends where its last event left it."""
+    """The events of one case take only transitions its kind's workflow declares: each event leads from
+    the state the case is in to a state the declaration allows — by the event's action where it names one
+    (the planner's events do), else by some declared transition from that state — and the case ends where
+    its last event left it."""
     workflow = workflows.get(kind)
     state = workflow.initial
     for event in events:
         if event["type"] in INTAKE_EVENTS:
             continue
-        transition = workflow.transition(EVENT_ACTIONS.get(event["type"], ""))
-        target = transition and (
-            transition.options["rework_to"] if event["type"] == EventType.REWORK else transition.target or state
-        )
-        if transition is None or state not in transition.sources or event["to_status"] != target:
+        action = event.get("action")
+        candidates = [workflow.transition(action)] if action else list(workflow.transitions)
+        if not any(
+            t is not None and state in t.sources and event["to_status"] in declared_targets(workflow, t, state)
+            for t in candidates
+        ):
             raise InvalidDemoData(
                 _("演示案件“%(case)s”的办理过程不符合流程定义:“%(event)s”不能从“%(state)s”到“%(target)s”")
                 % {
@@ -130,7 +121,7 @@ def timeline_check(kind: str, events: list[Mapping], status: str, label: str) ->
                     "target": workflow.state_label(event["to_status"]),
                 }
             )
-        state = target
+        state = event["to_status"]
     if state != status:
         raise InvalidDemoData(
             _("演示案件“%(case)s”的状态“%(status)s”与办理过程不符") % {"case": label, "status": status}

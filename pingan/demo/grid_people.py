@@ -5,7 +5,7 @@ Every grid cell has one full-time grid worker (专职网格员); the demo's name
 of their community. About a third of the cells (more of the villages, where village cadres double as grid
 workers) have a part-time one (兼职网格员); street communities have building heads (楼栋长) for their
 blocks; and 天元区, which runs 格格平安, has two or three volunteers per grid. Names, ID numbers and
-mobiles are fake but well-formed (`disputes.Identities`).
+mobiles are fake but well-formed (`people.Identities`).
 
 The duty roster covers the current and the next week (Monday to Sunday, Asia/Shanghai): the full-time
 worker on weekdays, the part-time one (if any) at weekends; 醴陵市's night patrols (夜巡夜访夜话) put the
@@ -27,8 +27,9 @@ from pingan.gridwork.models import DutyShift, GridMember
 from pingan.regions.choices import RegionLevel
 
 from . import checks
-from .disputes import Identities, rows_insert
 from .geography import grid_rows, is_village, is_virtual, rows_at
+from .people import Identities
+from .rows import rows_insert
 from .staff import account_specs
 
 TIANYUAN = "430211"  # runs 格格平安 (the seed)

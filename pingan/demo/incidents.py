@@ -7,9 +7,14 @@ Each incident lies at a point inside its grid cell (drawn inside the stored outl
 the locator like any report, so the case's grid is the one the point is in); it is routed to the grid's
 centre (the community's, or the township's where the community has none), filed by the township centre
 and dispatched to the department the category calls for, with the category's clock from the SlaPolicy
-rows, the deadline from `clock_reset` and the on-time verdict frozen at closing. Its timeline follows
-workflow.py event by event. Everything is drawn from one seeded generator; rows are bulk-inserted once
-(marked in demo.DemoDataset), so a second `load_demo` adds nothing."""
+rows, the deadline from the writer's `Clock` and the on-time verdict frozen at closing. An incident for a
+county bureau (fire, work safety, municipal) is escalated (上报) by the township centre to the county centre,
+which dispatches it. Every step is a transition of `incidents/workflow.py` taken by someone the workflow
+admits — the centre's clerk, the county centre's clerk, and the handling department's or community centre's
+staff (a named demo account, else a duty account, `staff.duty_accounts_load`) — planned and checked with
+the same planner and writer as the disputes (`planner.py`, `writer.py`), with the historical records and
+audit entries the services leave. Everything is drawn from one seeded generator; rows are bulk-inserted
+once (marked in demo.DemoDataset), so a second `load_demo` adds nothing."""
 
 from __future__ import annotations
 
@@ -23,26 +28,29 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
+from pingan.accounts.choices import Role
 from pingan.cases import workflows
 from pingan.cases.choices import Channel, EventType, Light, Outcome, RoutingBasis, Satisfaction, Urgency
-from pingan.cases.models import Case, CaseEvent, Category
-from pingan.cases.services import clock_reset, sla_for
+from pingan.cases.models import Case, Category
+from pingan.cases.services import sla_for
 from pingan.geo.locator import locate_many
 from pingan.incidents.choices import KIND, IncidentEvent, default_urgency
 from pingan.incidents.choices import IncidentState as S
-from pingan.regions.choices import RegionLevel
-from pingan.regions.models import Organization, Region
+from pingan.regions.choices import OrgType, RegionLevel
+from pingan.regions.models import Region
 from pingan.workcalendar.calendar import WorkCalendar
 
 from . import checks
-from .disputes import CaseDraft, Plan, number_cases, recent_cutoff, rows_insert
+from .actors import Actor, OrgRef, Roster, actors_load, orgs_load
 from .geography import centre_code, department_code
 from .models import DemoDataset
 from .patrols import Scene
+from .periods import recent_cutoff
+from .planner import TZ, CasePlan, Effect, Planner, Step, dispatch, intake_org, verify
 from .shapes import points_in
-from .staff import featured_townships
+from .staff import duty_accounts_load, featured_townships
+from .writer import Clock, cases_write
 
 DATASET = "incidents"
 YEAR = 2022
@@ -92,59 +100,175 @@ TEXTS = {
     "inc_special_groups": ["独居老人多日未见出门", "社区矫正对象情绪异常", "精神障碍患者家属求助"],
     "inc_other": ["流浪犬在小区出没", "共享单车乱停放堵塞通道", "树枝折断悬挂路边"],
 }
+CENTRE = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD})  # who files, dispatches, verifies and evaluates
+HANDLER_ROLES = CENTRE | {Role.DEPARTMENT_STAFF}  # who takes a dispatched incident and feeds back
 RESULTS = ["已现场处置完毕", "已清理完毕,恢复原状", "已维修更换", "已劝导整改,复查无异常", "已联系责任单位处理完毕"]
 REJECT_REASONS = ["经核实已由物业自行处理", "重复上报,已并入前一事件", "不属于网格事件受理范围"]
 
 
 class Places:
-    """The grid cells with their outlines, the centres and departments an incident passes through."""
+    """The grid cells with their outlines, the centres and departments an incident passes through, and the
+    people in them (`Roster`: the named demo accounts, else the duty accounts)."""
 
     def __init__(self, scene: Scene) -> None:
         self.scene = scene
         self.grid_ids = dict(Region.objects.filter(level=RegionLevel.GRID).values_list("code", "id"))
-        orgs = Organization.objects.values_list("id", "code", "name", "org_type")
-        self.orgs = {code: (pk, name) for pk, code, name, _type in orgs}
+        self.orgs = orgs_load()
         workflow = workflows.get(KIND)  # the organisation types that work incidents (never a committee)
-        self.not_handlers = {code for _pk, code, _name, org_type in orgs if not workflow.allows(org_type)}
+        self.not_handlers = {code for code, org in self.orgs.items() if not workflow.allows(org.org_type)}
         self.grids = sorted(code for code in scene.geometries if code in self.grid_ids)
+        self.roster = Roster(())
+        self.workers: dict[str, Actor] = {}
 
-    def org(self, code: str) -> tuple[int, str] | None:
+    def org(self, code: str) -> OrgRef | None:
         return self.orgs.get(code)
 
-    def routed_to(self, grid: str) -> tuple[str, tuple[int, str]]:
+    def routed_to(self, grid: str) -> OrgRef:
         """The centre a report from this grid is routed to: its community's, else its township's."""
         for code in (grid[:12], grid[:9], grid[:6]):
             found = self.org(centre_code(code))
             if found:
-                return centre_code(code), found
+                return found
         raise LookupError(grid)
 
-    def handler(self, grid: str, category: str, township_centre: str) -> tuple[str, tuple[int, str]] | None:
+    def handler(self, grid: str, category: str, township_centre: str) -> OrgRef | None:
         prefix, level = HANDLERS[category]
         if not prefix:
-            target = centre_code(grid[:12])
-            return (target, self.orgs[target]) if target in self.orgs and target != township_centre else None
+            target = self.org(centre_code(grid[:12]))
+            return target if target is not None and target.code != township_centre else None
         code = department_code(prefix, grid[:9] if level == RegionLevel.TOWNSHIP else grid[:6])
-        return (code, self.orgs[code]) if code in self.orgs and code not in self.not_handlers else None
+        return self.orgs[code] if code in self.orgs and code not in self.not_handlers else None
+
+    def staff_needed(self) -> dict[str, str]:
+        """Organisation code → the role a person there needs for the loop: the centres of the townships and
+        counties (file, dispatch, verify, evaluate) and of the communities (handle), and the departments
+        that handle incidents."""
+        needed: dict[str, str] = {}
+        for code, org in self.orgs.items():
+            if org.region.level < RegionLevel.COUNTY or code in self.not_handlers:
+                continue
+            if org.org_type == OrgType.CENTRE:
+                needed[code] = Role.CENTRE_STAFF
+            elif code.split("-")[0] in {prefix for prefix, _level in HANDLERS.values() if prefix}:
+                needed[code] = Role.DEPARTMENT_STAFF
+        return needed
+
+    def staff_load(self) -> int:
+        """Make sure each organisation the loop needs has someone in it, then load everyone as the guard
+        sees them; returns how many duty accounts it had to create."""
+        needed = self.staff_needed()
+        created = duty_accounts_load(needed)
+        self.roster = Roster(actors_load(members_of=needed).values())
+        workers = {actor.pk: actor for actor in actors_load(user_ids=self.scene.worker_users.values()).values()}
+        self.workers = {grid: workers[pk] for grid, pk in self.scene.worker_users.items() if pk in workers}
+        return created
+
+    def reporter(self, grid: str) -> Actor | None:
+        """The grid's worker who reports from it (a named demo account), if they may register there."""
+        worker = self.workers.get(grid)
+        return worker if worker is not None and intake_org(worker, grid) is not None else None
 
 
-Row = dict
+# --- the incident handlers (incidents.services), as effects on a plan --------------------------------
+
+
+def _deadline(plan: CasePlan) -> str:
+    return plan.case.deadline.astimezone(TZ).isoformat()
+
+
+def file(planner: Planner, plan: CasePlan, step: Step) -> Effect:
+    """`handle_file`: a centre above the one the report was routed to that files it takes it over."""
+    case, actor = plan.case, step.actor
+    changes: dict = {"accepted_at": case.accepted_at or step.at}
+    params: dict = {"deadline": _deadline(plan)}
+    own = any(m.organization.pk == case.assigned_org_id and m.role in CENTRE for m in actor.active_memberships)
+    centres = [
+        m.organization
+        for m in actor.active_memberships
+        if m.role in CENTRE
+        and m.organization.org_type == OrgType.CENTRE
+        and case.region_code.startswith(m.organization.region.prefix)
+    ]
+    centre = case.assigned_org if own else max(centres, key=lambda org: org.region.level, default=case.assigned_org)
+    if centre.pk != case.assigned_org_id:
+        here = case.assigned_org
+        params |= {"from_org": here.code, "from_org_name": here.name, "to_org": centre.code, "to_org_name": centre.name}
+        changes |= {"assigned_org": centre, "assigned_org_id": centre.pk, "assignee_id": None, "assignee": None}
+    return Effect(IncidentEvent.FILED, params, changes)
+
+
+def reject(planner: Planner, plan: CasePlan, step: Step) -> Effect:
+    """`handle_reject`: closed, not resolved (the reason is the comment)."""
+    changes = planner.clock.stop(plan, step.at)
+    return Effect(IncidentEvent.NOT_FILED, {"on_time": changes["on_time"]}, changes)
+
+
+def incident_dispatch(planner: Planner, plan: CasePlan, step: Step) -> Effect:
+    """`handle_dispatch`: the engine's, with the deadline the handler works against."""
+    effect = dispatch(planner, plan, step)
+    return Effect(effect.event_type, {**effect.params, "deadline": _deadline(plan)}, effect.changes)
+
+
+def take(planner: Planner, plan: CasePlan, step: Step) -> Effect:
+    """`handle_take`: the one who accepts the dispatch handles it."""
+    return Effect(
+        EventType.ACCEPTED, {"handler": step.actor.username}, {"assignee_id": step.actor.pk, "assignee": step.actor}
+    )
+
+
+def feedback(planner: Planner, plan: CasePlan, step: Step) -> Effect:
+    """`handle_feedback` (the result is the comment)."""
+    return Effect(
+        IncidentEvent.FED_BACK,
+        changes={"resolved_at": step.at, "resolved_by_id": step.actor.pk, "outcome": Outcome.SUCCESS},
+    )
+
+
+def incident_verify(planner: Planner, plan: CasePlan, step: Step) -> Effect:
+    """`handle_verify`: passed, the incident is closed and its on-time verdict frozen; failed, rework."""
+    if not step.data["passed"]:
+        return verify(planner, plan, step)
+    changes = {"verified_at": step.at, **planner.clock.stop(plan, step.at)}
+    return Effect(EventType.VERIFIED, {"passed": True, "on_time": changes["on_time"]}, changes)
+
+
+def evaluate(planner: Planner, plan: CasePlan, step: Step) -> Effect:
+    """`handle_evaluate`."""
+    satisfaction = step.data["satisfaction"]
+    return Effect(
+        IncidentEvent.EVALUATED, {"satisfaction": satisfaction}, {"satisfaction": satisfaction, "rated_at": step.at}
+    )
+
+
+EFFECTS = {
+    "file": file,
+    "reject": reject,
+    "dispatch": incident_dispatch,
+    "accept": take,
+    "feedback": feedback,
+    "verify": incident_verify,
+    "evaluate": evaluate,
+}
+
+
+def incident_planner(clock: Clock) -> Planner:
+    return Planner(KIND, clock, effects=EFFECTS)
 
 
 class Generator:
-    """Draws incidents and their timelines; `plans` holds them until they are written."""
+    """Draws incidents and their planned steps; `plans` holds them until they are written."""
 
     def __init__(self, *, seed: int, places: Places, calendar: WorkCalendar) -> None:
         self.rng = random.Random(f"incidents-{seed}")
         self.np_rng = np.random.default_rng(seed + 7)
         self.places = places
         self.calendar = calendar
+        self.planner = incident_planner(Clock(calendar))
         self.tz = ZoneInfo(settings.TIME_ZONE)
         rows = Category.objects.filter(kind=KIND).values_list("code", "id", "name")
         self.categories = {code: (pk, name) for code, pk, name in rows}
         self.clocks: dict[tuple[str, str], tuple[int, str]] = {}
-        self.state_types = {state.value: state.type for state in workflows.get(KIND).states}
-        self.plans: list[Plan] = []
+        self.plans: list[CasePlan] = []
 
     # --- where and when ---------------------------------------------------------------------------
 
@@ -184,8 +308,8 @@ class Generator:
 
     # --- one incident ----------------------------------------------------------------------------
 
-    def incident(self, *, position, registered_at: datetime.datetime, goal: str, now: datetime.datetime) -> None:
-        """One incident, taken round the loop as far as `goal` (or 不予立案), but no step after `now`."""
+    def incident(self, *, position, registered_at: datetime.datetime, goal: str, now: datetime.datetime) -> CasePlan:
+        """One incident, planned round the loop as far as `goal` (or 不予立案), but no step after `now`."""
         rng, places = self.rng, self.places
         grid, lng, lat = position
         category = rng.choices(list(CATEGORY_WEIGHTS), weights=list(CATEGORY_WEIGHTS.values()))[0]
@@ -193,158 +317,91 @@ class Generator:
         if urgency == Urgency.NORMAL and rng.random() < 0.07:
             urgency = rng.choices(list(URGENCY_RAISE), weights=list(URGENCY_RAISE.values()))[0]
         amount, unit = self.clock(category, urgency)
-        routed_code, (routed_id, routed_name) = places.routed_to(grid)
-        township_code = centre_code(grid[:9]) if places.org(centre_code(grid[:9])) else routed_code
-        township_id, township_name = places.orgs[township_code]
-        reporter = places.scene.worker_users.get(grid)
-        clerk = places.scene.clerks.get(grid[:9])
+        routed = places.routed_to(grid)
+        township = places.org(centre_code(grid[:9])) or routed
+        clerk = places.roster.at(township.code, CENTRE)
         text = rng.choice(TEXTS[category])
-        case = CaseDraft(
-            number="",
-            kind=KIND,
-            category_id=self.categories[category][0],
-            title=f"{self.categories[category][1]}:{text}",
-            description=f"{text}。",
-            channel=Channel.GRID,
-            urgency=urgency,
-            status=S.REPORTED,
-            region_id=places.grid_ids[grid],
-            region_code=grid,
-            address="",
-            lat=Decimal(f"{lat:.6f}"),
-            lng=Decimal(f"{lng:.6f}"),
-            assigned_org_id=routed_id,
-            intake_org_id=routed_id,
-            created_by_id=reporter or clerk,
-            parent_id=None,
-            registered_at=registered_at,
-            sla_amount=amount,
-            sla_unit=unit,
+        plan = self.planner.register(
+            actor=places.reporter(grid) or clerk,
+            at=registered_at,
+            assigned_org=routed,
+            fields={
+                "category_id": self.categories[category][0],
+                "title": f"{self.categories[category][1]}:{text}",
+                "description": f"{text}。",
+                "channel": Channel.GRID,
+                "urgency": urgency,
+                "region_id": places.grid_ids[grid],
+                "region_code": grid,
+                "address": "",
+                "lat": Decimal(f"{lat:.6f}"),
+                "lng": Decimal(f"{lng:.6f}"),
+                "sla_amount": amount,
+                "sla_unit": unit,
+            },
+            routed_params={"basis": RoutingBasis.NEAREST_CENTRE},
+            # The demo's incidents have always said "routed from 信息收集" (pingan/incidents/tests/
+            # test_demo_incidents.py reads it so); `case_register` leaves the ROUTED event's from_status empty.
+            routed_from=S.REPORTED,
         )
-        clock_reset(case, self.calendar)
-        deadline = timezone.localtime(case.deadline).isoformat()
-        events: list[Row] = []
+        self.plans.append(plan)
+        deadline = plan.case.deadline
 
-        def step(event_type, at, actor, org_id, to_status, comment="", **params) -> bool:
-            """Record one step, unless it would happen after `now` (then the incident stops before it)."""
+        def step(action: str, at: datetime.datetime, actor: Actor, comment: str = "", **data) -> bool:
+            """Plan one step, unless it would happen after `now` (then the incident stops before it)."""
             if at > now:
                 return False
-            events.append(
-                {
-                    "type": event_type,
-                    "actor_id": actor,
-                    "actor_org_id": org_id,
-                    "from_status": case.status if event_type != EventType.REGISTERED else "",
-                    "to_status": to_status,
-                    "comment": comment,
-                    "params": params,
-                    "created_at": at,
-                }
-            )
-            case.status = to_status
+            plan.steps.append(Step(action, actor, at, data, comment))
             return True
 
-        self.plans.append(Plan(case=case, parties=[], events=events, sessions=[]))
-        step(
-            EventType.REGISTERED,
-            registered_at,
-            reporter,
-            routed_id,
-            S.REPORTED,
-            channel=Channel.GRID,
-            intake_org=routed_code,
-        )
-        step(
-            EventType.ROUTED,
-            registered_at,
-            None,
-            None,
-            S.REPORTED,
-            to_org=routed_code,
-            to_org_name=routed_name,
-            basis=RoutingBasis.NEAREST_CENTRE,
-            deadline=deadline,
-        )
         at = self.later(registered_at, 0.3, 4)
         if goal == S.REPORTED or at > now:
-            return self.finish(case)
+            return plan
         if rng.random() < REJECTED_SHARE:
-            on_time = at <= case.deadline
-            if step(
-                IncidentEvent.NOT_FILED, at, clerk, township_id, S.REJECTED, rng.choice(REJECT_REASONS), on_time=on_time
-            ):
-                case.closed_at, case.on_time, case.accepted_at = at, on_time, None
-            return self.finish(case)
-        moved = {}
-        if township_id != routed_id:
-            moved = {
-                "from_org": routed_code,
-                "from_org_name": routed_name,
-                "to_org": township_code,
-                "to_org_name": township_name,
-            }
-        step(IncidentEvent.FILED, at, clerk, township_id, S.FILED, deadline=deadline, **moved)
-        case.accepted_at, case.assigned_org_id = at, township_id
-        handler = places.handler(grid, category, township_code) or places.handler(grid, "inc_public_security", "")
+            step("reject", at, clerk, rng.choice(REJECT_REASONS))
+            return plan
+        step("file", at, clerk)
+        handler = places.handler(grid, category, township.code) or places.handler(grid, "inc_public_security", "")
+        dispatcher = clerk
+        if goal != S.FILED and handler is not None and handler.region.level < township.region.level:
+            # A county bureau's work: the township centre escalates (上报) to the county centre, which dispatches.
+            county = places.org(centre_code(grid[:6]))
+            county_clerk = places.roster.at(county.code, CENTRE) if county else None
+            if county_clerk is None:
+                handler = places.handler(grid, "inc_public_security", "")
+            else:
+                at = self.later(at, 0.1, 1)
+                if not step("escalate", at, clerk, to_org=county):
+                    return plan
+                dispatcher = county_clerk
         at = self.later(at, 0.2, 3)
-        if (
-            goal == S.FILED
-            or handler is None
-            or not step(
-                EventType.DISPATCHED,
-                at,
-                clerk,
-                township_id,
-                S.DISPATCHED,
-                from_org=township_code,
-                from_org_name=township_name,
-                to_org=handler[0],
-                to_org_name=handler[1][1],
-                deadline=deadline,
-            )
-        ):
-            return self.finish(case)
-        handler_id = handler[1][0]
-        case.assigned_org_id = handler_id
+        if goal == S.FILED or handler is None or not step("dispatch", at, dispatcher, to_org=handler):
+            return plan
+        worker = places.roster.at(handler.code, HANDLER_ROLES)
         at = self.later(at, 0.5, 6)
-        if goal == S.DISPATCHED or not step(EventType.ACCEPTED, at, None, handler_id, S.HANDLING):
-            return self.finish(case)
-        allowed = (case.deadline - registered_at).total_seconds()
+        if goal == S.DISPATCHED or not step("accept", at, worker):
+            return plan
+        allowed = (deadline - registered_at).total_seconds()
         share = rng.uniform(1.05, 1.5) if rng.random() < LATE_SHARE else rng.uniform(0.2, 0.7)
         at = max(self.later(at, 0.5, 2), registered_at + datetime.timedelta(seconds=allowed * share))
         result = rng.choice(RESULTS)
-        if goal == S.HANDLING or not step(IncidentEvent.FED_BACK, at, None, handler_id, S.FED_BACK, result):
-            return self.finish(case)
-        case.resolved_at, case.outcome = at, Outcome.SUCCESS
+        if goal == S.HANDLING or not step("feedback", at, worker, result):
+            return plan
         if rng.random() < REWORK_SHARE:
             at = self.later(at, 2, 20)
-            if not step(
-                EventType.REWORK, at, clerk, township_id, S.HANDLING, "现场复核未整改到位", passed=False, rework_count=1
-            ):
-                return self.finish(case)
-            case.rework_count, case.resolved_at, case.outcome = 1, None, ""
+            if not step("verify", at, dispatcher, "现场复核未整改到位", passed=False):
+                return plan
             at = self.later(at, 4, 30)
-            if not step(IncidentEvent.FED_BACK, at, None, handler_id, S.FED_BACK, result):
-                return self.finish(case)
-            case.resolved_at, case.outcome = at, Outcome.SUCCESS
-        at = min(self.later(at, 0.5, 24), max(self.later(at, 0.2, 0.5), case.deadline - datetime.timedelta(minutes=5)))
-        on_time = at <= case.deadline
-        if goal == S.FED_BACK or not step(
-            EventType.VERIFIED, at, clerk, township_id, S.CLOSED, passed=True, on_time=on_time
-        ):
-            return self.finish(case)
-        case.verified_at, case.closed_at, case.on_time = at, at, on_time
+            if not step("feedback", at, worker, result):
+                return plan
+        at = min(self.later(at, 0.5, 24), max(self.later(at, 0.2, 0.5), deadline - datetime.timedelta(minutes=5)))
+        if goal == S.FED_BACK or not step("verify", at, dispatcher, passed=True):
+            return plan
         at = self.later(at, 0.5, 48)
         satisfaction = rng.choices(list(SATISFACTION), weights=list(SATISFACTION.values()))[0]
-        if goal == S.CLOSED or not step(
-            IncidentEvent.EVALUATED, at, clerk, township_id, S.EVALUATED, satisfaction=satisfaction
-        ):
-            return self.finish(case)
-        case.satisfaction, case.rated_at = satisfaction, at
-        return self.finish(case)
-
-    def finish(self, case: CaseDraft) -> None:
-        case.state_type = self.state_types[case.status]
+        if goal != S.CLOSED:
+            step("evaluate", at, dispatcher, satisfaction=satisfaction)
+        return plan
 
     # --- the data sets ---------------------------------------------------------------------------
 
@@ -376,27 +433,17 @@ class Generator:
             for _attempt in range(10):  # a fresh report within its clock, or an overdue one, as drawn
                 age = self.rng.randint(2, NEWEST_DAYS) if overdue else 1
                 registered_at = self.reported_at(today - datetime.timedelta(days=age))
-                self.incident(position=position, registered_at=registered_at, goal=goal, now=cutoff)
-                if (Case.light(self.plans[-1].case, cutoff) == Light.RED) == overdue:
+                plan = self.incident(position=position, registered_at=registered_at, goal=goal, now=cutoff)
+                if (Case.light(plan.case, cutoff) == Light.RED) == overdue:
                     break
                 self.plans.pop()
 
 
 @transaction.atomic
-def plans_write(plans: list[Plan]) -> dict[str, int]:
-    checks.plans_check(KIND, plans)
-    number_cases(plans, workflows.get(KIND).number_prefix)
-    rows_insert(Case, [vars(p.case) for p in plans])
-    numbers = [p.case.number for p in plans]
-    ids: dict[str, int] = {}
-    for start in range(0, len(numbers), 2000):
-        ids.update(Case.objects.filter(number__in=numbers[start : start + 2000]).values_list("number", "id"))
-    events = []
-    for plan in plans:
-        for event in plan.events:
-            event["case_id"] = ids[plan.case.number]
-            events.append(event)
-    rows_insert(CaseEvent, events)
+def plans_write(plans: list[CasePlan], *, planner: Planner) -> dict[str, int]:
+    """Check every plan against the workflow, then write the incidents with their timelines, historical
+    records and audit entries; a refused step raises checks.InvalidDemoData before anything is written."""
+    counts = cases_write(planner, plans)
     by_state = Counter(p.case.status for p in plans)
     return {
         "incidents": len(plans),
@@ -404,7 +451,9 @@ def plans_write(plans: list[Plan]) -> dict[str, int]:
         "evaluated": by_state[S.EVALUATED],
         "not_filed": by_state[S.REJECTED],
         "on_time": sum(1 for p in plans if p.case.on_time),
-        "events": len(events),
+        "events": counts["events"],
+        "history": counts["history"],
+        "audit": counts["audit"],
     }
 
 
@@ -418,18 +467,21 @@ def load_incidents(*, stdout, seed: int, today: datetime.date, scale: float = 1.
     if not places.grids:
         stdout.write("没有网格边界,未生成网格事件演示数据。")
         return
-    generator = Generator(seed=seed, places=places, calendar=WorkCalendar())
-    generator.year(YEAR, max(1, round(INCIDENTS_YEAR * scale)))
-    year_count = len(generator.plans)
-    generator.recent(today, max(1, round(RECENT * scale)), max(1, round(NEWEST * scale)))
-    figures = checks.light_figures((p.case for p in generator.plans[year_count:]), recent_cutoff(today))
     with transaction.atomic():
-        counts = plans_write(generator.plans)
+        duty = places.staff_load()
+        generator = Generator(seed=seed, places=places, calendar=WorkCalendar())
+        generator.year(YEAR, max(1, round(INCIDENTS_YEAR * scale)))
+        year_count = len(generator.plans)
+        generator.recent(today, max(1, round(RECENT * scale)), max(1, round(NEWEST * scale)))
+        recent = generator.plans[year_count:]
+        counts = plans_write(generator.plans, planner=generator.planner)
+        figures = checks.light_figures((p.case for p in recent), recent_cutoff(today))
         DemoDataset.objects.create(
             key=DATASET, seed=seed, scale=scale, counts=counts | {"today": today.isoformat(), "recent": figures}
         )
     stdout.write(
         f"网格事件 {counts['incidents']} 件({YEAR} 年 {year_count} 件,近 12 个月 {counts['incidents'] - year_count} 件;"
-        f"已综合评价 {counts['evaluated']} 件,不予立案 {counts['not_filed']} 件),办理记录 {counts['events']} 条;"
+        f"已综合评价 {counts['evaluated']} 件,不予立案 {counts['not_filed']} 件),办理记录 {counts['events']} 条,"
+        f"历史版本 {counts['history']} 条,审计日志 {counts['audit']} 条,新增值班人员 {duty} 人;"
         f"近 12 个月截至 {today:%Y-%m-%d} 零时{checks.light_report(figures)} — {time.perf_counter() - started:.1f} 秒"
     )

@@ -29,9 +29,9 @@ from pingan.gridwork.choices import MemberRole, PatrolKind, PatrolStatus
 from pingan.gridwork.models import GridMember, Patrol, PatrolFinding
 from pingan.regions.choices import RegionLevel
 
-from .disputes import rows_insert
 from .geography import grid_rows, is_village, is_virtual, rows_at, short_name
 from .grid_people import LILING, TIANYUAN
+from .rows import rows_insert
 from .shapes import grid_geometries, points_in
 from .staff import account_specs
 

@@ -5,6 +5,10 @@ superuser: each works through the group of their role (`setup_roles`). Each coun
 staff and head. Two fully staffed townships (天元区嵩山路街道 and 荷塘区月塘街道): centre staff and head, two
 mediators, 司法所 and 派出所 staff, and a grid worker in their first community. Every other township: a
 centre clerk (who accepts, verifies and closes its cases) and a mediator (who mediates them).
+
+Where the incident loop needs someone in an organisation without a named account (a 派出所 or a community
+centre that handles incidents, outside the two featured townships), a duty account (值班人员, `duty_…`) takes
+the steps, so that every step of the demo has an actor the workflow admits (`duty_accounts_load`).
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ from pingan.accounts.choices import ADMIN_ROLES, Role
 from pingan.accounts.management.commands.setup_roles import AUDITOR, SECADMIN, SYSADMIN
 from pingan.accounts.models import Membership, User
 from pingan.regions.choices import RegionLevel
+from pingan.regions.models import Organization
 
+from .actors import DUTY_PREFIX
 from .geography import CITY_CODE, LEVEL_NAMES, RegionRow, centre_code, children_of, department_code, rows_at
 
 DEMO_PASSWORD = "Pingan@2022"
@@ -241,3 +247,49 @@ def _admin_groups_join(specs, user_ids: dict[str, int]) -> None:
         ],
         ignore_conflicts=True,
     )
+
+
+def duty_username(org_code: str) -> str:
+    return DUTY_PREFIX + org_code.lower().replace("-", "_")
+
+
+@transaction.atomic
+def duty_accounts_load(orgs: dict[str, str]) -> int:
+    """A duty account (值班人员) for each organisation of `orgs` (code → the role it needs there) where nobody
+    active holds that role: the person who takes the steps the workflow gives that organisation (a 派出所
+    accepting an incident, a community centre handling it), so that every step of the demo has an actor the
+    workflow admits. They share the demo password; `demo_accounts` lists only the named accounts. Upserted
+    by username; returns how many were needed."""
+    held = set(
+        Membership.objects.filter(is_active=True, user__is_active=True, organization__code__in=list(orgs)).values_list(
+            "organization__code", "role"
+        )
+    )
+    needed = sorted((code, role) for code, role in orgs.items() if (code, role) not in held)
+    if not needed:
+        return 0
+    password = User.objects.filter(username__in=[s.username for s in account_specs()]).values_list(
+        "password", flat=True
+    ).first() or make_password(DEMO_PASSWORD)
+    first = len(account_specs())
+    User.objects.bulk_create(
+        [
+            User(username=duty_username(code), full_name=person_name(first + i), password=password, is_active=True)
+            for i, (code, _role) in enumerate(needed)
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    user_ids = dict(
+        User.objects.filter(username__in=[duty_username(code) for code, _role in needed]).values_list("username", "id")
+    )
+    org_ids = dict(Organization.objects.filter(code__in=[code for code, _role in needed]).values_list("code", "id"))
+    Membership.objects.bulk_create(
+        [
+            Membership(user_id=user_ids[duty_username(code)], organization_id=org_ids[code], role=role)
+            for code, role in needed
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    return len(needed)

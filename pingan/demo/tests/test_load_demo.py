@@ -5,9 +5,10 @@ morning) inside a transaction that is rolled back at the end, so the other test 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from decimal import Decimal
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -23,13 +24,15 @@ from django.utils import timezone
 from conftest import restore_migration_data
 from pingan.accounts.choices import Role
 from pingan.accounts.models import Membership, User
+from pingan.cases import workflows
 from pingan.cases.choices import EventType, ExtensionStatus, Light, Outcome, StateType
 from pingan.cases.models import Case, CaseEvent, CaseNumberSequence, ExtensionRequest, Party
 from pingan.cases.services import sla_for
-from pingan.cases.workflows import allowed_transitions
+from pingan.cases.workflows import allowed_transitions, get
+from pingan.core.models import AuditAction, AuditLog
 from pingan.core.testing import with_check_digit
 from pingan.core.validators import normalize_id_number, normalize_phone
-from pingan.demo import checks, disputes
+from pingan.demo import checks, dispute_scene, disputes, people
 from pingan.demo.models import DemoDataset
 from pingan.disputes.choices import KIND, DisputeEvent, DisputeState
 from pingan.disputes.documents import agreement_docx
@@ -255,9 +258,9 @@ def test_load_demo_refuses_a_person_the_validators_refuse(db):
         today=TODAY,
         seed=7,
         scale=0.0005,
-        counties=disputes.scene_load(),
+        counties=dispute_scene.scene_load(),
         calendar=WorkCalendar(),
-        identities=disputes.Identities(7),
+        identities=people.Identities(7),
     )
     party = next(p for plan in plans for p in plan.parties if p.get("id_number"))
     wrong = "0" if party["id_number"][17] != "0" else "1"
@@ -307,6 +310,27 @@ def test_deadlines_come_from_the_sla_policies_and_the_working_calendar(db):
         assert case.deadline == calendar.deadline(case.registered_at, amount, case.sla_unit)
 
 
+def test_every_case_runs_its_primary_clock_and_the_sweep_finds_nothing_already_told(db):
+    """Each loaded case has its primary clock (时限) with the case's own figures, stopped with the case's
+    verdict when it is closed; open cases past their deadline are due for the sweep's 超期 notice once."""
+    from pingan.cases.choices import ClockState
+    from pingan.cases.models import CaseClock
+
+    assert CaseClock.objects.filter(is_primary=True).count() == Case.objects.count()
+    for case in Case.objects.order_by("id")[::97]:
+        clock = CaseClock.objects.get(case=case, is_primary=True)
+        assert (clock.deadline, clock.warn_at, clock.amount, clock.unit) == (
+            case.deadline,
+            case.warn_at,
+            case.sla_amount,
+            case.sla_unit,
+        )
+        if case.closed_at is not None:
+            assert (clock.state, clock.stopped_at, clock.on_time) == (ClockState.STOPPED, case.closed_at, case.on_time)
+        else:
+            assert clock.state == ClockState.RUNNING
+
+
 def test_extensions_are_pending_or_decided_and_approval_moved_the_deadline(db):
     requests = ExtensionRequest.objects.select_related("case")
     assert {ExtensionStatus.PENDING, ExtensionStatus.APPROVED} <= set(requests.values_list("status", flat=True))
@@ -343,6 +367,109 @@ def test_every_featured_role_has_work_today(db, username):
     assert any(allowed_transitions(case, user) for case in cases.distinct())
 
 
+def _declared_targets(workflow, transition, state: str) -> set[str]:
+    """Where the declaration lets a transition take a case in `state` (computed here from the declaration):
+    its target, the state itself for a step that keeps it, or a state its options name (`rework_to`)."""
+    states = {s.value for s in workflow.states}
+    return {transition.target or state} | {value for value in transition.options.values() if value in states}
+
+
+def test_every_loaded_history_replays_through_the_workflow(db):
+    """Each loaded case walked step by step: its timeline events, the TRANSITION audit entries (which name
+    the action) and its historical records (the case as it stood before each step, then after it) agree;
+    every step is a transition the kind's workflow declares, taken from the state the case was in to a
+    target the declaration allows, by an actor the engine's own guard admits on the case as it then stood
+    (`workflows.relation` and the guard's refusal rules: roles in the assigned organisation or a centre above
+    it, the assignee, the four-eyes rules; conditions aside, as they read today's tables). The last
+    historical record is the case."""
+    orgs = {org.pk: org for org in Organization.objects.select_related("region")}
+    users = {user.pk: user for user in User.objects.all()}
+    records = defaultdict(list)
+    for record in Case.history.order_by("history_date", "history_id"):
+        records[record.id].append(record)
+    entries = defaultdict(list)
+    for entry in AuditLog.objects.filter(object_type="cases.case").order_by("created_at", "id"):
+        entries[int(entry.object_id)].append(entry)
+    steps = defaultdict(list)
+    for event in CaseEvent.objects.exclude(type__in=checks.INTAKE_EVENTS).order_by("created_at", "id"):
+        steps[event.case_id].append(event)
+    walked = Counter()
+    for case in Case.objects.all():
+        workflow = get(case.kind)
+        history, audit, events = records[case.pk], entries[case.pk], steps[case.pk]
+        assert [r.history_type for r in history] == ["+"] + ["~"] * len(events), case.number
+        assert audit[0].action == AuditAction.CREATE and audit[0].changes == {"number": case.number, "kind": case.kind}
+        assert (audit[0].actor_id, audit[0].created_at) == (case.created_by_id, case.registered_at)
+        assert history[0].status == workflow.initial and history[0].history_user_id == case.created_by_id
+        assert len(audit) == len(events) + 1
+        for before, after, event, entry in zip(history[:-1], history[1:], events, audit[1:], strict=True):
+            action = entry.changes["action"]
+            transition = workflow.transition(action)
+            assert transition is not None and entry.action == AuditAction.TRANSITION, (case.number, action)
+            assert entry.changes["from"] == event.from_status == before.status and before.status in transition.sources
+            assert entry.changes["to"] == event.to_status == after.status
+            assert after.status in _declared_targets(workflow, transition, before.status), (case.number, action)
+            assert event.created_at == entry.created_at == after.history_date
+            assert event.actor_id == entry.actor_id == after.history_user_id
+            stood = before.instance
+            stood.assigned_org = orgs[stood.assigned_org_id]
+            actor = users[event.actor_id]
+            unconditional = dataclasses.replace(transition, condition=None)
+            refusal = workflows._refusal(stood, actor, unconditional, workflows.relation(stood, actor))
+            assert refusal is None, (case.number, action, actor.username, refusal)
+            walked[case.kind, action] += 1
+        last = history[-1].instance
+        for field in Case._meta.concrete_fields:
+            if field.attname != "updated_at":
+                assert getattr(last, field.attname) == getattr(case, field.attname), (case.number, field.attname)
+    # Both kinds, every step of their usual course, and the declared alternative of a failed verification.
+    assert {action for kind, action in walked if kind == KIND} >= {
+        "accept",
+        "assign_mediator",
+        "record_session",
+        "conclude",
+        "verify",
+        "close",
+        "rate",
+        "supervise",
+        "request_extension",
+        "approve_extension",
+        "request_confirmation",
+    }
+    assert {action for kind, action in walked if kind == INCIDENT} >= {
+        "file",
+        "reject",
+        "escalate",
+        "dispatch",
+        "accept",
+        "feedback",
+        "verify",
+        "evaluate",
+    }
+    assert CaseEvent.objects.filter(type=EventType.REWORK).exists()
+
+
+def test_the_parties_and_results_have_their_first_historical_record(db):
+    """As `bulk_create_with_history` and `update_or_create` leave them: by the registrar at registration,
+    by the mediator at the conclusion."""
+    parties = Party.objects.select_related("case")
+    assert parties.count() == Party.history.filter(history_type="+").count()
+    created = {r.id: r for r in Party.history.all()}
+    for party in parties:
+        record = created[party.pk]
+        assert (record.history_user_id, record.history_date) == (party.case.created_by_id, party.case.registered_at)
+        assert (record.name, record.id_number, record.case_id) == (party.name, party.id_number, party.case_id)
+    results = {r.id: r for r in MediationResult.history.all()}
+    assert results and set(results) == set(MediationResult.objects.values_list("id", flat=True))
+    for result in MediationResult.objects.all():
+        record = results[result.pk]
+        assert (record.history_user_id, record.history_date, record.outcome) == (
+            result.mediator_id,
+            result.concluded_at,
+            result.outcome,
+        )
+
+
 def test_every_timeline_takes_declared_transitions_only(db):
     for case in Case.objects.prefetch_related("events"):
         events = sorted(case.events.all(), key=lambda e: (e.created_at, e.id))
@@ -367,6 +494,9 @@ def test_incidents_are_never_held_by_a_mediation_committee(db):
 
 
 def _fingerprint(plans) -> list[tuple]:
+    planner = disputes.make_planner()
+    for plan in plans:
+        planner.apply(plan)
     return [
         (
             p.case.registered_at,
@@ -381,11 +511,11 @@ def _fingerprint(plans) -> list[tuple]:
 
 
 def test_the_same_today_gives_the_same_recent_months(db):
-    counties, calendar = disputes.scene_load(), WorkCalendar()
+    counties, calendar = dispute_scene.scene_load(), WorkCalendar()
 
     def plans(today):
         return disputes.recent_generate(
-            today=today, seed=3, scale=0.002, counties=counties, calendar=calendar, identities=disputes.Identities(3)
+            today=today, seed=3, scale=0.002, counties=counties, calendar=calendar, identities=people.Identities(3)
         )
 
     first = _fingerprint(plans(TODAY))
