@@ -54,6 +54,20 @@ class ShapeImportForm(forms.Form):
         return upload
 
 
+# The detail page shows these, all read-only.
+SHAPE_FIELDS = (
+    "region",
+    "region_code",
+    "level",
+    "source",
+    "area_km2",
+    "bounds",
+    "label_point",
+    "vertices",
+    "updated_at",
+)
+
+
 @admin.register(RegionShape)
 class RegionShapeAdmin(JurisdictionAdminMixin, ImportAdminMixin, admin.ModelAdmin):
     import_form_class = ShapeImportForm
@@ -64,18 +78,7 @@ class RegionShapeAdmin(JurisdictionAdminMixin, ImportAdminMixin, admin.ModelAdmi
     search_fields = ["region_code", "region__name"]
     list_select_related = ["region"]
     list_per_page = 100
-    fields = [
-        "region",
-        "region_code",
-        "level",
-        "source",
-        "area_km2",
-        "bounds",
-        "label_point",
-        "vertices",
-        "updated_at",
-    ]
-    readonly_fields = fields
+    fields = readonly_fields = SHAPE_FIELDS
 
     def has_add_permission(self, request):
         return False  # outlines come in through the import, which checks them against their neighbours
