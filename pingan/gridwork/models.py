@@ -3,6 +3,8 @@ they make (夜巡夜访夜话). The outlines of the grids are geography (`pingan
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -15,8 +17,8 @@ from pingan.regions.models import Region, prefix_q
 from .choices import MemberRole, PatrolKind, PatrolStatus, Shift
 
 
-class GridMemberQuerySet(models.QuerySet):
-    def within(self, prefixes) -> GridMemberQuerySet:
+class GridMemberQuerySet(models.QuerySet["GridMember"]):
+    def within(self, prefixes: Iterable[str]) -> GridMemberQuerySet:
         return self.filter(prefix_q("region_code", prefixes))
 
     def active(self) -> GridMemberQuerySet:
@@ -97,8 +99,8 @@ class DutyShift(models.Model):
         return f"{self.date} {self.get_shift_display()} {self.member}"
 
 
-class PatrolQuerySet(models.QuerySet):
-    def within(self, prefixes) -> PatrolQuerySet:
+class PatrolQuerySet(models.QuerySet["Patrol"]):
+    def within(self, prefixes: Iterable[str]) -> PatrolQuerySet:
         return self.filter(prefix_q("region_code", prefixes))
 
 

@@ -7,11 +7,12 @@ services; an ApplicationError from a service is shown on the page with its statu
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -394,7 +395,7 @@ def finding_case(request, finding_id: int):
     finding = selectors.finding_visible_or_404(user=request.user, finding_id=finding_id)
     form = FindingCaseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, next(iter(form.errors.values()))[0])
+        messages.error(request, str(next(iter(form.errors.values()))[0]))
         return _render_patrol(request, finding.patrol, status=400)
     try:
         case = services.finding_open_case(actor=request.user, finding=finding, **form.cleaned_data)
@@ -414,6 +415,7 @@ def patrol_counts(request):
     form = PeriodForm(request.GET or None)
     start, end = form.period()
     by_worker = request.GET.get("by") == "worker"
+    rows: QuerySet[Any]
     if by_worker:
         rows = selectors.patrol_counts_by_worker(user=request.user, start=start, end=end)
     else:

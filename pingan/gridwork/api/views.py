@@ -17,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from pingan.accounts.access import signed_in_user
 from pingan.accounts.models import User
 from pingan.cases.api.serializers import CaseListSerializer
 from pingan.core.api import error_body, error_responses
@@ -88,7 +89,7 @@ class GridViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Region]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Region.objects.none()
-        return selectors.grid_list(user=self.request.user)
+        return selectors.grid_list(user=signed_in_user(self.request))
 
     def get_object(self) -> Region:
         grid = self.get_queryset().filter(code=self.kwargs["code"]).first()
@@ -117,15 +118,15 @@ class GridMemberViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[GridMember]:
         if getattr(self, "swagger_fake_view", False):
             return GridMember.objects.none()
-        return selectors.member_list(user=self.request.user)
+        return selectors.member_list(user=signed_in_user(self.request))
 
     def get_object(self) -> GridMember:
-        return selectors.member_visible_or_404(user=self.request.user, member_id=self.kwargs["pk"])
+        return selectors.member_visible_or_404(user=signed_in_user(self.request), member_id=self.kwargs["pk"])
 
     def _values(self, data: dict) -> dict:
         values = dict(data)
         if "grid" in values:
-            values["grid"] = _grid_for_write(self.request.user, values["grid"])
+            values["grid"] = _grid_for_write(signed_in_user(self.request), values["grid"])
         if "username" in values:
             values["user"] = _account(values.pop("username"))
         return values
@@ -217,7 +218,7 @@ class DutyShiftViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[DutyShift]:
         if getattr(self, "swagger_fake_view", False):
             return DutyShift.objects.none()
-        return selectors.shifts_visible_to(self.request.user)
+        return selectors.shifts_visible_to(signed_in_user(self.request))
 
     @extend_schema(
         summary="值班排班",
@@ -279,21 +280,20 @@ class PatrolViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Patrol.objects.none()
         if self.action == "list":
-            return selectors.patrol_list(user=self.request.user)
-        return selectors.patrol_detail(user=self.request.user)
+            return selectors.patrol_list(user=signed_in_user(self.request))
+        return selectors.patrol_detail(user=signed_in_user(self.request))
 
     def get_object(self) -> Patrol:
+        user = signed_in_user(self.request)
         return selectors.patrol_visible_or_404(
-            user=self.request.user,
-            patrol_id=self.kwargs["pk"],
-            queryset=selectors.patrol_detail(user=self.request.user),
+            user=user, patrol_id=self.kwargs["pk"], queryset=selectors.patrol_detail(user=user)
         )
 
     def get_serializer_class(self):
         return PatrolSerializer if self.action == "list" else PatrolDetailSerializer
 
     def _detail(self, patrol: Patrol, status_code: int = status.HTTP_200_OK) -> Response:
-        fresh = selectors.patrol_visible_or_404(user=self.request.user, patrol_id=patrol.pk)
+        fresh = selectors.patrol_visible_or_404(user=signed_in_user(self.request), patrol_id=patrol.pk)
         return Response(PatrolDetailSerializer(fresh).data, status=status_code)
 
     @extend_schema(
