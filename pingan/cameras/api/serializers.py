@@ -57,7 +57,8 @@ class CameraWriteSerializer(serializers.Serializer):
 class CameraUpdateSerializer(CameraWriteSerializer):
     """A partial change: what is sent is changed (the code never changes)."""
 
-    code = None
+    # None removes the inherited field (DRF's metaclass does it; the stubs cannot know).
+    code = None  # type: ignore[assignment]
 
 
 class CameraCountRowSerializer(serializers.Serializer):
@@ -86,7 +87,8 @@ class CameraCountsSerializer(serializers.Serializer):
 
 class StatusRefSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    # A declared field named like Field.label: DRF's metaclass takes it out of the class, the stubs cannot know.
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class CameraPointsSerializer(serializers.Serializer):

@@ -12,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from pingan.accounts.access import open_to_administrators
+from pingan.accounts.access import open_to_administrators, signed_in_user
 from pingan.accounts.choices import Role
 from pingan.core.api import compressed, error_responses
 from pingan.core.errors import ApplicationError
@@ -50,10 +50,10 @@ class CameraViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Camera]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Camera.objects.none()
-        return selectors.camera_list(user=self.request.user).order_by("code")
+        return selectors.camera_list(user=signed_in_user(self.request)).order_by("code")
 
     def get_object(self) -> Camera:
-        return selectors.camera_get(user=self.request.user, camera_id=self.kwargs["pk"])
+        return selectors.camera_get(user=signed_in_user(self.request), camera_id=self.kwargs["pk"])
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
