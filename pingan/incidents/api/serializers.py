@@ -68,7 +68,7 @@ class IncidentReportSerializer(serializers.Serializer):
         default=CoordSystem.WGS84,
         help_text=_("手机浏览器定位为 wgs84;高德、腾讯、微信地图的坐标为 gcj02,百度为 bd09"),
     )
-    region = serializers.SlugRelatedField(
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Region.objects.filter(is_active=True),
         required=False,
