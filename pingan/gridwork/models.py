@@ -4,6 +4,7 @@ they make (夜巡夜访夜话). The outlines of the grids are geography (`pingan
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -62,7 +63,7 @@ class GridMember(models.Model):
     def __str__(self) -> str:
         return f"{self.masked_name}({self.get_role_display()})"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.region_code = self.grid.code
         super().save(*args, **kwargs)
 
@@ -138,7 +139,7 @@ class Patrol(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.planned_for:%Y-%m-%d}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.region_code = self.grid.code
         super().save(*args, **kwargs)
 

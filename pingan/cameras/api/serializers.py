@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -104,8 +105,8 @@ class CameraImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("Excel(.xlsx)或 CSV 文件,第一行为表头"))
     coord_system = serializers.ChoiceField(choices=CoordSystem.choices, default=CoordSystem.WGS84)
 
-    def validate_file(self, upload):
-        if upload.size > MAX_IMPORT_BYTES:
+    def validate_file(self, upload: UploadedFile) -> UploadedFile:
+        if (upload.size or 0) > MAX_IMPORT_BYTES:
             raise serializers.ValidationError(_("文件不能超过 40 MB"))
         return upload
 
