@@ -5,11 +5,14 @@ steps without files go through the case API's transitions, the two with more go 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pingan.accounts.access import signed_in_user
@@ -54,12 +57,12 @@ class IncidentViewSet(viewsets.GenericViewSet):
         case = selectors.incident_or_404(user=signed_in_user(self.request), case_id=case_id)
         return Response(IncidentSerializer(case, context=self.get_serializer_context()).data, status=status_code)
 
-    def list(self, request, *args, **kwargs):
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(IncidentListSerializer(page, many=True).data)
 
-    def retrieve(self, request, *args, **kwargs):
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._incident(self.kwargs["pk"])
 
     @extend_schema(
@@ -72,12 +75,13 @@ class IncidentViewSet(viewsets.GenericViewSet):
         request={"multipart/form-data": IncidentReportSerializer, "application/json": IncidentReportSerializer},
         responses={201: IncidentSerializer, 200: IncidentSerializer, **error_responses(400, 401, 403, 409)},
     )
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        user = signed_in_user(request)
         serializer = IncidentReportSerializer(data=report_payload(request.data))
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        already = bool(data["client_ref"]) and selectors.report_exists(user=request.user, client_ref=data["client_ref"])
-        case = services.incident_report(actor=request.user, **data)
+        already = bool(data["client_ref"]) and selectors.report_exists(user=user, client_ref=data["client_ref"])
+        case = services.incident_report(actor=user, **data)
         return self._incident(case.pk, status.HTTP_200_OK if already else status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -87,13 +91,13 @@ class IncidentViewSet(viewsets.GenericViewSet):
         responses={200: IncidentSerializer, **error_responses(400, 401, 404, 409)},
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
-    def feedback(self, request, pk=None):
+    def feedback(self, request: Request, pk: int | None = None) -> Response:
         case = self.get_object()
         serializer = FeedbackSerializer(data=report_payload(request.data))
         serializer.is_valid(raise_exception=True)
         services.incident_feed_back(
             case=case,
-            actor=request.user,
+            actor=signed_in_user(request),
             result=serializer.validated_data["comment"],
             photos=serializer.validated_data["photos"],
         )
@@ -106,12 +110,13 @@ class IncidentViewSet(viewsets.GenericViewSet):
         responses={201: CaseDetailSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], parser_classes=[JSONParser])
-    def convert(self, request, pk=None):
+    def convert(self, request: Request, pk: int | None = None) -> Response:
+        user = signed_in_user(request)
         case = self.get_object()
         serializer = ConvertSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        dispute = services.incident_to_dispute(case=case, actor=request.user, **serializer.validated_data)
-        dispute = case_selectors.case_visible_or_404(case_selectors.case_detail(user=request.user), dispute.pk)
+        dispute = services.incident_to_dispute(case=case, actor=user, **serializer.validated_data)
+        dispute = case_selectors.case_visible_or_404(case_selectors.case_detail(user=user), dispute.pk)
         return Response(
             CaseDetailSerializer(dispute, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
         )

@@ -36,9 +36,10 @@ def _brief(region: Region | Organization | None) -> dict[str, str] | None:
 )
 class MapRegionsView(APIView):
     @compressed
-    def get(self, request):
-        region = scope_region(user=request.user, code=request.query_params.get("region", ""))
-        return Response(selectors.map_level(user=request.user, region=region))
+    def get(self, request: Request) -> Response:
+        user = signed_in_user(request)
+        region = scope_region(user=user, code=request.query_params.get("region", ""))
+        return Response(selectors.map_level(user=user, region=region))
 
 
 @extend_schema(
@@ -49,9 +50,10 @@ class MapRegionsView(APIView):
 )
 class MapHeatView(APIView):
     @compressed
-    def get(self, request):
-        region = scope_region(user=request.user, code=request.query_params.get("region", ""))
-        return Response(selectors.case_heat(user=request.user, region=region))
+    def get(self, request: Request) -> Response:
+        user = signed_in_user(request)
+        region = scope_region(user=user, code=request.query_params.get("region", ""))
+        return Response(selectors.case_heat(user=user, region=region))
 
 
 class LocateView(APIView):
