@@ -39,7 +39,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# mypy with the django-stubs and DRF plugins (configuration in pyproject.toml): strict on core and regions.
+# mypy with the django-stubs and DRF plugins (configuration in pyproject.toml): strict on core and regions,
+# every function annotated in the geography, the kinds and the product apps.
 types: install
 	$(BIN)/mypy pingan
 

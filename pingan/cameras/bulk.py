@@ -15,7 +15,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
+from django.db.models import Field, Model
 from django.utils import timezone
+from simple_history.utils import get_history_model_for_model
 
 from .models import Camera
 
@@ -24,11 +26,18 @@ ADAPTED = frozenset({"DecimalField", "DateField", "DateTimeField"})
 HISTORY_EXTRA = ("history_date", "history_change_reason", "history_type", "history_user_id")
 
 
-def _fields(model, names: Iterable[str]):
-    return [model._meta.get_field(name) for name in names]
+def _fields(model: type[Model], names: Iterable[str]) -> list[Field[Any, Any]]:
+    """The fields named (by attname or name): each is stored in a column of the model's table."""
+    concrete = {key: field for field in model._meta.concrete_fields for key in (field.attname, field.name)}
+    return [concrete[name] for name in names]
 
 
-def _prepared(fields, rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
+def _column(field: Field[Any, Any]) -> str:
+    assert field.column is not None  # a concrete field has its column
+    return field.column
+
+
+def _prepared(fields: list[Field[Any, Any]], rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
     """Rows with decimals, dates and datetimes adapted as the ORM adapts them for this database; text,
     numbers and booleans go to the driver as they are (converting them too would double the time)."""
     adapt = [i for i, field in enumerate(fields) if field.get_internal_type() in ADAPTED]
@@ -49,14 +58,14 @@ def _executemany(sql: str, rows: list[list[Any]]) -> None:
             cursor.executemany(sql, rows[start : start + BATCH])
 
 
-def _insert(model, names: Sequence[str], rows: list[Sequence[Any]]) -> None:
+def _insert(model: type[Model], names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """INSERT many rows: PostgreSQL's COPY (one stream, no statement per row); SQLite runs in-process,
     where one prepared INSERT run many times is as fast as it gets."""
     if not rows:
         return
     quote = connection.ops.quote_name
     fields = _fields(model, names)
-    table, columns = quote(model._meta.db_table), ", ".join(quote(field.column) for field in fields)
+    table, columns = quote(model._meta.db_table), ", ".join(quote(_column(field)) for field in fields)
     prepared = _prepared(fields, rows)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -79,7 +88,7 @@ def cameras_update(rows: list[dict[str, Any]], names: Sequence[str]) -> None:
         return
     quote = connection.ops.quote_name
     fields = _fields(Camera, names)
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    assignments = ", ".join(f"{quote(_column(field))} = %s" for field in fields)
     sql = f"UPDATE {quote(Camera._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
     prepared = _prepared(fields, ([row[name] for name in names] for row in rows))
     _executemany(sql, [values + [row["id"]] for values, row in zip(prepared, rows, strict=True)])
@@ -92,4 +101,4 @@ def history_insert(rows: list[dict[str, Any]], *, history_type: str, user_id: in
     names = [field.attname for field in Camera._meta.concrete_fields]
     now = timezone.now()
     values = [[row[name] for name in names] + [now, None, history_type, user_id] for row in rows]
-    _insert(Camera.history.model, [*names, *HISTORY_EXTRA], values)
+    _insert(get_history_model_for_model(Camera), [*names, *HISTORY_EXTRA], values)

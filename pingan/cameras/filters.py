@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pingan.regions.filters import RegionFilter
 
 from .choices import CameraStatus, CameraType
+from .models import Camera
 
 
 class CameraFilter(django_filters.FilterSet):
@@ -27,7 +28,7 @@ class CameraFilter(django_filters.FilterSet):
     class Meta:
         fields: list[str] = []
 
-    def filter_q(self, queryset, name, value):
+    def filter_q(self, queryset: QuerySet[Camera], name: str, value: str) -> QuerySet[Camera]:
         value = value.strip()
         if not value:
             return queryset

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
+from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +36,7 @@ class CameraForm(forms.Form):
     owner_unit = forms.CharField(label=_("建设/权属单位"), max_length=100)
     installed_on = forms.DateField(label=_("安装日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, camera: Camera | None = None, **kwargs):
+    def __init__(self, *args: Any, camera: Camera | None = None, **kwargs: Any) -> None:
         if camera is not None:
             kwargs.setdefault(
                 "initial",
@@ -53,7 +56,7 @@ class CameraForm(forms.Form):
         if camera is not None:  # the code is the key imports update by: it does not change
             self.fields["code"].disabled = True
 
-    def clean_installed_on(self):
+    def clean_installed_on(self) -> datetime.date | None:
         day = self.cleaned_data["installed_on"]
         if day and day > timezone.localdate():
             raise forms.ValidationError(_("安装日期不能晚于今天"))
@@ -71,7 +74,7 @@ class CameraImportForm(forms.Form):
     )
     coord_system = forms.ChoiceField(label=_("坐标系"), choices=CoordSystem.choices, initial=CoordSystem.WGS84)
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in (".xlsx", ".csv"):
             raise forms.ValidationError(_("仅支持 .xlsx 和 .csv 文件"))

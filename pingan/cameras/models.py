@@ -3,6 +3,9 @@ which grid it covers, who owns it and whether it works. No video is held here.""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -12,8 +15,8 @@ from pingan.regions.models import Region, prefix_q
 from .choices import CameraStatus, CameraType
 
 
-class CameraQuerySet(models.QuerySet):
-    def within(self, prefixes) -> CameraQuerySet:
+class CameraQuerySet(models.QuerySet["Camera"]):
+    def within(self, prefixes: Iterable[str]) -> CameraQuerySet:
         return self.filter(prefix_q("region_code", prefixes))
 
 
@@ -46,6 +49,6 @@ class Camera(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.region_code = self.grid.code
         super().save(*args, **kwargs)

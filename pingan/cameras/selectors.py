@@ -7,8 +7,9 @@ query (a code prefix of fixed length is the child's key, so no join through the 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Count, FloatField, Q, QuerySet
+from django.db.models import Aggregate, Count, FloatField, Q, QuerySet
 from django.db.models.functions import Cast, Substr
 from django.utils.translation import gettext as _
 
@@ -35,7 +36,7 @@ def camera_list(*, user: User) -> QuerySet[Camera]:
     return cameras_visible_to(user).select_related("grid")
 
 
-def camera_get(*, user: User, camera_id) -> Camera:
+def camera_get(*, user: User, camera_id: int | str) -> Camera:
     camera = camera_list(user=user).filter(pk=camera_id).first()
     if camera is None:
         raise NotFoundError(_("监控点位不存在或不在您的辖区内"))
@@ -69,14 +70,14 @@ def breadcrumbs(*, user: User, region: Region | None) -> list[Region]:
 
 
 def count_by_child(
-    queryset: QuerySet, field: str, children: Iterable[Region], **aggregates
+    queryset: QuerySet[Any], field: str, children: Iterable[Region], **aggregates: Aggregate
 ) -> dict[str, dict[str, int]]:
     """`aggregates` of `queryset` grouped under each child region, keyed by the child's code.
 
     `field` holds a region code; a record belongs to the child whose prefix starts it."""
-    children = list(children)
-    by_prefix = {child.prefix: child.code for child in children}
-    result: dict[str, dict[str, int]] = {child.code: dict.fromkeys(aggregates, 0) for child in children}
+    regions = list(children)
+    by_prefix = {child.prefix: child.code for child in regions}
+    result: dict[str, dict[str, int]] = {child.code: dict.fromkeys(aggregates, 0) for child in regions}
     for length in sorted({len(prefix) for prefix in by_prefix}):
         prefixes = [prefix for prefix in by_prefix if len(prefix) == length]
         rows = (
@@ -93,25 +94,25 @@ def count_by_child(
     return result
 
 
-def camera_counts(*, user: User, region: Region | None) -> dict:
+def camera_counts(*, user: User, region: Region | None) -> dict[str, Any]:
     """Cameras under each child region of `region`, by status, with the totals (点位统计)."""
     children = child_regions(user=user, region=region)
-    aggregates = {"total": Count("pk")}
+    aggregates: dict[str, Aggregate] = {"total": Count("pk")}
     aggregates.update({status: Count("pk", filter=Q(status=status)) for status in STATUS_ORDER})
     counts = count_by_child(cameras_visible_to(user), "region_code", children, **aggregates)
-    rows = [{"code": child.code, "name": child.name, **counts[child.code]} for child in children]
+    rows: list[dict[str, Any]] = [{"code": child.code, "name": child.name, **counts[child.code]} for child in children]
     totals = {name: sum(row[name] for row in rows) for name in aggregates}
     return {"region": region, "rows": rows, "totals": totals}
 
 
-def camera_points(*, user: User, region: Region | None, statuses: Iterable[str] = ()) -> dict:
+def camera_points(*, user: User, region: Region | None, statuses: Iterable[str] = ()) -> dict[str, Any]:
     """The compact camera layer of the map: [lng, lat, status index] per camera, WGS-84."""
     cameras = cameras_visible_to(user)
     if region is not None:
         cameras = cameras.filter(region_code__startswith=region.prefix)
-    statuses = [s for s in statuses if s in STATUS_ORDER]
-    if statuses:
-        cameras = cameras.filter(status__in=statuses)
+    wanted = [s for s in statuses if s in STATUS_ORDER]
+    if wanted:
+        cameras = cameras.filter(status__in=wanted)
     index = {status: i for i, status in enumerate(STATUS_ORDER)}
     # Cast in the database: 100,000 Decimal objects made in Python would take most of a second.
     rows = list(

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,7 +72,7 @@ def _inside(prefixes: list[str] | None, code: str) -> bool:
     return prefixes is None or any(code.startswith(prefix) for prefix in prefixes)
 
 
-def choice_table(choices) -> dict[str, str]:
+def choice_table(choices: type[TextChoices]) -> dict[str, str]:
     """Values of a choices class by what people type in a spreadsheet: the value or the label."""
     table = {str(choice.label): choice.value for choice in choices}
     table.update({choice.value: choice.value for choice in choices})
@@ -237,7 +239,7 @@ def _check_camera_rows(rows: list[tuple[int, dict[str, str]]], errors: list[str]
     first_seen: dict[str, int] = {}
     checked: list[_CameraRow] = []
     for row, values in rows:
-        problems = []
+        problems: list[str] = []
         code = values["code"]
         if not code:
             problems.append(_("点位编码不能为空"))
@@ -280,6 +282,7 @@ def _check_camera_rows(rows: list[tuple[int, dict[str, str]]], errors: list[str]
             row_error(errors, row, problem)
         if problems:
             continue
+        assert lng is not None and lat is not None  # a row without them has a problem
         fields: dict[str, Any] = {
             "name": values["name"],
             "camera_type": camera_type,
@@ -296,7 +299,7 @@ def _check_camera_rows(rows: list[tuple[int, dict[str, str]]], errors: list[str]
     return checked
 
 
-def _chunks(items: list, size: int = CHUNK):
+def _chunks[T](items: list[T], size: int = CHUNK) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -336,7 +339,9 @@ def cameras_import(*, rows: list[dict[str, Any]], actor: User, coord_system: str
     for chunk in _chunks([r.code for r in checked]):
         existing.update((row["code"], row) for row in Camera.objects.filter(code__in=chunk).values(*names))
 
-    new, changed, changed_fields = [], [], set()
+    new: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    changed_fields: set[str] = set()
     for r in checked:
         r.values["grid_id"] = grid_ids[r.values["region_code"]]
         current = existing.get(r.code)
@@ -352,7 +357,7 @@ def cameras_import(*, rows: list[dict[str, Any]], actor: User, coord_system: str
     bulk.cameras_insert(new)
     bulk.cameras_update(changed, sorted(changed_fields))
     # The history rows of new cameras need the ids the database gave them.
-    created = []
+    created: list[dict[str, Any]] = []
     for chunk in _chunks([row["code"] for row in new]):
         created.extend(Camera.objects.filter(code__in=chunk).values(*names))
     bulk.history_insert(created, history_type="+", user_id=actor.pk)

@@ -15,10 +15,10 @@ from pingan.core.validators import normalize_id_number, normalize_phone
 from pingan.regions.selectors import user_prefixes
 
 from . import workflows
-from .models import Case, CaseEvent, Party
+from .models import Case, CaseEvent, CaseQuerySet, Party
 
 
-def cases_visible_to(user: User) -> QuerySet[Case]:
+def cases_visible_to(user: User) -> CaseQuerySet:
     """Cases inside the jurisdiction subtrees of the user's organisations; nothing for anyone else."""
     return Case.objects.within(user_prefixes(user))
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class State:
     value: str
-    label: str
+    label: str | Promise
     type: str = StateType.OPEN
 
 
@@ -189,7 +189,7 @@ class Workflow:
     clocks) back after a test flushes the database."""
 
     kind: str
-    label: str
+    label: str | Promise
     number_prefix: str
     states: tuple[State, ...]
     initial: str

@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate
 
 from pingan.accounts.choices import Role
-from pingan.accounts.models import Membership
+from pingan.accounts.models import Membership, User
 from pingan.cases.choices import Outcome
 from pingan.cases.models import Case, Party
 from pingan.core.errors import NotFoundError
 from pingan.regions.choices import OrgType
 
 from .choices import KIND, PerformanceMethod
+from .models import MediationResult
 from .services import agreement_parties
 
 TEMPLATE = Path(__file__).parent / "templates_docx" / "agreement.docx"
@@ -35,7 +36,7 @@ LEADING_NUMBER = re.compile(
 )
 
 
-def _mediation(case: Case):
+def _mediation(case: Case) -> MediationResult:
     mediation = getattr(case, "mediation", None) if case.kind == KIND else None
     if case.outcome != Outcome.SUCCESS or mediation is None or mediation.outcome != Outcome.SUCCESS:
         raise NotFoundError(_("该案件没有调解成功的协议书"))
@@ -59,7 +60,7 @@ def numbered_terms(terms: str) -> list[str]:
     return [f"{_numeral(i)}、{clause}" for i, clause in enumerate(clauses, start=1)]
 
 
-def _committee_name(case: Case, mediator) -> str:
+def _committee_name(case: Case, mediator: User) -> str:
     """The people's mediation committee the mediator serves on for this place, else the case's organisation."""
     memberships = Membership.objects.filter(
         user=mediator, role=Role.MEDIATOR, is_active=True, organization__is_active=True
@@ -110,7 +111,7 @@ def party_basics(party: Party, on: datetime.date) -> str:
     return ",".join(str(part) for part in parts if part) + "。"
 
 
-def performance_lines(mediation) -> list[str]:
+def performance_lines(mediation: MediationResult) -> list[str]:
     """The method and term of performance (履行的方式、期限) as the agreement states them."""
     method = PerformanceMethod(mediation.performance_method) if mediation.performance_method else None
     lines = [_("履行方式:%(method)s") % {"method": method.label}] if method else []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import itertools
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -39,8 +40,9 @@ class RecordSessionForm(ActionForm):
     attendees = forms.CharField(label=_("参加人员"), max_length=500)
     notes = forms.CharField(label=_("调解情况"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Form.clean answers cleaned_data; django-stubs types it `dict | None` (an override may return None).
+        cleaned: dict[str, Any] = super().clean()  # type: ignore[assignment]
         if not cleaned.get("place") and not cleaned.get("online_link"):
             self.add_error("place", _("请填写调解地点或线上调解链接"))
         return cleaned
@@ -114,7 +116,7 @@ class InstalmentsField(forms.Field):
             )
         return value
 
-    def to_python(self, value) -> list[dict[str, str]]:
+    def to_python(self, value) -> list[dict[str, Any]]:
         if value in (None, ""):
             return []
         if isinstance(value, str):
@@ -131,7 +133,7 @@ class InstalmentsField(forms.Field):
             value = rows
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
             raise ValidationError(_("分期履行计划格式不正确"), code="invalid")
-        cleaned = []
+        cleaned: list[dict[str, Any]] = []
         for number, item in enumerate(value, start=1):
             try:
                 due = datetime.date.fromisoformat(str(item.get("due", "")).strip())
@@ -160,7 +162,7 @@ class ConcludeForm(ActionForm):
     terms = forms.CharField(label=_("协议内容"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     amount = forms.DecimalField(label=_("涉及金额(元)"), required=False, min_value=0, max_digits=14, decimal_places=2)
     performance_method = forms.ChoiceField(
-        label=_("履行方式"), choices=[("", "—")] + PerformanceMethod.choices, required=False
+        label=_("履行方式"), choices=[("", "—"), *PerformanceMethod.choices], required=False
     )
     performance_detail = forms.CharField(
         label=_("履行方式说明"),
@@ -178,7 +180,7 @@ class ConcludeForm(ActionForm):
         label=_("分期履行计划"), required=False, help_text=_("分期履行时每行一期:日期 金额,如 2027-01-31 1000")
     )
     advised_route = forms.ChoiceField(
-        label=_("调解不成的引导途径"), choices=[("", "—")] + AdvisedRoute.choices, required=False
+        label=_("调解不成的引导途径"), choices=[("", "—"), *AdvisedRoute.choices], required=False
     )
 
     def for_case(self, case) -> None:
@@ -189,8 +191,9 @@ class ConcludeForm(ActionForm):
             for party in agreement_parties(case)
         ]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        # Form.clean answers cleaned_data; django-stubs types it `dict | None` (an override may return None).
+        cleaned: dict[str, Any] = super().clean()  # type: ignore[assignment]
         if cleaned.get("outcome") == Outcome.SUCCESS:
             self._clean_agreement(cleaned)
         if cleaned.get("outcome") == Outcome.FAILURE and not cleaned.get("advised_route"):

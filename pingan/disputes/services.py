@@ -3,6 +3,9 @@ the follow-up case when mediation fails."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -10,9 +13,9 @@ from pingan.accounts.choices import Role
 from pingan.accounts.models import User
 from pingan.cases.choices import Channel, Outcome, PartyRole
 from pingan.cases.models import Case, Party
-from pingan.cases.parties import party_values
+from pingan.cases.parties import PartyInput, party_values
 from pingan.cases.services import can_unmask, case_register
-from pingan.cases.workflows import Effect
+from pingan.cases.workflows import Effect, Transition
 from pingan.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from pingan.regions.choices import OrgType
 from pingan.regions.models import Organization
@@ -21,7 +24,7 @@ from .choices import KIND, DisputeEvent
 from .models import JudicialConfirmation, MediationResult, MediationSession
 
 
-def intake_check(*, parties, **kwargs) -> None:
+def intake_check(*, parties: Sequence[PartyInput], **kwargs: Any) -> None:
     """A dispute is between people: the intake names at least one party."""
     if not parties:
         raise ApplicationError(_("矛盾纠纷至少需要一名当事人"), field="parties")
@@ -49,7 +52,7 @@ def agreement_download(*, case: Case, actor: User) -> tuple[str, bytes]:
     return filename, content
 
 
-def mediators_for(case: Case):
+def mediators_for(case: Case) -> list[User]:
     """Active users holding the mediator role in an organisation whose jurisdiction covers the case."""
     from pingan.accounts.models import Membership
 
@@ -62,7 +65,7 @@ def mediators_for(case: Case):
     )
 
 
-def handle_assign_mediator(*, case: Case, actor: User, transition, data) -> Effect:
+def handle_assign_mediator(*, case: Case, actor: User, transition: Transition, data: Mapping[str, Any]) -> Effect:
     mediator = next((u for u in mediators_for(case) if u.username == data["mediator"]), None)
     if mediator is None:
         raise ApplicationError(_("“%(name)s”不是本案件所在地的调解员") % {"name": data["mediator"]}, field="mediator")
@@ -78,7 +81,7 @@ def handle_assign_mediator(*, case: Case, actor: User, transition, data) -> Effe
     )
 
 
-def handle_record_session(*, case: Case, actor: User, transition, data) -> Effect:
+def handle_record_session(*, case: Case, actor: User, transition: Transition, data: Mapping[str, Any]) -> Effect:
     held_at = data["held_at"]
     if held_at > timezone.now():
         raise ApplicationError(_("调解时间不能晚于现在"), field="held_at")
@@ -165,11 +168,11 @@ def _check_agreement_parties(parties: list[Party], responsibilities: dict[str, s
         raise ApplicationError(next(iter(errors.values()))[0], fields=errors)
 
 
-def handle_conclude(*, case: Case, actor: User, transition, data) -> Effect:
+def handle_conclude(*, case: Case, actor: User, transition: Transition, data: Mapping[str, Any]) -> Effect:
     now = timezone.now()
     outcome = data["outcome"]
     success = outcome == Outcome.SUCCESS
-    agreement = {
+    agreement: dict[str, Any] = {
         "disputed_matters": "",
         "responsibilities": {},
         "terms": "",
@@ -204,7 +207,7 @@ def is_successful_without_confirmation(case: Case) -> bool:
     return case.outcome == Outcome.SUCCESS and not JudicialConfirmation.objects.filter(case=case).exists()
 
 
-def handle_request_confirmation(*, case: Case, actor: User, transition, data) -> Effect:
+def handle_request_confirmation(*, case: Case, actor: User, transition: Transition, data: Mapping[str, Any]) -> Effect:
     court = Organization.objects.select_related("region").filter(code=data["court"], is_active=True).first()
     if court is None or court.org_type != OrgType.COURT or not case.region_code.startswith(court.region.prefix):
         raise ApplicationError(_("请选择对案件所在地有管辖权的人民法院"), field="court")
@@ -218,7 +221,7 @@ def is_failed_without_followup(case: Case) -> bool:
     return case.outcome == Outcome.FAILURE and not case.children.exists()
 
 
-def handle_open_followup(*, case: Case, actor: User, transition, data) -> Effect:
+def handle_open_followup(*, case: Case, actor: User, transition: Transition, data: Mapping[str, Any]) -> Effect:
     to_org = Organization.objects.select_related("region").filter(code=data["to_org"], is_active=True).first()
     if to_org is None or not case.region_code.startswith(to_org.region.prefix):
         raise ApplicationError(_("承接单位不存在或对案件所在地没有管辖权"), field="to_org")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 
+from pingan.accounts.access import signed_in_user
 from pingan.cases import selectors
 from pingan.core.errors import ApplicationError
 
@@ -17,11 +18,12 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
-def case_agreement(request, case_id: int):
+def case_agreement(request: HttpRequest, case_id: int) -> HttpResponse:
     """调解协议书 (DOCX) of a successful mediation, for those who may see the parties in full."""
-    case = selectors.case_visible_or_404(selectors.case_list(user=request.user), case_id)
+    user = signed_in_user(request)
+    case = selectors.case_visible_or_404(selectors.case_list(user=user), case_id)
     try:
-        filename, content = agreement_download(case=case, actor=request.user)
+        filename, content = agreement_download(case=case, actor=user)
     except ApplicationError as exc:
         if exc.status_code == 403:
             raise PermissionDenied(exc.message) from None

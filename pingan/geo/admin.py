@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pingan.core.admin import JurisdictionAdminMixin
 from pingan.core.errors import ApplicationError
 from pingan.regions.admin import ImportAdminMixin
+from pingan.regions.services import ImportResult
 
 from .choices import ShapeSource
 from .coords import CoordSystem
@@ -47,11 +51,25 @@ class ShapeImportForm(forms.Form):
     )
     dry_run = forms.BooleanField(label=gettext_lazy("只检查,不导入"), required=False)
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_FILE_BYTES:
             raise forms.ValidationError(_("文件不能超过 %(mb)d MB") % {"mb": MAX_FILE_BYTES // 1024 // 1024})
         return upload
+
+
+# The detail page shows these, all read-only.
+SHAPE_FIELDS = (
+    "region",
+    "region_code",
+    "level",
+    "source",
+    "area_km2",
+    "bounds",
+    "label_point",
+    "vertices",
+    "updated_at",
+)
 
 
 @admin.register(RegionShape)
@@ -64,29 +82,20 @@ class RegionShapeAdmin(JurisdictionAdminMixin, ImportAdminMixin, admin.ModelAdmi
     search_fields = ["region_code", "region__name"]
     list_select_related = ["region"]
     list_per_page = 100
-    fields = [
-        "region",
-        "region_code",
-        "level",
-        "source",
-        "area_km2",
-        "bounds",
-        "label_point",
-        "vertices",
-        "updated_at",
-    ]
-    readonly_fields = fields
+    fields = readonly_fields = SHAPE_FIELDS
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # outlines come in through the import, which checks them against their neighbours
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: RegionShape | None = None) -> bool:
         return False
 
-    def has_import_permission(self, request) -> bool:
+    def has_import_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perms(["geo.add_regionshape", "geo.change_regionshape"])
 
-    def get_search_results(self, request, queryset, search_term):
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[RegionShape], search_term: str
+    ) -> tuple[QuerySet[RegionShape], bool]:
         if search_term.isdigit():  # a code prefix finds the region and everything in it
             return queryset.filter(region_code__startswith=search_term), False
         return super().get_search_results(request, queryset, search_term)
@@ -113,7 +122,7 @@ class RegionShapeAdmin(JurisdictionAdminMixin, ImportAdminMixin, admin.ModelAdmi
     def import_title(self) -> str:
         return _("导入区划与网格边界")
 
-    def import_run(self, request, form):
+    def import_run(self, request: HttpRequest, form: forms.Form) -> ImportResult | None:
         data = form.cleaned_data
         try:
             features = read_features(data["file"])
@@ -122,7 +131,7 @@ class RegionShapeAdmin(JurisdictionAdminMixin, ImportAdminMixin, admin.ModelAdmi
             return None
         return shapes_import(
             features=features,
-            actor=request.user,
+            actor=request.user if request.user.is_authenticated else None,
             coord_system=data["coord_system"],
             source=data["source"],
             overlap_share=data["overlap_share"],

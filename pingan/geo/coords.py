@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Sequence
 
 import numpy as np
 import prcoords
@@ -18,6 +17,8 @@ import shapely
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from numpy.typing import ArrayLike
+from shapely.geometry.base import BaseGeometry
 
 from pingan.core.errors import ApplicationError
 
@@ -76,18 +77,18 @@ def to_wgs84(*, lng: float, lat: float, system: str) -> tuple[float, float]:
     return lng, lat
 
 
-def to_wgs84_many(lngs: Sequence[float], lats: Sequence[float], system: str) -> tuple[np.ndarray, np.ndarray]:
+def to_wgs84_many(lngs: ArrayLike, lats: ArrayLike, system: str) -> tuple[np.ndarray, np.ndarray]:
     """Arrays of WGS-84 longitudes and latitudes for many points in `system` (a file's vertices)."""
     check_system(system)
-    lngs, lats = np.asarray(lngs, dtype=float), np.asarray(lats, dtype=float)
+    xs, ys = np.asarray(lngs, dtype=float), np.asarray(lats, dtype=float)
     if system == CoordSystem.WGS84:
-        return lngs, lats
-    pairs = [to_wgs84(lng=x, lat=y, system=system) for x, y in zip(lngs.tolist(), lats.tolist(), strict=True)]
+        return xs, ys
+    pairs = [to_wgs84(lng=x, lat=y, system=system) for x, y in zip(xs.tolist(), ys.tolist(), strict=True)]
     converted = np.array(pairs, dtype=float).reshape(-1, 2)
     return converted[:, 0], converted[:, 1]
 
 
-def geometry_to_wgs84(geometry: shapely.Geometry, system: str) -> shapely.Geometry:
+def geometry_to_wgs84(geometry: BaseGeometry, system: str) -> BaseGeometry:
     """An outline given in `system`, with every vertex converted to WGS-84."""
     check_system(system)
     if system == CoordSystem.WGS84:

@@ -36,11 +36,13 @@ from django.db.models import Count, Max
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
+from numpy.typing import ArrayLike
+from shapely.geometry.base import BaseGeometry
 
 from pingan.core.errors import ApplicationError
 from pingan.regions.models import Region
 
-from .models import RegionShape
+from .models import RegionShape, RegionShapeQuerySet
 
 DEFAULT_TTL_SECONDS = 10.0
 SNAP_DEGREES = 1e-6  # the precision outlines are stored with (6 decimals ≈ 0.1 m)
@@ -65,7 +67,7 @@ def _ttl() -> float:
     return float(getattr(settings, "PINGAN_GRID_INDEX_TTL", DEFAULT_TTL_SECONDS))
 
 
-def _grid_shapes():
+def _grid_shapes() -> RegionShapeQuerySet:
     return RegionShape.objects.grids().filter(region__is_active=True)
 
 
@@ -74,7 +76,7 @@ def _fingerprint() -> tuple[Any, ...]:
     return summary["count"], summary["latest"]
 
 
-def index_of(cells: Sequence[tuple[str, shapely.Geometry]], fingerprint: tuple[Any, ...] = ()) -> GridIndex:
+def index_of(cells: Sequence[tuple[str, BaseGeometry]], fingerprint: tuple[Any, ...] = ()) -> GridIndex:
     """An index over (code, outline) pairs, in code order (the border rule depends on it)."""
     cells = sorted(cells, key=lambda cell: cell[0])
     codes = np.array([code for code, _geometry in cells], dtype=object)
@@ -114,7 +116,7 @@ def invalidate() -> None:
 
 @receiver(post_save, sender=RegionShape, dispatch_uid="geo.locator.saved")
 @receiver(post_delete, sender=RegionShape, dispatch_uid="geo.locator.deleted")
-def _shape_changed(sender, instance: RegionShape, **kwargs) -> None:
+def _shape_changed(sender: type[RegionShape], instance: RegionShape, **kwargs: Any) -> None:
     invalidate()
 
 
@@ -137,13 +139,13 @@ def locate_in(index: GridIndex, *, lng: float, lat: float) -> str | None:
     return index.codes[near.min()] if len(near) else None
 
 
-def locate_many(lngs: Sequence[float], lats: Sequence[float]) -> list[str | None]:
+def locate_many(lngs: ArrayLike, lats: ArrayLike) -> list[str | None]:
     """`locate` for many WGS-84 points at once (vectorised; for imports, demo data and benchmarks)."""
     index = current_index()
     return [index.codes[i] if i >= 0 else None for i in locate_indices(index, lngs, lats).tolist()]
 
 
-def locate_indices(index: GridIndex, lngs: Sequence[float], lats: Sequence[float]) -> np.ndarray:
+def locate_indices(index: GridIndex, lngs: ArrayLike, lats: ArrayLike) -> np.ndarray:
     """For each point, the position of its cell in `index.codes`, or -1 outside every cell (NaN too)."""
     xs, ys = np.asarray(lngs, dtype=float), np.asarray(lats, dtype=float)
     if xs.shape != ys.shape or xs.ndim != 1:

@@ -3,6 +3,8 @@ its grid. Coordinates are WGS-84 throughout (`coords.py` converts GCJ-02 and BD-
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,8 +14,8 @@ from pingan.regions.models import Region, prefix_q
 from .choices import ShapeSource
 
 
-class RegionShapeQuerySet(models.QuerySet):
-    def within(self, prefixes) -> RegionShapeQuerySet:
+class RegionShapeQuerySet(models.QuerySet["RegionShape"]):
+    def within(self, prefixes: Iterable[str]) -> RegionShapeQuerySet:
         return self.filter(prefix_q("region_code", prefixes))
 
     def grids(self) -> RegionShapeQuerySet:

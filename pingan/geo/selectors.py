@@ -4,7 +4,7 @@ outside it is not named."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
+from pingan.accounts.models import User
 from pingan.core.errors import ApplicationError, NotFoundError
 from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Organization, Region, prefix_q
@@ -29,12 +30,12 @@ MAX_SIMPLIFY_M = 1000
 # --- grid cells ------------------------------------------------------------------------------------
 
 
-def grids_visible_to(user) -> QuerySet[Region]:
+def grids_visible_to(user: User) -> QuerySet[Region]:
     """The grid cells (网格) inside the user's jurisdiction."""
     return Region.objects.filter(prefix_q("code", user_prefixes(user)), level=RegionLevel.GRID, is_active=True)
 
 
-GridsOfUser = Callable[[Any], QuerySet[Region]]
+GridsOfUser = Callable[[User], QuerySet[Region]]
 _grids_of_user: GridsOfUser | None = None
 
 
@@ -46,7 +47,7 @@ def grids_of_user_register(provider: GridsOfUser) -> None:
     _grids_of_user = provider
 
 
-def grids_of_user(user) -> QuerySet[Region]:
+def grids_of_user(user: User) -> QuerySet[Region]:
     """The grid cells the user works as an active grid member (网格力量), inside their jurisdiction; none
     when no app has registered who works which grid."""
     if _grids_of_user is None:
@@ -57,7 +58,7 @@ def grids_of_user(user) -> QuerySet[Region]:
 # --- outlines --------------------------------------------------------------------------------------
 
 
-def shapes_for(*, user, level: int | None = None, parent_code: str = "") -> list[dict[str, Any]]:
+def shapes_for(*, user: User, level: int | None = None, parent_code: str = "") -> list[Mapping[str, Any]]:
     """The outlines the user may see, as rows (code, name, level, parent, geometry, label, area, source):
 
     - `parent_code` alone: its direct children; with `level`: its descendants at that level;
@@ -99,7 +100,7 @@ def shapes_for(*, user, level: int | None = None, parent_code: str = "") -> list
     )
 
 
-def feature_collection(rows: list[dict[str, Any]], *, simplify_m: float = 0) -> dict[str, Any]:
+def feature_collection(rows: Sequence[Mapping[str, Any]], *, simplify_m: float = 0) -> dict[str, Any]:
     """A GeoJSON FeatureCollection of `shapes_for` rows (see docs/grids-geometry.md for its shape)."""
     if not (0 <= simplify_m <= MAX_SIMPLIFY_M):  # NaN fails too
         raise ApplicationError(
@@ -161,7 +162,7 @@ class Place:
 
 def place_at(
     *,
-    user,
+    user: User,
     lng: float,
     lat: float,
     coord_system: str = CoordSystem.WGS84,

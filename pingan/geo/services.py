@@ -17,10 +17,10 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from shapely import wkt
 from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 from simple_history.utils import bulk_create_with_history
 
 from pingan.core.audit import audit_log
@@ -45,6 +46,10 @@ from .choices import ShapeSource
 from .coords import CoordSystem, check_system, geometry_to_wgs84
 from .models import RegionShape
 from .shapes import area_km2, shape_fields
+
+if TYPE_CHECKING:
+    from pingan.accounts.models import User
+
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_FEATURES = 50_000
@@ -96,7 +101,7 @@ class _Checked:
     where: str
     code: str
     level: int
-    geometry: shapely.Geometry
+    geometry: BaseGeometry
     region: Region | None  # None: a grid cell to create
     parent: Region | None
     name: str
@@ -154,7 +159,9 @@ def features_from_geojson(data: bytes) -> list[RawFeature]:
     raw: list[RawFeature] = []
     for number, feature in enumerate(features, start=1):
         feature = feature if isinstance(feature, dict) else {}
-        properties = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+        properties = feature.get("properties")
+        if not isinstance(properties, dict):
+            properties = {}
         code = _property(properties, "code") or str(feature.get("id") or "").strip()
         raw.append(
             RawFeature(
@@ -230,10 +237,10 @@ def _geojson_problem(geometry: dict[str, Any] | None) -> str | None:
     return None
 
 
-def _geometry_of(raw: RawFeature) -> tuple[shapely.Geometry | None, str | None]:
+def _geometry_of(raw: RawFeature) -> tuple[BaseGeometry | None, str | None]:
     if raw.geometry is not None or not raw.wkt:
         problem = _geojson_problem(raw.geometry)
-        if problem:
+        if problem or raw.geometry is None:
             return None, problem
         return shape(raw.geometry), None
     try:
@@ -248,7 +255,7 @@ def _geometry_of(raw: RawFeature) -> tuple[shapely.Geometry | None, str | None]:
     return geometry, None
 
 
-def _validity_problem(geometry: shapely.Geometry) -> str | None:
+def _validity_problem(geometry: BaseGeometry) -> str | None:
     if geometry.is_empty:
         return _("边界为空")
     if shapely.is_valid(geometry):
@@ -262,7 +269,7 @@ def _validity_problem(geometry: shapely.Geometry) -> str | None:
     }
 
 
-def _coordinates_problem(geometry: shapely.Geometry) -> str | None:
+def _coordinates_problem(geometry: BaseGeometry) -> str | None:
     coords = shapely.get_coordinates(geometry)
     if not np.isfinite(coords).all():
         return _("坐标含有非数值")
@@ -277,14 +284,14 @@ def _coordinates_problem(geometry: shapely.Geometry) -> str | None:
     return None
 
 
-def _m2(geometry: shapely.Geometry) -> float:
+def _m2(geometry: BaseGeometry) -> float:
     return 0.0 if geometry.is_empty else area_km2(geometry) * M2_PER_KM2
 
 
 # --- the service ----------------------------------------------------------------------------------
 
 
-def _chunks(values: list, size: int = 900) -> Iterable[list]:
+def _chunks[T](values: list[T], size: int = 900) -> Iterator[list[T]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
@@ -320,7 +327,9 @@ def _new_grid_problem(raw: RawFeature, parent: Region | None) -> str | None:
     return None
 
 
-def _region_of(raw: RawFeature, known: dict[str, Region], first_seen: dict[str, str]):
+def _region_of(
+    raw: RawFeature, known: dict[str, Region], first_seen: dict[str, str]
+) -> tuple[Region | None, Region | None, int | None, list[str]]:
     """(region, parent of a new grid, level, problems) of a feature's code and level."""
     problem = _code_problem(raw, first_seen)
     level = _parse_level(raw.level) if raw.level else None
@@ -349,18 +358,21 @@ def _region_of(raw: RawFeature, known: dict[str, Region], first_seen: dict[str, 
     )
 
 
-def _geometry_problem(raw: RawFeature, coord_system: str) -> tuple[shapely.Geometry | None, str | None]:
+def _geometry_problem(raw: RawFeature, coord_system: str) -> tuple[BaseGeometry | None, str | None]:
     """The feature's outline in WGS-84, or what is wrong with it."""
     geometry, problem = _geometry_of(raw)
-    if problem is None:
-        problem = _coordinates_problem(geometry)
+    if geometry is None:
+        return None, problem
+    problem = _coordinates_problem(geometry)
     if problem is None:
         geometry = geometry_to_wgs84(geometry, coord_system)
         problem = _validity_problem(geometry)
     return geometry, problem
 
 
-def _check_features(raw_features: list[RawFeature], *, actor, coord_system: str, errors: list[str]) -> list[_Checked]:
+def _check_features(
+    raw_features: list[RawFeature], *, actor: User | None, coord_system: str, errors: list[str]
+) -> list[_Checked]:
     """Each feature on its own: code, level, jurisdiction, geometry. Returns the ones without a problem."""
     codes = [raw.code for raw in raw_features if raw.code]
     known = _regions_by_code([*codes, *(raw.parent or raw.code[:-3] for raw in raw_features if raw.code)])
@@ -376,11 +388,12 @@ def _check_features(raw_features: list[RawFeature], *, actor, coord_system: str,
             problems.append(problem)
         errors.extend(f"{raw.where}:{problem}" for problem in problems)
         if not problems:
+            assert geometry is not None and level is not None  # a feature without problems has both
             checked.append(_Checked(raw.where, raw.code, level, geometry, region, parent, raw.name))
     return checked
 
 
-def _final_outlines(checked: list[_Checked]) -> tuple[dict[str, tuple[str, shapely.Geometry]], dict[str, str]]:
+def _final_outlines(checked: list[_Checked]) -> tuple[dict[str, tuple[str, BaseGeometry]], dict[str, str]]:
     """The outlines as they will be after the import, for the codes the checks need: the file's features,
     their parents, their siblings and their children. Returns code → (where, geometry) and code → parent
     code (of the file's features and of the stored outlines loaded)."""
@@ -419,7 +432,7 @@ def _tolerance(area_m2: float, share: float, minimum_m2: float) -> float:
 
 
 def _check_overlaps(
-    final: dict[str, tuple[str, shapely.Geometry]],
+    final: dict[str, tuple[str, BaseGeometry]],
     parent_of: dict[str, str],
     file_codes: set[str],
     *,
@@ -458,7 +471,7 @@ def _check_overlaps(
 
 
 def _check_containment(
-    final: dict[str, tuple[str, shapely.Geometry]],
+    final: dict[str, tuple[str, BaseGeometry]],
     parent_of: dict[str, str],
     file_codes: set[str],
     *,
@@ -491,7 +504,7 @@ def _feature_number(message: str) -> float:
     return int(match.group(1)) if match else math.inf
 
 
-def _write(checked: list[_Checked], *, source: str, actor, result: ImportResult) -> None:
+def _write(checked: list[_Checked], *, source: str, actor: User | None, result: ImportResult) -> None:
     now = timezone.now()
     new_grids = [
         Region(
@@ -505,24 +518,24 @@ def _write(checked: list[_Checked], *, source: str, actor, result: ImportResult)
         for c in checked
         if c.region is None
     ]
+    region_of = {c.code: c.region for c in checked if c.region is not None}
     if new_grids:
         bulk_create_with_history(new_grids, Region, default_user=actor if getattr(actor, "pk", None) else None)
-        created_regions = _regions_by_code([r.code for r in new_grids])
-        for c in checked:
-            if c.region is None:
-                c.region = created_regions[c.code]
+        region_of.update(_regions_by_code([r.code for r in new_grids]))
     existing = {
         s.region_id: s
-        for chunk in _chunks([c.region.pk for c in checked])
+        for chunk in _chunks([region_of[c.code].pk for c in checked])
         for s in RegionShape.objects.filter(region_id__in=chunk)
     }
-    to_create, to_update = [], []
+    to_create: list[RegionShape] = []
+    to_update: list[RegionShape] = []
     for c in checked:
         fields = shape_fields(c.geometry)
-        shape_row = existing.get(c.region.pk)
+        region = region_of[c.code]
+        shape_row = existing.get(region.pk)
         if shape_row is None:
             to_create.append(
-                RegionShape(region=c.region, region_code=c.code, level=c.level, source=source, updated_at=now, **fields)
+                RegionShape(region=region, region_code=c.code, level=c.level, source=source, updated_at=now, **fields)
             )
         elif shape_row.geometry == fields["geometry"] and shape_row.source == source:
             result.unchanged += 1
@@ -543,7 +556,7 @@ def _write(checked: list[_Checked], *, source: str, actor, result: ImportResult)
 def shapes_import(
     *,
     features: list[RawFeature],
-    actor,
+    actor: User | None,
     coord_system: str = CoordSystem.WGS84,
     source: str = ShapeSource.IMPORTED,
     overlap_share: float = DEFAULT_OVERLAP_SHARE,
@@ -566,9 +579,10 @@ def shapes_import(
     if checked:  # the features that passed on their own, against each other and the stored outlines
         final, parent_of = _final_outlines(checked)
         file_codes = {c.code for c in checked}
-        tolerance = {"share": overlap_share, "minimum_m2": overlap_m2, "errors": result.errors}
-        _check_overlaps(final, parent_of, file_codes, **tolerance)
-        _check_containment(final, parent_of, file_codes, **tolerance)
+        _check_overlaps(final, parent_of, file_codes, share=overlap_share, minimum_m2=overlap_m2, errors=result.errors)
+        _check_containment(
+            final, parent_of, file_codes, share=overlap_share, minimum_m2=overlap_m2, errors=result.errors
+        )
     result.errors.sort(key=_feature_number)
     if result.errors or dry_run:
         return result

@@ -7,17 +7,18 @@ from typing import Any
 
 import shapely
 from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
 
 KM_PER_DEGREE = 111.32
 
 
-def area_km2(geometry: shapely.Geometry) -> float:
+def area_km2(geometry: BaseGeometry) -> float:
     """Area on a local equirectangular projection: good to well under 1% at a city's extent."""
     latitude = geometry.centroid.y
     return geometry.area * KM_PER_DEGREE * KM_PER_DEGREE * math.cos(math.radians(latitude))
 
 
-def shape_fields(geometry: shapely.Geometry) -> dict[str, Any]:
+def shape_fields(geometry: BaseGeometry) -> dict[str, Any]:
     """The stored fields of a RegionShape derived from its geometry."""
     min_lng, min_lat, max_lng, max_lat = geometry.bounds
     label = geometry.representative_point()
@@ -33,13 +34,13 @@ def shape_fields(geometry: shapely.Geometry) -> dict[str, Any]:
     }
 
 
-def as_geojson(geometry: shapely.Geometry, precision: int = 6) -> dict[str, Any]:
+def as_geojson(geometry: BaseGeometry, precision: int = 6) -> dict[str, Any]:
     """GeoJSON of a geometry with coordinates rounded (6 decimals ≈ 0.1 m), lists not tuples."""
     rounded = shapely.set_precision(geometry, 10**-precision) if precision else geometry
     return _lists(mapping(rounded))
 
 
-def _lists(value):
+def _lists(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _lists(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

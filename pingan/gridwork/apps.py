@@ -1,5 +1,12 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from pingan.accounts.models import User
 
 
 class GridWorkConfig(AppConfig):
@@ -19,7 +26,7 @@ class GridWorkConfig(AppConfig):
 
         grids_of_user_register(grids_of_user)
 
-        def section(user):
+        def section(user: User) -> dict[str, Any]:
             return {"grid_work": grid_work(user=user)}  # None unless the user works a grid (网格员)
 
         register_section(

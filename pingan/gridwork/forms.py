@@ -7,25 +7,29 @@ from __future__ import annotations
 
 import datetime
 import json
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from pingan.accounts.models import User
 from pingan.cases.choices import Urgency
 from pingan.cases.models import Category
 from pingan.core.validators import ID_NUMBER_INPUT_MAX_LENGTH
+from pingan.regions.models import Region
 
 from . import selectors
 from .choices import MemberRole, PatrolKind
-from .models import GridMember
+from .models import GridMember, Patrol
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-def _datetime_field(label, **kwargs) -> forms.DateTimeField:
+def _datetime_field(label: StrOrPromise, **kwargs: Any) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
@@ -38,15 +42,15 @@ def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class GridChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, grid) -> str:
+class GridChoiceField(forms.ModelChoiceField[Region]):
+    def label_from_instance(self, grid: Region) -> str:
         return f"{grid.name}({grid.code})"
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):
+class MemberChoiceField(forms.ModelMultipleChoiceField[GridMember]):
     """Grid people to pick, each told apart from namesakes by grid and phone tail (names stay masked)."""
 
-    def label_from_instance(self, member) -> str:
+    def label_from_instance(self, member: GridMember) -> str:
         name = member.masked_name
         if member.phone:
             name = _("%(name)s(尾号%(tail)s)") % {"name": name, "tail": member.phone[-4:]}
@@ -66,7 +70,7 @@ class GridMemberForm(forms.Form):
     )
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
-    def __init__(self, *args, user, member: GridMember | None = None, **kwargs):
+    def __init__(self, *args: Any, user: User, member: GridMember | None = None, **kwargs: Any) -> None:
         if member is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "grid": member.grid.code,
@@ -76,12 +80,12 @@ class GridMemberForm(forms.Form):
                 "id_number": member.id_number,
                 "building": member.building,
                 "started_on": member.started_on,
-                "account": member.user.username if member.user_id else "",
+                "account": member.user.username if member.user is not None else "",
                 "note": member.note,
                 "is_active": member.is_active,
             }
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = selectors.grids_visible_to(user).order_by("code")
+        cast(GridChoiceField, self.fields["grid"]).queryset = selectors.grids_visible_to(user).order_by("code")
         if member is not None:
             self.fields["is_active"] = forms.BooleanField(label=_("在岗"), required=False)
 
@@ -94,7 +98,7 @@ class GridMemberForm(forms.Form):
             raise ValidationError(_("平台账号 %(username)s 不存在或已停用") % {"username": username})
         return account
 
-    def service_values(self) -> dict:
+    def service_values(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["user"] = data.pop("account")
         return data
@@ -138,17 +142,17 @@ class PatrolPlanForm(forms.Form):
         help_text=_('WGS-84,如 {"type": "LineString", "coordinates": [[113.09, 27.80], [113.095, 27.81]]}'),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = selectors.grids_visible_to(user).order_by("code")
-        self.fields["members"].queryset = (
+        cast(GridChoiceField, self.fields["grid"]).queryset = selectors.grids_visible_to(user).order_by("code")
+        cast(MemberChoiceField, self.fields["members"]).queryset = (
             selectors.members_visible_to(user).active().select_related("grid").order_by("region_code", "name")
         )
 
     def clean_places(self) -> list[str]:
         return _lines(self.cleaned_data["places"])
 
-    def clean_route(self):
+    def clean_route(self) -> Any:
         text = self.cleaned_data["route"].strip()
         if not text:
             return None
@@ -163,7 +167,7 @@ class PatrolLogForm(forms.Form):
     ended_at = _datetime_field(_("结束时间"))
     summary = forms.CharField(label=_("情况记录"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, patrol=None, **kwargs):
+    def __init__(self, *args: Any, patrol: Patrol | None = None, **kwargs: Any) -> None:
         if patrol is not None and "initial" not in kwargs:
             now = timezone.localtime().replace(second=0, microsecond=0)
             start = min(timezone.localtime(patrol.planned_for), now)
@@ -181,18 +185,20 @@ class FindingForm(forms.Form):
     lat = forms.DecimalField(label=_("纬度"), max_digits=9, decimal_places=6, required=False)
 
 
-def incident_categories():
+def incident_categories() -> QuerySet[Category]:
     return Category.objects.filter(kind="incident", is_active=True).order_by("sort_order", "code")
 
 
 class FindingCaseForm(forms.Form):
-    category = forms.ModelChoiceField(label=_("事件类别"), queryset=None, empty_label=None)
+    category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
+        label=_("事件类别"), queryset=None, empty_label=None
+    )
     title = forms.CharField(label=_("标题"), max_length=100, required=False, help_text=_("不填则取发现情况的前几个字"))
     urgency = forms.ChoiceField(label=_("紧急程度"), choices=[("", _("按类别默认")), *Urgency.choices], required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = incident_categories()
+        cast("forms.ModelChoiceField[Category]", self.fields["category"]).queryset = incident_categories()
 
 
 class PeriodForm(forms.Form):
@@ -207,8 +213,9 @@ class PeriodForm(forms.Form):
         end = data.get("end") or today
         return start, end
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise ValidationError(_("结束日期不能早于开始日期"))
         if data.get("start") and data.get("end") and (data["end"] - data["start"]).days > 366:

@@ -3,6 +3,9 @@ they make (夜巡夜访夜话). The outlines of the grids are geography (`pingan
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -15,8 +18,8 @@ from pingan.regions.models import Region, prefix_q
 from .choices import MemberRole, PatrolKind, PatrolStatus, Shift
 
 
-class GridMemberQuerySet(models.QuerySet):
-    def within(self, prefixes) -> GridMemberQuerySet:
+class GridMemberQuerySet(models.QuerySet["GridMember"]):
+    def within(self, prefixes: Iterable[str]) -> GridMemberQuerySet:
         return self.filter(prefix_q("region_code", prefixes))
 
     def active(self) -> GridMemberQuerySet:
@@ -60,7 +63,7 @@ class GridMember(models.Model):
     def __str__(self) -> str:
         return f"{self.masked_name}({self.get_role_display()})"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.region_code = self.grid.code
         super().save(*args, **kwargs)
 
@@ -97,8 +100,8 @@ class DutyShift(models.Model):
         return f"{self.date} {self.get_shift_display()} {self.member}"
 
 
-class PatrolQuerySet(models.QuerySet):
-    def within(self, prefixes) -> PatrolQuerySet:
+class PatrolQuerySet(models.QuerySet["Patrol"]):
+    def within(self, prefixes: Iterable[str]) -> PatrolQuerySet:
         return self.filter(prefix_q("region_code", prefixes))
 
 
@@ -136,7 +139,7 @@ class Patrol(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.planned_for:%Y-%m-%d}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.region_code = self.grid.code
         super().save(*args, **kwargs)
 

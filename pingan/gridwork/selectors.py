@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_stubs_ext import WithAnnotations
 
 from pingan.accounts.models import User
 from pingan.cases.models import Case
@@ -20,7 +22,7 @@ from pingan.regions.models import Region, prefix_q
 from pingan.regions.selectors import user_prefixes
 
 from .choices import PatrolStatus
-from .models import DutyShift, GridMember, Patrol, PatrolFinding
+from .models import DutyShift, GridMember, GridMemberQuerySet, Patrol, PatrolFinding, PatrolQuerySet
 
 # A planned patrol or visit is "due" on the workbench when it is planned within this many days (or overdue).
 DUE_WITHIN_DAYS = 3
@@ -78,15 +80,15 @@ def grid_open_cases(*, user: User, grid: Region) -> QuerySet[Case]:
 # --- people ----------------------------------------------------------------------------------------
 
 
-def members_visible_to(user: User) -> QuerySet[GridMember]:
+def members_visible_to(user: User) -> GridMemberQuerySet:
     return GridMember.objects.within(user_prefixes(user))
 
 
-def member_list(*, user: User) -> QuerySet[GridMember]:
+def member_list(*, user: User) -> GridMemberQuerySet:
     return members_visible_to(user).select_related("grid__parent", "user")
 
 
-def member_visible_or_404(*, user: User, member_id) -> GridMember:
+def member_visible_or_404(*, user: User, member_id: int | str) -> GridMember:
     member = member_list(user=user).filter(pk=member_id).first()
     if member is None:
         raise NotFoundError(_("网格人员不存在或不在您的辖区内"))
@@ -114,7 +116,7 @@ def grid_roster(*, user: User, grid: Region, start: datetime.date, days: int = 7
 # --- patrols ---------------------------------------------------------------------------------------
 
 
-def patrols_visible_to(user: User) -> QuerySet[Patrol]:
+def patrols_visible_to(user: User) -> PatrolQuerySet:
     return Patrol.objects.within(user_prefixes(user))
 
 
@@ -137,7 +139,7 @@ def patrol_detail(*, user: User) -> QuerySet[Patrol]:
     )
 
 
-def patrol_visible_or_404(*, user: User, patrol_id, queryset: QuerySet[Patrol] | None = None) -> Patrol:
+def patrol_visible_or_404(*, user: User, patrol_id: int | str, queryset: QuerySet[Patrol] | None = None) -> Patrol:
     source = queryset if queryset is not None else patrol_detail(user=user)
     patrol = source.filter(pk=patrol_id).first()
     if patrol is None:
@@ -145,7 +147,7 @@ def patrol_visible_or_404(*, user: User, patrol_id, queryset: QuerySet[Patrol] |
     return patrol
 
 
-def finding_visible_or_404(*, user: User, finding_id) -> PatrolFinding:
+def finding_visible_or_404(*, user: User, finding_id: int | str) -> PatrolFinding:
     finding = (
         PatrolFinding.objects.filter(patrol__in=patrols_visible_to(user), pk=finding_id)
         .select_related("patrol__grid", "case")
@@ -157,6 +159,22 @@ def finding_visible_or_404(*, user: User, finding_id) -> PatrolFinding:
 
 
 # --- counts ----------------------------------------------------------------------------------------
+
+
+class GridCounts(TypedDict):
+    """What `patrol_counts_by_grid` annotates each grid with."""
+
+    done: int
+    planned: int
+    findings: int
+    cases: int
+
+
+class WorkerCounts(TypedDict):
+    """What `patrol_counts_by_worker` annotates each grid member with."""
+
+    done: int
+    findings: int
 
 
 def _period(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -178,7 +196,9 @@ def _done_in(prefix: str, start: datetime.date, end: datetime.date) -> Q:
     )
 
 
-def patrol_counts_by_grid(*, user: User, start: datetime.date, end: datetime.date) -> QuerySet[Region]:
+def patrol_counts_by_grid(
+    *, user: User, start: datetime.date, end: datetime.date
+) -> QuerySet[WithAnnotations[Region, GridCounts]]:
     """Per visible grid: patrols and visits done in the period (planned within it), findings recorded,
     and findings opened as cases. Grids without any activity are left out."""
     done = _done_in("patrols__", start, end)
@@ -198,7 +218,9 @@ def patrol_counts_by_grid(*, user: User, start: datetime.date, end: datetime.dat
     )
 
 
-def patrol_counts_by_worker(*, user: User, start: datetime.date, end: datetime.date) -> QuerySet[GridMember]:
+def patrol_counts_by_worker(
+    *, user: User, start: datetime.date, end: datetime.date
+) -> QuerySet[WithAnnotations[GridMember, WorkerCounts]]:
     """Per visible grid member: patrols and visits they took part in during the period, and findings."""
     done = _done_in("patrols__", start, end)
     return (

@@ -326,21 +326,23 @@ def _check_member_rows(rows: list[tuple[int, dict[str, str]]], errors: list[str]
         for problem in problems:
             row_error(errors, row, problem)
         if not problems:
+            assert grid is not None  # a row without a grid has a problem
             checked.append(_MemberRow(row, grid.code, fields))
     return checked
 
 
 @transaction.atomic
-def members_import(*, rows: list[dict[str, Any]], actor: User) -> ImportResult:
+def members_import(*, rows: list[dict[str, Any]], actor: User | None) -> ImportResult:
     """Create or update grid people from spreadsheet rows (网格代码, 姓名, 身份, 联系电话, 身份证号, …).
 
     A person is identified by grid and name: a row for a name already in that grid updates the record
-    (a column left out of the file leaves the stored value alone). All or nothing; logged once."""
+    (a column left out of the file leaves the stored value alone). All or nothing; logged once. Without an
+    actor (the system, as for the other imports) no right is checked."""
     result, checked = check_table(rows, MEMBER_COLUMNS, MEMBER_REQUIRED, _check_member_rows)
     if result.errors or not jurisdiction_check(result, actor, [(r.row, r.grid_code) for r in checked]):
         return result
     for r in checked:
-        if not can_manage_grid(actor, r.values["grid"]) and not actor.is_superuser:
+        if actor is not None and not can_manage_grid(actor, r.values["grid"]) and not actor.is_superuser:
             row_error(result.errors, r.row, _("您无权维护网格 %(code)s 的人员") % {"code": r.grid_code})
     if result.errors:
         return result
@@ -454,7 +456,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
-def _clean_route(route: Any) -> dict | None:
+def _clean_route(route: Any) -> dict[str, Any] | None:
     """A GeoJSON LineString in WGS-84: [[lng, lat], …], at least two points."""
     if route in (None, "", {}):
         return None
@@ -477,7 +479,9 @@ def _clean_route(route: Any) -> dict | None:
 def _patrol_members(grid: Region, members: Iterable[GridMember | int]) -> list[GridMember]:
     """Members of the patrol: active people of the grid's community (a night patrol often joins grids)."""
     ids = {m.pk if isinstance(m, GridMember) else int(m) for m in members}
-    found = list(GridMember.objects.filter(pk__in=ids, is_active=True, region_code__startswith=grid.parent.code))
+    community = grid.parent
+    assert community is not None  # a grid lies in a community
+    found = list(GridMember.objects.filter(pk__in=ids, is_active=True, region_code__startswith=community.code))
     if len(found) != len(ids):
         raise ApplicationError(_("参加人员应为本社区各网格的在岗人员"), field="members")
     return found
@@ -492,7 +496,7 @@ def patrol_plan(
     planned_for: datetime.datetime,
     members: Iterable[GridMember | int] = (),
     places: Iterable[str] = (),
-    route: dict | None = None,
+    route: dict[str, Any] | None = None,
     household: str = "",
 ) -> Patrol:
     """Plan a patrol or a visit. Without members, a grid worker who plans one for their own grid goes."""

@@ -7,11 +7,15 @@ services; an ApplicationError from a service is shown on the page with its statu
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -19,10 +23,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from pingan.accounts.access import signed_in_user
 from pingan.core.errors import ApplicationError
 from pingan.core.forms import add_service_errors
+from pingan.core.http import HtmxRequest
 from pingan.core.validators import id_number_conversion_notice
-from pingan.regions.services import read_table
+from pingan.regions.models import Region
+from pingan.regions.services import ImportResult, read_table
 
 from . import selectors, services
 from .choices import PatrolStatus, Shift
@@ -37,12 +44,13 @@ from .forms import (
     PatrolPlanForm,
     PeriodForm,
 )
+from .models import DutyShift, GridMember, Patrol, PatrolFinding
 
 PAGE_SIZE = 50
 DETAIL_LIMIT = 20
 
 
-def _page(request, queryset):
+def _page(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
@@ -50,8 +58,8 @@ def _page(request, queryset):
 
 
 @login_required
-def grid_list(request):
-    grids = selectors.grid_list(user=request.user)
+def grid_list(request: HttpRequest) -> HttpResponse:
+    grids = selectors.grid_list(user=signed_in_user(request))
     query = request.GET.get("q", "").strip()
     if query:
         grids = grids.filter(Q(name__icontains=query) | Q(code__startswith=query))
@@ -59,14 +67,14 @@ def grid_list(request):
     return render(request, "grids/grid_list.html", {"page": page, "grids": page.object_list, "q": query})
 
 
-def _week_of(request) -> datetime.date:
+def _week_of(request: HttpRequest) -> datetime.date:
     chosen = parse_date(request.GET.get("week", "") or "") if request.GET.get("week") else None
     return selectors.week_start(chosen or timezone.localdate())
 
 
-def _roster_table(grid, shifts, start: datetime.date) -> list[dict]:
+def _roster_table(grid: Region, shifts: Iterable[DutyShift], start: datetime.date) -> list[dict[str, Any]]:
     """Days of the week, each with its shifts and who is on duty."""
-    by_key: dict[tuple[datetime.date, str], list] = {}
+    by_key: dict[tuple[datetime.date, str], list[GridMember]] = {}
     for shift in shifts:
         by_key.setdefault((shift.date, shift.shift), []).append(shift.member)
     today = timezone.localdate()
@@ -82,8 +90,8 @@ def _roster_table(grid, shifts, start: datetime.date) -> list[dict]:
 
 @login_required
 @never_cache
-def grid_detail(request, code: str):
-    user = request.user
+def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = signed_in_user(request)
     grid = selectors.grid_visible_or_404(user=user, code=code)
     start = _week_of(request)
     shifts = selectors.grid_roster(user=user, grid=grid, start=start)
@@ -109,9 +117,9 @@ def grid_detail(request, code: str):
 
 
 @login_required
-def grid_roster(request, code: str):
+def grid_roster(request: HttpRequest, code: str) -> HttpResponse:
     """The week's duty roster of a grid as a table of check boxes: people × (day, shift)."""
-    user = request.user
+    user = signed_in_user(request)
     grid = selectors.grid_visible_or_404(user=user, code=code)
     status, error = 200, None
     if request.method == "POST":
@@ -158,7 +166,7 @@ def grid_roster(request, code: str):
     return render(request, "grids/roster.html", context, status=status)
 
 
-def _posted_shifts(request) -> list[services.ShiftInput]:
+def _posted_shifts(request: HttpRequest) -> list[services.ShiftInput]:
     shifts = []
     for value in request.POST.getlist("shift"):
         day, _sep, rest = value.partition("|")
@@ -174,22 +182,22 @@ def _posted_shifts(request) -> list[services.ShiftInput]:
 
 
 @login_required
-def member_list(request):
-    filterset = GridMemberFilter(request.GET, queryset=selectors.member_list(user=request.user))
+def member_list(request: HttpRequest) -> HttpResponse:
+    filterset = GridMemberFilter(request.GET, queryset=selectors.member_list(user=signed_in_user(request)))
     page = _page(request, filterset.qs)
     context = {"filter": filterset, "page": page, "members": page.object_list}
     return render(request, "grids/member_list.html", context)
 
 
-def _tell_id_number_conversion(request, form: GridMemberForm) -> None:
+def _tell_id_number_conversion(request: HttpRequest, form: GridMemberForm) -> None:
     """A 15-digit ID number is saved in its 18-digit form: say so."""
     if notice := id_number_conversion_notice(form.cleaned_data["id_number"]):
         messages.info(request, notice)
 
 
 @login_required
-def member_new(request):
-    user = request.user
+def member_new(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
     status = 200
     if request.method == "POST":
         form = GridMemberForm(request.POST, user=user)
@@ -211,8 +219,8 @@ def member_new(request):
 
 @login_required
 @never_cache
-def member_edit(request, member_id: int):
-    user = request.user
+def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
+    user = signed_in_user(request)
     member = selectors.member_visible_or_404(user=user, member_id=member_id)
     status = 200
     if request.method == "POST":
@@ -239,11 +247,12 @@ def member_edit(request, member_id: int):
 @login_required
 @require_POST
 @never_cache
-def member_unmask(request, member_id: int):
+def member_unmask(request: HtmxRequest, member_id: int) -> HttpResponse:
     """The member's phone and ID number in full, once, on the answer to a request with a reason (logged)."""
-    member = selectors.member_visible_or_404(user=request.user, member_id=member_id)
+    user = signed_in_user(request)
+    member = selectors.member_visible_or_404(user=user, member_id=member_id)
     try:
-        services.member_unmask(actor=request.user, member=member, reason=request.POST.get("reason", ""))
+        services.member_unmask(actor=user, member=member, reason=request.POST.get("reason", ""))
     except ApplicationError as exc:
         status, full, error = exc.status_code, False, exc.message
     else:
@@ -256,14 +265,17 @@ def member_unmask(request, member_id: int):
 
 
 @login_required
-def member_import(request):
-    result, status = None, 200
+def member_import(request: HttpRequest) -> HttpResponse:
+    result: ImportResult | None = None
+    status = 200
     if request.method == "POST":
         form = MemberImportForm(request.POST, request.FILES)
         status = 400
         if form.is_valid():
             try:
-                result = services.members_import(rows=read_table(form.cleaned_data["file"]), actor=request.user)
+                result = services.members_import(
+                    rows=read_table(form.cleaned_data["file"]), actor=signed_in_user(request)
+                )
             except ApplicationError as exc:
                 form.add_error("file", exc.message)
             else:
@@ -277,16 +289,16 @@ def member_import(request):
 
 
 @login_required
-def patrol_list(request):
-    filterset = PatrolFilter(request.GET, queryset=selectors.patrol_list(user=request.user))
+def patrol_list(request: HttpRequest) -> HttpResponse:
+    filterset = PatrolFilter(request.GET, queryset=selectors.patrol_list(user=signed_in_user(request)))
     page = _page(request, filterset.qs)
     context = {"filter": filterset, "page": page, "patrols": page.object_list}
     return render(request, "grids/patrol_list.html", context)
 
 
 @login_required
-def patrol_new(request):
-    user = request.user
+def patrol_new(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
     status = 200
     if request.method == "POST":
         form = PatrolPlanForm(request.POST, user=user)
@@ -315,8 +327,16 @@ def patrol_new(request):
     return render(request, "grids/patrol_form.html", {"form": form}, status=status)
 
 
-def _render_patrol(request, patrol, *, status: int = 200, log_form=None, cancel_form=None, finding_form=None):
-    user = request.user
+def _render_patrol(
+    request: HttpRequest,
+    patrol: Patrol,
+    *,
+    status: int = 200,
+    log_form: forms.Form | None = None,
+    cancel_form: forms.Form | None = None,
+    finding_form: forms.Form | None = None,
+) -> HttpResponse:
+    user = signed_in_user(request)
     patrol = selectors.patrol_visible_or_404(user=user, patrol_id=patrol.pk)
     can_patrol = services.can_patrol_grid(user, patrol.grid)
     context = {
@@ -334,17 +354,26 @@ def _render_patrol(request, patrol, *, status: int = 200, log_form=None, cancel_
 
 @login_required
 @never_cache
-def patrol_detail(request, patrol_id: int):
-    return _render_patrol(request, selectors.patrol_visible_or_404(user=request.user, patrol_id=patrol_id))
+def patrol_detail(request: HttpRequest, patrol_id: int) -> HttpResponse:
+    return _render_patrol(request, selectors.patrol_visible_or_404(user=signed_in_user(request), patrol_id=patrol_id))
 
 
-def _patrol_post(request, patrol_id: int, *, form_class, form_name: str, write, done: str):
+def _patrol_post(
+    request: HttpRequest,
+    patrol_id: int,
+    *,
+    form_class: type[forms.Form],
+    form_name: str,
+    write: Callable[..., Patrol | PatrolFinding],
+    done: str,
+) -> HttpResponse:
     """One shape for the patrol page's forms: validate, call the service, redirect back or re-render."""
-    patrol = selectors.patrol_visible_or_404(user=request.user, patrol_id=patrol_id)
+    user = signed_in_user(request)
+    patrol = selectors.patrol_visible_or_404(user=user, patrol_id=patrol_id)
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            write(actor=request.user, patrol=patrol, **form.cleaned_data)
+            write(actor=user, patrol=patrol, **form.cleaned_data)
         except ApplicationError as exc:
             add_service_errors(form, exc)
             return _render_patrol(request, patrol, status=exc.status_code, **{form_name: form})
@@ -355,7 +384,7 @@ def _patrol_post(request, patrol_id: int, *, form_class, form_name: str, write, 
 
 @login_required
 @require_POST
-def patrol_log(request, patrol_id: int):
+def patrol_log(request: HttpRequest, patrol_id: int) -> HttpResponse:
     return _patrol_post(
         request, patrol_id, form_class=PatrolLogForm, form_name="log_form", write=services.patrol_log, done=_("已登记")
     )
@@ -363,7 +392,7 @@ def patrol_log(request, patrol_id: int):
 
 @login_required
 @require_POST
-def patrol_cancel(request, patrol_id: int):
+def patrol_cancel(request: HttpRequest, patrol_id: int) -> HttpResponse:
     return _patrol_post(
         request,
         patrol_id,
@@ -376,7 +405,7 @@ def patrol_cancel(request, patrol_id: int):
 
 @login_required
 @require_POST
-def finding_add(request, patrol_id: int):
+def finding_add(request: HttpRequest, patrol_id: int) -> HttpResponse:
     return _patrol_post(
         request,
         patrol_id,
@@ -389,15 +418,16 @@ def finding_add(request, patrol_id: int):
 
 @login_required
 @require_POST
-def finding_case(request, finding_id: int):
+def finding_case(request: HttpRequest, finding_id: int) -> HttpResponse:
     """Open an incident case from a finding, in one step."""
-    finding = selectors.finding_visible_or_404(user=request.user, finding_id=finding_id)
+    user = signed_in_user(request)
+    finding = selectors.finding_visible_or_404(user=user, finding_id=finding_id)
     form = FindingCaseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, next(iter(form.errors.values()))[0])
+        messages.error(request, str(next(iter(form.errors.values()))[0]))
         return _render_patrol(request, finding.patrol, status=400)
     try:
-        case = services.finding_open_case(actor=request.user, finding=finding, **form.cleaned_data)
+        case = services.finding_open_case(actor=user, finding=finding, **form.cleaned_data)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return _render_patrol(request, finding.patrol, status=exc.status_code)
@@ -409,15 +439,17 @@ def finding_case(request, finding_id: int):
 
 
 @login_required
-def patrol_counts(request):
+def patrol_counts(request: HttpRequest) -> HttpResponse:
     """Patrols and visits done in a period, per grid and per worker (巡查走访统计)."""
+    user = signed_in_user(request)
     form = PeriodForm(request.GET or None)
     start, end = form.period()
     by_worker = request.GET.get("by") == "worker"
+    rows: QuerySet[Any]
     if by_worker:
-        rows = selectors.patrol_counts_by_worker(user=request.user, start=start, end=end)
+        rows = selectors.patrol_counts_by_worker(user=user, start=start, end=end)
     else:
-        rows = selectors.patrol_counts_by_grid(user=request.user, start=start, end=end)
+        rows = selectors.patrol_counts_by_grid(user=user, start=start, end=end)
     page = _page(request, rows)
     context = {"form": form, "start": start, "end": end, "by_worker": by_worker, "page": page, "rows": page.object_list}
     return render(request, "grids/patrol_counts.html", context)

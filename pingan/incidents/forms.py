@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -45,15 +47,16 @@ class ConvertForm(af.ActionForm):
     respondent_phone = forms.CharField(label=_("被申请人电话"), max_length=30, required=False)
     parties = forms.JSONField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["dispute_category"].choices = [
+        cast(forms.ChoiceField, self.fields["dispute_category"]).choices = [
             ("", _("请选择")),
             *Category.objects.filter(kind=DISPUTE_KIND, is_active=True).values_list("code", "name"),
         ]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         parties = cleaned.get("parties")
         if parties in (None, "", []):
             parties = [

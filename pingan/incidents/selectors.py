@@ -23,7 +23,7 @@ def incident_list(*, user: User) -> QuerySet[Case]:
     )
 
 
-def incident_or_404(*, user: User, case_id) -> Case:
+def incident_or_404(*, user: User, case_id: int | str) -> Case:
     return case_selectors.case_visible_or_404(
         case_selectors.case_detail(user=user).filter(kind=KIND).prefetch_related("attachments"), case_id
     )

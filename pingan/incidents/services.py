@@ -8,9 +8,11 @@ locks the case, checks state and right against workflow.py and writes the timeli
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,13 +23,17 @@ from pingan.cases import services as cs
 from pingan.cases.choices import Channel, EventType, Outcome
 from pingan.cases.files import inspect_upload
 from pingan.cases.models import Case, Category
-from pingan.cases.workflows import Effect
+from pingan.cases.workflows import Effect, Transition
 from pingan.core.errors import ApplicationError, ConflictError
 from pingan.regions.choices import OrgType
 from pingan.regions.models import Organization, Region
 
 from .choices import DISPUTE_LEAD, KIND, MAX_PHOTOS, PHOTO_EXTENSIONS, IncidentEvent, default_urgency
 from .models import ReportReceipt
+
+if TYPE_CHECKING:
+    # For the annotation only: grid work lies above the kinds, and a finding comes in from there.
+    from pingan.gridwork.models import PatrolFinding
 
 CENTRE_ROLES = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD})
 DISPUTE_KIND = "dispute"
@@ -37,13 +43,13 @@ TITLE_LENGTH = 31  # of the description's part of a title, with the ellipsis
 # --- photos ----------------------------------------------------------------------------------------
 
 
-def photos_check(photos: Iterable, *, field: str = "photos") -> list:
+def photos_check(photos: Iterable[UploadedFile | None], *, field: str = "photos") -> list[UploadedFile]:
     """Every photo is an image (by its content, not only its name) and within the size limit; all are
     checked before anything is written, so one bad photo refuses the whole report."""
-    photos = [photo for photo in photos if photo]
-    if len(photos) > MAX_PHOTOS:
+    given = [photo for photo in photos if photo]
+    if len(given) > MAX_PHOTOS:
         raise ApplicationError(_("照片最多 %(n)s 张") % {"n": MAX_PHOTOS}, field=field, code="too_many_photos")
-    for photo in photos:
+    for photo in given:
         name = PurePath(photo.name or "").name
         extension = PurePath(name).suffix.lower().lstrip(".")
         if extension not in PHOTO_EXTENSIONS:
@@ -54,7 +60,7 @@ def photos_check(photos: Iterable, *, field: str = "photos") -> list:
                 code="not_an_image",
             )
         inspect_upload(photo, field=field)  # size, emptiness, and that the content is that image type
-    return photos
+    return given
 
 
 # --- intake ----------------------------------------------------------------------------------------
@@ -75,15 +81,15 @@ def incident_report(
     actor: User,
     category: Category | str,
     description: str,
-    lng=None,
-    lat=None,
+    lng: float | Decimal | None = None,
+    lat: float | Decimal | None = None,
     coord_system: str = "wgs84",
-    photos: Iterable = (),
+    photos: Iterable[UploadedFile | None] = (),
     title: str = "",
     address: str = "",
     urgency: str | None = None,
     channel: str = Channel.GRID,
-    source_patrol_finding=None,
+    source_patrol_finding: PatrolFinding | None = None,
     region: Region | None = None,
     client_ref: str = "",
 ) -> Case:
@@ -105,7 +111,7 @@ def incident_report(
         earlier = ReportReceipt.objects.filter(reporter=actor, client_ref=client_ref).select_related("case").first()
         if earlier is not None:
             return earlier.case
-    photos = photos_check(photos)
+    checked_photos = photos_check(photos)
     finding = None
     if source_patrol_finding is not None:
         finding = type(source_patrol_finding)._default_manager.select_for_update().get(pk=source_patrol_finding.pk)
@@ -126,7 +132,7 @@ def incident_report(
         lat=lat,
         lng=lng,
         coord_system=coord_system,
-        attachments=photos,
+        attachments=checked_photos,
     )
     if finding is not None:
         finding.case = case
@@ -168,7 +174,7 @@ def _close(case: Case) -> None:
     case.on_time = case.closed_at <= case.deadline  # frozen from here on
 
 
-def handle_file(*, case: Case, actor: User, transition, data) -> Effect:
+def handle_file(*, case: Case, actor: User, transition: Transition, data: Mapping[str, Any]) -> Effect:
     """立案: the centre accepts the report as a case. A centre above the one it was routed to that files
     it takes it over, so that it dispatches it to its own departments."""
     case.accepted_at = case.accepted_at or timezone.now()
@@ -185,32 +191,32 @@ def handle_file(*, case: Case, actor: User, transition, data) -> Effect:
     return Effect(IncidentEvent.FILED, params, notify_org="to_org" in params)
 
 
-def handle_reject(*, case: Case, actor: User, transition, data) -> Effect:
+def handle_reject(*, case: Case, actor: User, transition: Transition, data: Mapping[str, Any]) -> Effect:
     """不予立案 (with the reason as the comment): the incident is closed, but not resolved."""
     _close(case)
     return Effect(IncidentEvent.NOT_FILED, {"on_time": case.on_time}, notify_org=False)
 
 
-def handle_dispatch(*, case: Case, actor: User, transition, data) -> Effect:
+def handle_dispatch(*, case: Case, actor: User, transition: Transition, data: Mapping[str, Any]) -> Effect:
     """派遣: to a department or a lower centre inside the dispatching centre's jurisdiction; the handler
     works against the category's clock, which the event states."""
     effect = cs.handle_dispatch(case=case, actor=actor, transition=transition, data=data)
     return Effect(effect.event_type, {**effect.params, "deadline": _deadline(case)})
 
 
-def handle_take(*, case: Case, actor: User, transition, data) -> Effect:
+def handle_take(*, case: Case, actor: User, transition: Transition, data: Mapping[str, Any]) -> Effect:
     """处置: the department (or lower centre) accepts the dispatch; the one who accepts handles it."""
     case.assignee = actor
     return Effect(EventType.ACCEPTED, {"handler": actor.username}, notify_org=False)
 
 
-def handle_feedback(*, case: Case, actor: User, transition, data) -> Effect:
+def handle_feedback(*, case: Case, actor: User, transition: Transition, data: Mapping[str, Any]) -> Effect:
     """反馈: the handler reports the result (the comment; photos come with it through incident_feed_back)."""
     case.resolved_at, case.resolved_by, case.outcome = timezone.now(), actor, Outcome.SUCCESS
     return Effect(IncidentEvent.FED_BACK)
 
 
-def handle_verify(*, case: Case, actor: User, transition, data) -> Effect:
+def handle_verify(*, case: Case, actor: User, transition: Transition, data: Mapping[str, Any]) -> Effect:
     """核查结案: a centre, not the handler, checks the result. Passed, the incident is closed and its
     on-time verdict frozen; failed, it goes back to 处置 and counts as rework."""
     if not data["passed"]:
@@ -220,7 +226,7 @@ def handle_verify(*, case: Case, actor: User, transition, data) -> Effect:
     return Effect(EventType.VERIFIED, {"passed": True, "on_time": case.on_time})
 
 
-def handle_evaluate(*, case: Case, actor: User, transition, data) -> Effect:
+def handle_evaluate(*, case: Case, actor: User, transition: Transition, data: Mapping[str, Any]) -> Effect:
     """综合评价: the centre's verdict on the handling, counted with the satisfaction rate."""
     case.satisfaction, case.rated_at = data["satisfaction"], timezone.now()
     return Effect(IncidentEvent.EVALUATED, {"satisfaction": data["satisfaction"]}, notify_org=False)
@@ -230,7 +236,7 @@ def is_dispute_lead(case: Case) -> bool:
     return case.category.code == DISPUTE_LEAD
 
 
-def handle_convert(*, case: Case, actor: User, transition, data) -> Effect:
+def handle_convert(*, case: Case, actor: User, transition: Transition, data: Mapping[str, Any]) -> Effect:
     """转为矛盾纠纷: a new dispute case, linked to this incident as its parent, with the parties entered now;
     the incident is closed as transferred (the dispute carries on; the incident's photos stay with it)."""
     category = Category.objects.filter(kind=DISPUTE_KIND, code=data["dispute_category"], is_active=True).first()
@@ -264,12 +270,12 @@ def handle_convert(*, case: Case, actor: User, transition, data) -> Effect:
 
 
 @transaction.atomic
-def incident_feed_back(*, case: Case, actor: User, result: str, photos: Iterable = ()) -> Case:
+def incident_feed_back(*, case: Case, actor: User, result: str, photos: Iterable[UploadedFile | None] = ()) -> Case:
     """反馈 with photos of the result: the photos are checked first, then the step is taken and the
     photos attached, all or nothing."""
-    photos = photos_check(photos)
+    checked_photos = photos_check(photos)
     case = cs.case_transition(case=case, actor=actor, action="feedback", data={"comment": result})
-    for photo in photos:
+    for photo in checked_photos:
         cs.attachment_add(case=case, actor=actor, upload=photo)
     return case
 

@@ -11,13 +11,13 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.contrib.staticfiles import finders
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from pingan.accounts.access import requires
+from pingan.accounts.access import requires, signed_in_user
 from pingan.cases.choices import Urgency
 from pingan.cases.services import can_register
 from pingan.geo.selectors import grids_of_user
@@ -34,8 +34,8 @@ RECENT_LIMIT = 10  # "我最近上报的事件": the page adds each report it se
 @login_required
 @never_cache
 @require_GET
-def report(request):
-    user = request.user
+def report(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
     categories = [(category, default_urgency(category.code)) for category in selectors.report_categories()]
     own = list(grids_of_user(user).select_related("parent").order_by("code"))
     own_codes = {grid.code for grid in own}
@@ -56,7 +56,7 @@ def report(request):
 
 @login_not_required
 @require_GET
-def service_worker(request):
+def service_worker(request: HttpRequest) -> HttpResponse:
     """The service worker, a static file served under /report/ so that it may control the page there."""
     path = finders.find(SERVICE_WORKER)
     if path is None:

@@ -11,6 +11,7 @@ else the defaults below."""
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,12 @@ from . import services as s
 from .choices import KIND, IncidentEvent
 from .choices import IncidentState as S
 
+if TYPE_CHECKING:
+    from django.apps.registry import Apps
+    from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+    from pingan.cases.models import Case
+
 CENTRE = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD})
 HANDLERS = CENTRE | {Role.DEPARTMENT_STAFF}
 BEFORE_FILING = frozenset({S.REPORTED})
@@ -40,11 +47,11 @@ OPEN = frozenset({S.REPORTED, S.FILED, S.DISPATCHED, S.HANDLING, S.FED_BACK})
 ORG_TYPES = frozenset({OrgType.CENTRE, OrgType.POLICE, OrgType.JUSTICE, OrgType.LABOUR, OrgType.HOUSING, OrgType.OTHER})
 
 
-def _at_centre(case) -> bool:
+def _at_centre(case: Case) -> bool:
     return case.assigned_org.org_type == OrgType.CENTRE
 
 
-def _restore_categories(apps, schema_editor) -> None:
+def _restore_categories(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     """The categories and their clocks the data migrations wrote (for tests that flush the database)."""
     importlib.import_module("pingan.incidents.migrations.0001_default_categories").create_categories(
         apps, schema_editor

@@ -8,6 +8,7 @@ of their jurisdiction), so a number on the map never counts anything outside it.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db.models import Count, FloatField, Q
 from django.db.models.functions import Cast
@@ -44,13 +45,13 @@ def measure_labels() -> dict[str, str]:
     return {"open": _("未结案件"), "overdue": _("超期案件"), "density": _("每网格案件数(近一年)")}
 
 
-def _region_dict(region: Region | None) -> dict | None:
+def _region_dict(region: Region | None) -> dict[str, Any] | None:
     if region is None:
         return None
     return {"code": region.code, "name": region.name, "level": region.level}
 
 
-def map_level(*, user: User, region: Region | None) -> dict:
+def map_level(*, user: User, region: Region | None) -> dict[str, Any]:
     """The children of `region` (or the user's roots) with their figures and outlines (one level of the
     drill-down: districts → townships → communities → grid cells)."""
     children = child_regions(user=user, region=region)
@@ -78,10 +79,11 @@ def map_level(*, user: User, region: Region | None) -> dict:
     shapes = dict(
         RegionShape.objects.filter(region__in=[child.pk for child in children]).values_list("region_code", "geometry")
     )
-    rows, features = [], []
+    rows: list[dict[str, Any]] = []
+    features: list[dict[str, Any]] = []
     for child in children:
         code = child.code
-        row = {
+        row: dict[str, Any] = {
             "code": code,
             "name": child.name,
             "level": child.level,
@@ -113,7 +115,7 @@ def map_level(*, user: User, region: Region | None) -> dict:
     }
 
 
-def case_heat(*, user: User, region: Region | None) -> dict:
+def case_heat(*, user: User, region: Region | None) -> dict[str, Any]:
     """Locations of the cases of the last year inside `region`, newest first: [lng, lat] (WGS-84)."""
     cases = cases_visible_to(user).filter(
         lat__isnull=False, lng__isnull=False, registered_at__gte=timezone.now() - datetime.timedelta(days=HEAT_DAYS)
@@ -131,7 +133,7 @@ def case_heat(*, user: User, region: Region | None) -> dict:
     }
 
 
-def grid_panel(*, user: User, code: str) -> dict:
+def grid_panel(*, user: User, code: str) -> dict[str, Any]:
     """What the side panel of a grid cell shows: its people (masked), cameras and open cases."""
     grid = grid_visible_or_404(user=user, code=code)
     members = list(members_visible_to(user).active().filter(grid=grid).order_by("role", "name"))

@@ -4,30 +4,36 @@ API in `api/views.py`; the table and the panel are rendered here, so they work w
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from pingan.accounts.access import signed_in_user
 from pingan.cameras.selectors import scope_region
+from pingan.core.http import HtmxRequest
 from pingan.regions.choices import RegionLevel
+from pingan.regions.models import Region
 
 from . import selectors
 
 PANEL_PLACEHOLDER = "000000000000000"
 
 
-def _region(request):
-    return scope_region(user=request.user, code=request.GET.get("region", ""))
+def _region(request: HttpRequest) -> Region | None:
+    return scope_region(user=signed_in_user(request), code=request.GET.get("region", ""))
 
 
-def _level_context(request, region) -> dict:
-    level = selectors.map_level(user=request.user, region=region)
+def _level_context(request: HttpRequest, region: Region | None) -> dict[str, Any]:
+    level = selectors.map_level(user=signed_in_user(request), region=region)
     return {**level, "measures": selectors.measure_labels(), "grid_level": RegionLevel.GRID}
 
 
 @login_required
-def map_page(request):
+def map_page(request: HttpRequest) -> HttpResponse:
     region = _region(request)
     context = _level_context(request, region)
     context["config"] = {
@@ -59,13 +65,13 @@ def map_page(request):
 
 
 @login_required
-def map_table(request):
+def map_table(request: HttpRequest) -> HttpResponse:
     return render(request, "map/map_table.html", _level_context(request, _region(request)))
 
 
 @login_required
-def map_grid_panel(request, code: str):
-    panel = selectors.grid_panel(user=request.user, code=code)
+def map_grid_panel(request: HtmxRequest, code: str) -> HttpResponse:
+    panel = selectors.grid_panel(user=signed_in_user(request), code=code)
     # Without htmx (a link opened on its own) the panel comes in a page of its own.
     template = "map/map_panel.html" if request.htmx else "map/map_panel_page.html"
     return render(request, template, panel)

@@ -53,8 +53,7 @@ def _lights(now: datetime.datetime) -> dict[str, Count]:
 def leader_oversight(*, user: User, now: datetime.datetime | None = None) -> Oversight:
     now = now or timezone.now()
     visible = cases_visible_to(user)
-    # cases_visible_to answers a CaseQuerySet, annotated as QuerySet[Case] in cases (to be fixed there).
-    open_cases = visible.open()  # type: ignore[attr-defined]
+    open_cases = visible.open()
     lights = _lights(now)
     totals = open_cases.aggregate(**lights, supervised=Count("pk", filter=Q(supervision_count__gt=0)))
     flagged = open_cases.filter(open_light_q(Light.RED, now) | open_light_q(Light.YELLOW, now))  # not paused ones

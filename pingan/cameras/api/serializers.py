@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -57,7 +58,8 @@ class CameraWriteSerializer(serializers.Serializer):
 class CameraUpdateSerializer(CameraWriteSerializer):
     """A partial change: what is sent is changed (the code never changes)."""
 
-    code = None
+    # None removes the inherited field (DRF's metaclass does it; the stubs cannot know).
+    code = None  # type: ignore[assignment]
 
 
 class CameraCountRowSerializer(serializers.Serializer):
@@ -86,7 +88,8 @@ class CameraCountsSerializer(serializers.Serializer):
 
 class StatusRefSerializer(serializers.Serializer):
     code = serializers.CharField()
-    label = serializers.CharField()
+    # A declared field named like Field.label: DRF's metaclass takes it out of the class, the stubs cannot know.
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class CameraPointsSerializer(serializers.Serializer):
@@ -102,8 +105,8 @@ class CameraImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text=_("Excel(.xlsx)或 CSV 文件,第一行为表头"))
     coord_system = serializers.ChoiceField(choices=CoordSystem.choices, default=CoordSystem.WGS84)
 
-    def validate_file(self, upload):
-        if upload.size > MAX_IMPORT_BYTES:
+    def validate_file(self, upload: UploadedFile) -> UploadedFile:
+        if (upload.size or 0) > MAX_IMPORT_BYTES:
             raise serializers.ValidationError(_("文件不能超过 40 MB"))
         return upload
 

@@ -4,15 +4,18 @@ may see; a camera or region outside it is a 404."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pingan.accounts.access import open_to_administrators
+from pingan.accounts.access import open_to_administrators, signed_in_user
 from pingan.accounts.choices import Role
 from pingan.core.api import compressed, error_responses
 from pingan.core.errors import ApplicationError
@@ -50,16 +53,16 @@ class CameraViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[Camera]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Camera.objects.none()
-        return selectors.camera_list(user=self.request.user).order_by("code")
+        return selectors.camera_list(user=signed_in_user(self.request)).order_by("code")
 
     def get_object(self) -> Camera:
-        return selectors.camera_get(user=self.request.user, camera_id=self.kwargs["pk"])
+        return selectors.camera_get(user=signed_in_user(self.request), camera_id=self.kwargs["pk"])
 
-    def list(self, request, *args, **kwargs):
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response(CameraSerializer(page, many=True).data)
 
-    def retrieve(self, request, *args, **kwargs):
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response(CameraSerializer(self.get_object()).data)
 
     @extend_schema(
@@ -68,10 +71,10 @@ class CameraViewSet(viewsets.GenericViewSet):
         request=CameraWriteSerializer,
         responses={201: CameraSerializer, **error_responses(400, 401, 403)},
     )
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = CameraWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        camera = services.camera_create(actor=request.user, **serializer.validated_data)
+        camera = services.camera_create(actor=signed_in_user(request), **serializer.validated_data)
         return Response(CameraSerializer(camera).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -79,12 +82,12 @@ class CameraViewSet(viewsets.GenericViewSet):
         request=CameraUpdateSerializer,
         responses={200: CameraSerializer, **error_responses(400, 401, 403, 404)},
     )
-    def partial_update(self, request, *args, **kwargs):
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         camera = self.get_object()
         serializer = CameraUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes = {k: v for k, v in serializer.validated_data.items() if k in request.data}
-        camera = services.camera_update(actor=request.user, camera=camera, **changes)
+        camera = services.camera_update(actor=signed_in_user(request), camera=camera, **changes)
         return Response(CameraSerializer(camera).data)
 
     @extend_schema(
@@ -94,9 +97,10 @@ class CameraViewSet(viewsets.GenericViewSet):
         responses={200: CameraCountsSerializer, **error_responses(401, 404)},
     )
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
-    def counts(self, request):
-        region = selectors.scope_region(user=request.user, code=request.query_params.get("region", ""))
-        return Response(CameraCountsSerializer(selectors.camera_counts(user=request.user, region=region)).data)
+    def counts(self, request: Request) -> Response:
+        user = signed_in_user(request)
+        region = selectors.scope_region(user=user, code=request.query_params.get("region", ""))
+        return Response(CameraCountsSerializer(selectors.camera_counts(user=user, region=region)).data)
 
     @extend_schema(
         summary="点位图层",
@@ -106,10 +110,11 @@ class CameraViewSet(viewsets.GenericViewSet):
     )
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     @compressed
-    def points(self, request):
-        region = selectors.scope_region(user=request.user, code=request.query_params.get("region", ""))
+    def points(self, request: Request) -> Response:
+        user = signed_in_user(request)
+        region = selectors.scope_region(user=user, code=request.query_params.get("region", ""))
         statuses = request.query_params.getlist("status")
-        return Response(selectors.camera_points(user=request.user, region=region, statuses=statuses))
+        return Response(selectors.camera_points(user=user, region=region, statuses=statuses))
 
     @extend_schema(
         summary="批量导入点位",
@@ -126,12 +131,12 @@ class CameraViewSet(viewsets.GenericViewSet):
         pagination_class=None,
         filterset_class=None,
     )
-    def import_file(self, request):
+    def import_file(self, request: Request) -> Response:
         serializer = CameraImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         rows = read_camera_file(serializer.validated_data["file"])
         result = services.cameras_import(
-            rows=rows, actor=request.user, coord_system=serializer.validated_data["coord_system"]
+            rows=rows, actor=signed_in_user(request), coord_system=serializer.validated_data["coord_system"]
         )
         if not result.ok:
             raise ApplicationError(

@@ -61,7 +61,7 @@ class MediationField(serializers.Field):
 
     def to_representation(self, case: Case) -> dict | None:
         try:
-            result = case.mediation  # type: ignore[attr-defined]
+            result = case.mediation
         except MediationResult.DoesNotExist:
             return None
         return MediationResultSerializer(result).data

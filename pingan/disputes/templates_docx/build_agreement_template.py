@@ -13,12 +13,19 @@ required by 人民调解法 第二十九条. A designer may restyle the file in 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Length, Pt
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
+    from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
 
 OUTPUT = Path(__file__).with_name("agreement.docx")
 FONT = "宋体"
@@ -26,7 +33,7 @@ FONT_LATIN = "SimSun"
 BODY_SIZE = Pt(12)
 
 
-def set_font(run, size=BODY_SIZE, bold=False) -> None:
+def set_font(run: Run, size: Length = BODY_SIZE, bold: bool = False) -> None:
     """宋体 for Chinese (w:eastAsia), SimSun for Latin text, so Word never falls back to a Latin font."""
     run.font.name = FONT_LATIN
     run.font.size = size
@@ -37,7 +44,16 @@ def set_font(run, size=BODY_SIZE, bold=False) -> None:
     fonts.set(qn("w:hAnsi"), FONT_LATIN)
 
 
-def para(container, text: str = "", *, size=BODY_SIZE, bold=False, align=None, indent=False, space_after=Pt(4)):
+def para(
+    container: DocxDocument,
+    text: str = "",
+    *,
+    size: Length = BODY_SIZE,
+    bold: bool = False,
+    align: WD_PARAGRAPH_ALIGNMENT | None = None,
+    indent: bool = False,
+    space_after: Length = Pt(4),
+) -> Paragraph:
     paragraph = container.add_paragraph()
     if text:
         set_font(paragraph.add_run(text), size=size, bold=bold)
@@ -50,23 +66,23 @@ def para(container, text: str = "", *, size=BODY_SIZE, bold=False, align=None, i
     return paragraph
 
 
-def heading(document, text: str):
+def heading(document: DocxDocument, text: str) -> Paragraph:
     return para(document, text, bold=True, space_after=Pt(2))
 
 
-def tag(container, text: str):
+def tag(container: DocxDocument, text: str) -> Paragraph:
     """A paragraph holding only a {%p %} tag: docxtpl removes it when rendering."""
     return para(container, text, space_after=Pt(0))
 
 
-def each(document, loop: str, text: str) -> None:
+def each(document: DocxDocument, loop: str, text: str) -> None:
     """An indented paragraph repeated for each item: `loop` is the Jinja loop, e.g. "line in facts"."""
     tag(document, "{%p for " + loop + " %}")
     para(document, text, indent=True)
     tag(document, "{%p endfor %}")
 
 
-def build() -> Document:
+def build() -> DocxDocument:
     document = Document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -140,5 +156,5 @@ def build() -> Document:
 
 
 if __name__ == "__main__":
-    build().save(OUTPUT)
+    build().save(str(OUTPUT))
     print(f"wrote {OUTPUT}")

@@ -23,12 +23,14 @@ class ShapePropertiesSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     level = serializers.IntegerField(help_text=gettext_lazy("1 市、2 县区、3 乡镇街道、4 村社区、5 网格"))
-    parent = serializers.CharField(help_text=gettext_lazy("上级区划代码(市级为空)"))
-    label = serializers.ListField(
+    # Declared fields named like Field.parent, .label and .source: DRF's metaclass takes them out of the
+    # class, the stubs cannot know.
+    parent = serializers.CharField(help_text=gettext_lazy("上级区划代码(市级为空)"))  # type: ignore[assignment]
+    label = serializers.ListField(  # type: ignore[assignment]
         child=serializers.FloatField(), min_length=2, max_length=2, help_text=gettext_lazy("标注点 [经度, 纬度]")
     )
     area_km2 = serializers.FloatField()
-    source = serializers.ChoiceField(choices=ShapeSource.choices)
+    source = serializers.ChoiceField(choices=ShapeSource.choices)  # type: ignore[assignment]
 
 
 class ShapeFeatureSerializer(serializers.Serializer):
@@ -64,7 +66,8 @@ class ShapeImportResultSerializer(serializers.Serializer):
 
 class ShapeQuerySerializer(serializers.Serializer):
     level = serializers.IntegerField(required=False, min_value=1, max_value=5)
-    parent = serializers.RegexField(
+    # Declared fields named like Field.parent and Field.source (see ShapePropertiesSerializer).
+    parent = serializers.RegexField(  # type: ignore[assignment]
         r"^\d{1,20}$", required=False, error_messages={"invalid": gettext_lazy("区划代码应为数字")}
     )
     simplify = serializers.FloatField(required=False, min_value=0, max_value=MAX_SIMPLIFY_M, default=0)
@@ -77,7 +80,7 @@ class ShapeImportSerializer(serializers.Serializer):
         default=CoordSystem.WGS84,
         help_text=gettext_lazy("整个文件的坐标系;GCJ-02、BD-09 导入时转换为 WGS-84"),
     )
-    source = serializers.ChoiceField(choices=ShapeSource.choices, default=ShapeSource.IMPORTED)
+    source = serializers.ChoiceField(choices=ShapeSource.choices, default=ShapeSource.IMPORTED)  # type: ignore[assignment]
     overlap_share = serializers.FloatField(
         min_value=0,
         max_value=0.5,

@@ -4,17 +4,21 @@ names the responsible centre) is served by the map app (`pingan.map.api.views`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from pingan.accounts.access import open_to_administrators
+from pingan.accounts.access import open_to_administrators, signed_in_user
 from pingan.accounts.choices import Role
+from pingan.accounts.models import User
 from pingan.core.api import compressed, error_responses
 from pingan.core.errors import ApplicationError, PermissionDeniedError
 
@@ -28,13 +32,13 @@ from .serializers import (
 )
 
 
-def _validated(serializer_class, data) -> dict:
+def _validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
 
-def can_import_shapes(user) -> bool:
+def can_import_shapes(user: User) -> bool:
     """System administrators (系统管理员) with back-office access, and superusers."""
     return user.is_superuser or (user.is_staff and user.has_role(Role.SYSADMIN))
 
@@ -63,7 +67,7 @@ class ShapeListView(APIView):
     @compressed
     def get(self, request: Request) -> Response:
         query = _validated(ShapeQuerySerializer, request.query_params)
-        rows = shapes_for(user=request.user, level=query.get("level"), parent_code=query.get("parent", ""))
+        rows = shapes_for(user=signed_in_user(request), level=query.get("level"), parent_code=query.get("parent", ""))
         return Response(feature_collection(rows, simplify_m=query["simplify"]))
 
 
@@ -84,13 +88,14 @@ class ShapeImportView(APIView):
         responses={200: ShapeImportResultSerializer, **error_responses(400, 401, 403)},
     )
     def post(self, request: Request) -> Response:
-        if not can_import_shapes(request.user):
+        user = signed_in_user(request)
+        if not can_import_shapes(user):
             raise PermissionDeniedError(_("只有系统管理员可以导入边界"))
         data = _validated(ShapeImportSerializer, request.data)
         features = read_features(data["file"])
         result = shapes_import(
             features=features,
-            actor=request.user,
+            actor=user,
             coord_system=data["coord_system"],
             source=data["source"],
             overlap_share=data["overlap_share"],

@@ -4,6 +4,8 @@ and handed to the services."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -141,7 +143,7 @@ class DutyShiftQuerySerializer(serializers.Serializer):
     date_from = serializers.DateField(required=False, help_text=_("默认本周一"))
     date_to = serializers.DateField(required=False, help_text=_("默认本周日"))
 
-    def validate(self, data):
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if data.get("date_from") and data.get("date_to"):
             if data["date_to"] < data["date_from"]:
                 raise serializers.ValidationError({"date_to": _("结束日期不能早于开始日期")})
@@ -253,7 +255,7 @@ class PatrolCountsQuerySerializer(serializers.Serializer):
     start = serializers.DateField(required=False, help_text=_("默认本月1日"))
     end = serializers.DateField(required=False, help_text=_("默认今天"))
 
-    def validate(self, data):
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if data.get("start") and data.get("end"):
             if data["end"] < data["start"]:
                 raise serializers.ValidationError({"end": _("结束日期不能早于开始日期")})

@@ -7,6 +7,7 @@ jurisdiction is simply "not found" (404); writes go through the services."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,8 +16,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
 
+from pingan.accounts.access import signed_in_user
 from pingan.accounts.models import User
 from pingan.cases.api.serializers import CaseListSerializer
 from pingan.core.api import error_body, error_responses
@@ -88,7 +92,7 @@ class GridViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Region]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return Region.objects.none()
-        return selectors.grid_list(user=self.request.user)
+        return selectors.grid_list(user=signed_in_user(self.request))
 
     def get_object(self) -> Region:
         grid = self.get_queryset().filter(code=self.kwargs["code"]).first()
@@ -117,15 +121,15 @@ class GridMemberViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[GridMember]:
         if getattr(self, "swagger_fake_view", False):
             return GridMember.objects.none()
-        return selectors.member_list(user=self.request.user)
+        return selectors.member_list(user=signed_in_user(self.request))
 
     def get_object(self) -> GridMember:
-        return selectors.member_visible_or_404(user=self.request.user, member_id=self.kwargs["pk"])
+        return selectors.member_visible_or_404(user=signed_in_user(self.request), member_id=self.kwargs["pk"])
 
     def _values(self, data: dict) -> dict:
         values = dict(data)
         if "grid" in values:
-            values["grid"] = _grid_for_write(self.request.user, values["grid"])
+            values["grid"] = _grid_for_write(signed_in_user(self.request), values["grid"])
         if "username" in values:
             values["user"] = _account(values.pop("username"))
         return values
@@ -136,12 +140,12 @@ class GridMemberViewSet(viewsets.ReadOnlyModelViewSet):
         request=GridMemberWriteSerializer,
         responses={201: GridMemberSerializer, **error_responses(400, 401, 403, 409)},
     )
-    def create(self, request):
+    def create(self, request: Request) -> Response:
         serializer = GridMemberWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         values = self._values(serializer.validated_data)
         values.pop("is_active", None)
-        member = services.member_create(actor=request.user, **values)
+        member = services.member_create(actor=signed_in_user(request), **values)
         return Response(GridMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -149,11 +153,13 @@ class GridMemberViewSet(viewsets.ReadOnlyModelViewSet):
         request=GridMemberWriteSerializer,
         responses={200: GridMemberSerializer, **error_responses(400, 401, 403, 404)},
     )
-    def partial_update(self, request, pk=None):
+    def partial_update(self, request: Request, pk: int | None = None) -> Response:
         member = self.get_object()
         serializer = GridMemberWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        member = services.member_update(actor=request.user, member=member, **self._values(serializer.validated_data))
+        member = services.member_update(
+            actor=signed_in_user(request), member=member, **self._values(serializer.validated_data)
+        )
         return Response(GridMemberSerializer(member).data)
 
     @extend_schema(
@@ -161,8 +167,8 @@ class GridMemberViewSet(viewsets.ReadOnlyModelViewSet):
         description="记录保留(历史排班和巡查仍指向此人),状态改为离岗。",
         responses={204: None, **error_responses(401, 403, 404)},
     )
-    def destroy(self, request, pk=None):
-        services.member_deactivate(actor=request.user, member=self.get_object())
+    def destroy(self, request: Request, pk: int | None = None) -> Response:
+        services.member_deactivate(actor=signed_in_user(request), member=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
@@ -172,11 +178,13 @@ class GridMemberViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: GridMemberFullSerializer, **error_responses(400, 401, 403, 404)},
     )
     @action(detail=True, methods=["post"])
-    def unmask(self, request, pk=None):
+    def unmask(self, request: Request, pk: int | None = None) -> Response:
         member = self.get_object()
         serializer = GridMemberUnmaskSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        member = services.member_unmask(actor=request.user, member=member, reason=serializer.validated_data["reason"])
+        member = services.member_unmask(
+            actor=signed_in_user(request), member=member, reason=serializer.validated_data["reason"]
+        )
         response = Response(GridMemberFullSerializer(member).data)
         response["Cache-Control"] = "no-store"
         return response
@@ -194,10 +202,12 @@ class GridMemberViewSet(viewsets.ReadOnlyModelViewSet):
         url_name="import",
         parser_classes=[MultiPartParser, FormParser],
     )
-    def import_file(self, request):
+    def import_file(self, request: Request) -> Response:
         serializer = GridMemberImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        result = services.members_import(rows=read_table(serializer.validated_data["file"]), actor=request.user)
+        result = services.members_import(
+            rows=read_table(serializer.validated_data["file"]), actor=signed_in_user(request)
+        )
         if not result.ok:
             return Response(
                 error_body("invalid", result.errors[0], {"rows": result.errors}), status=status.HTTP_400_BAD_REQUEST
@@ -217,7 +227,7 @@ class DutyShiftViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> QuerySet[DutyShift]:
         if getattr(self, "swagger_fake_view", False):
             return DutyShift.objects.none()
-        return selectors.shifts_visible_to(self.request.user)
+        return selectors.shifts_visible_to(signed_in_user(self.request))
 
     @extend_schema(
         summary="值班排班",
@@ -225,7 +235,7 @@ class DutyShiftViewSet(viewsets.GenericViewSet):
         parameters=[DutyShiftQuerySerializer],
         responses={200: DutyShiftSerializer(many=True), **error_responses(400, 401, 404)},
     )
-    def list(self, request):
+    def list(self, request: Request) -> Response:
         query = DutyShiftQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         monday = selectors.week_start(timezone.localdate())
@@ -235,7 +245,7 @@ class DutyShiftViewSet(viewsets.GenericViewSet):
             raise ApplicationError(_("结束日期不能早于开始日期"), field="date_to")
         shifts = self.get_queryset().filter(date__range=(start, end))
         if query.validated_data.get("grid"):
-            grid = selectors.grid_visible_or_404(user=request.user, code=query.validated_data["grid"])
+            grid = selectors.grid_visible_or_404(user=signed_in_user(request), code=query.validated_data["grid"])
             shifts = shifts.filter(grid=grid)
         return Response(DutyShiftSerializer(shifts, many=True).data)
 
@@ -246,17 +256,18 @@ class DutyShiftViewSet(viewsets.GenericViewSet):
         responses={200: DutyShiftSerializer(many=True), **error_responses(400, 401, 403)},
     )
     @action(detail=False, methods=["post"])
-    def plan(self, request):
+    def plan(self, request: Request) -> Response:
+        user = signed_in_user(request)
         serializer = DutyRosterPlanSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        grid = _grid_for_write(request.user, data["grid"])
+        grid = _grid_for_write(user, data["grid"])
         shifts = [
             services.ShiftInput(date=s["date"], shift=s["shift"], member_id=s["member"], note=s["note"])
             for s in data["shifts"]
         ]
-        services.roster_week_plan(actor=request.user, grid=grid, week_start=data["week_start"], shifts=shifts)
-        planned = selectors.grid_roster(user=request.user, grid=grid, start=data["week_start"])
+        services.roster_week_plan(actor=user, grid=grid, week_start=data["week_start"], shifts=shifts)
+        planned = selectors.grid_roster(user=user, grid=grid, start=data["week_start"])
         return Response(DutyShiftSerializer(planned, many=True).data)
 
 
@@ -279,21 +290,20 @@ class PatrolViewSet(viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Patrol.objects.none()
         if self.action == "list":
-            return selectors.patrol_list(user=self.request.user)
-        return selectors.patrol_detail(user=self.request.user)
+            return selectors.patrol_list(user=signed_in_user(self.request))
+        return selectors.patrol_detail(user=signed_in_user(self.request))
 
     def get_object(self) -> Patrol:
+        user = signed_in_user(self.request)
         return selectors.patrol_visible_or_404(
-            user=self.request.user,
-            patrol_id=self.kwargs["pk"],
-            queryset=selectors.patrol_detail(user=self.request.user),
+            user=user, patrol_id=self.kwargs["pk"], queryset=selectors.patrol_detail(user=user)
         )
 
-    def get_serializer_class(self):
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
         return PatrolSerializer if self.action == "list" else PatrolDetailSerializer
 
     def _detail(self, patrol: Patrol, status_code: int = status.HTTP_200_OK) -> Response:
-        fresh = selectors.patrol_visible_or_404(user=self.request.user, patrol_id=patrol.pk)
+        fresh = selectors.patrol_visible_or_404(user=signed_in_user(self.request), patrol_id=patrol.pk)
         return Response(PatrolDetailSerializer(fresh).data, status=status_code)
 
     @extend_schema(
@@ -302,12 +312,13 @@ class PatrolViewSet(viewsets.ReadOnlyModelViewSet):
         request=PatrolCreateSerializer,
         responses={201: PatrolDetailSerializer, **error_responses(400, 401, 403)},
     )
-    def create(self, request):
+    def create(self, request: Request) -> Response:
+        user = signed_in_user(request)
         serializer = PatrolCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        data["grid"] = _grid_for_write(request.user, data["grid"])
-        patrol = services.patrol_plan(actor=request.user, **data)
+        data["grid"] = _grid_for_write(user, data["grid"])
+        patrol = services.patrol_plan(actor=user, **data)
         return self._detail(patrol, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -317,11 +328,11 @@ class PatrolViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: PatrolDetailSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
-    def log(self, request, pk=None):
+    def log(self, request: Request, pk: int | None = None) -> Response:
         patrol = self.get_object()
         serializer = PatrolLogSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        patrol = services.patrol_log(actor=request.user, patrol=patrol, **serializer.validated_data)
+        patrol = services.patrol_log(actor=signed_in_user(request), patrol=patrol, **serializer.validated_data)
         return self._detail(patrol)
 
     @extend_schema(
@@ -330,11 +341,13 @@ class PatrolViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: PatrolDetailSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
+    def cancel(self, request: Request, pk: int | None = None) -> Response:
         patrol = self.get_object()
         serializer = PatrolCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        patrol = services.patrol_cancel(actor=request.user, patrol=patrol, reason=serializer.validated_data["reason"])
+        patrol = services.patrol_cancel(
+            actor=signed_in_user(request), patrol=patrol, reason=serializer.validated_data["reason"]
+        )
         return self._detail(patrol)
 
     @extend_schema(
@@ -343,11 +356,11 @@ class PatrolViewSet(viewsets.ReadOnlyModelViewSet):
         responses={201: PatrolFindingSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
-    def findings(self, request, pk=None):
+    def findings(self, request: Request, pk: int | None = None) -> Response:
         patrol = self.get_object()
         serializer = PatrolFindingInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        finding = services.finding_add(actor=request.user, patrol=patrol, **serializer.validated_data)
+        finding = services.finding_add(actor=signed_in_user(request), patrol=patrol, **serializer.validated_data)
         return Response(PatrolFindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
 
@@ -362,11 +375,12 @@ class PatrolFindingCaseView(generics.GenericAPIView):
     serializer_class = PatrolFindingCaseSerializer
     filter_backends: list = []
 
-    def post(self, request, pk: int):
-        finding = selectors.finding_visible_or_404(user=request.user, finding_id=pk)
+    def post(self, request: Request, pk: int) -> Response:
+        user = signed_in_user(request)
+        finding = selectors.finding_visible_or_404(user=user, finding_id=pk)
         serializer = PatrolFindingCaseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        case = services.finding_open_case(actor=request.user, finding=finding, **serializer.validated_data)
+        case = services.finding_open_case(actor=user, finding=finding, **serializer.validated_data)
         return Response(CaseListSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
@@ -381,7 +395,8 @@ class PatrolCountsView(generics.GenericAPIView):
     serializer_class = PatrolCountsSerializer
     filter_backends: list = []
 
-    def get(self, request):
+    def get(self, request: Request) -> Response:
+        user = signed_in_user(request)
         query = PatrolCountsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         today = timezone.localdate()
@@ -393,7 +408,7 @@ class PatrolCountsView(generics.GenericAPIView):
         if by == "worker":
             rows = [
                 {"grid": m.grid, "member": m, "done": m.done, "planned": None, "findings": m.findings, "cases": None}
-                for m in selectors.patrol_counts_by_worker(user=request.user, start=start, end=end)
+                for m in selectors.patrol_counts_by_worker(user=user, start=start, end=end)
             ]
         else:
             rows = [
@@ -405,7 +420,7 @@ class PatrolCountsView(generics.GenericAPIView):
                     "findings": g.findings,
                     "cases": g.cases,
                 }
-                for g in selectors.patrol_counts_by_grid(user=request.user, start=start, end=end)
+                for g in selectors.patrol_counts_by_grid(user=user, start=start, end=end)
             ]
         return Response(PatrolCountsSerializer({"by": by, "start": start, "end": end, "rows": rows}).data)
 
@@ -420,8 +435,8 @@ class GridWorkView(generics.GenericAPIView):
     serializer_class = GridWorkSerializer
     filter_backends: list = []
 
-    def get(self, request):
-        work = selectors.grid_work(user=request.user)
+    def get(self, request: Request) -> Response:
+        work = selectors.grid_work(user=signed_in_user(request))
         if work is None:
             raise NotFoundError(_("您不是任何网格的网格人员"))
         return Response(GridWorkSerializer(work).data)

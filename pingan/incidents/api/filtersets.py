@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import django_filters
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from pingan.accounts.access import signed_in_user
 from pingan.cases.filters import CaseFilter
+from pingan.cases.models import Case
 
 
 class IncidentFilter(CaseFilter):
@@ -18,5 +21,8 @@ class IncidentFilter(CaseFilter):
     class Meta(CaseFilter.Meta):
         pass
 
-    def filter_mine(self, queryset, name, value):
-        return queryset.filter(created_by=self.request.user) if value else queryset
+    def filter_mine(self, queryset: QuerySet[Case], name: str, value: bool) -> QuerySet[Case]:
+        if not value:
+            return queryset
+        assert self.request is not None  # the incident list and its API pass their request
+        return queryset.filter(created_by=signed_in_user(self.request))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -68,7 +72,7 @@ class IncidentReportSerializer(serializers.Serializer):
         default=CoordSystem.WGS84,
         help_text=_("手机浏览器定位为 wgs84;高德、腾讯、微信地图的坐标为 gcj02,百度为 bd09"),
     )
-    region = serializers.SlugRelatedField(
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Region.objects.filter(is_active=True),
         required=False,
@@ -93,7 +97,7 @@ class IncidentReportSerializer(serializers.Serializer):
         write_only=True,
     )
 
-    def validate(self, attrs):
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if (attrs.get("lat") is None) != (attrs.get("lng") is None):
             raise serializers.ValidationError({"lng": [_("经纬度须同时提供")]})
         if attrs.get("lat") is None and attrs.get("region") is None:
@@ -101,9 +105,9 @@ class IncidentReportSerializer(serializers.Serializer):
         return attrs
 
 
-def report_payload(data):
+def report_payload(data: Mapping[str, Any] | list[Any]) -> Mapping[str, Any] | list[Any]:
     """A multipart report carries several files under `photos`; empty position fields mean "none"."""
-    if not hasattr(data, "getlist"):
+    if not isinstance(data, MultiValueDict):
         return data
     payload = {key: value for key, value in data.dict().items() if value != "" or key in ("title", "address")}
     payload["photos"] = [photo for photo in data.getlist("photos") if photo]

@@ -10,10 +10,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from pingan.accounts.access import signed_in_user
 from pingan.cameras.selectors import scope_region
 from pingan.cases.services import nearest_centre
 from pingan.core.api import compressed, error_responses
 from pingan.geo.selectors import place_at
+from pingan.regions.models import Organization, Region
 
 from .. import selectors
 from .serializers import HeatSerializer, LocateQuerySerializer, MapLevelSerializer, PlaceSerializer
@@ -21,7 +23,7 @@ from .serializers import HeatSerializer, LocateQuerySerializer, MapLevelSerializ
 REGION_PARAM = OpenApiParameter("region", str, description="区划代码(默认:本人辖区;多个辖区时为各辖区)")
 
 
-def _brief(region) -> dict | None:
+def _brief(region: Region | Organization | None) -> dict[str, str] | None:
     return {"code": region.code, "name": region.name} if region is not None else None
 
 
@@ -34,9 +36,10 @@ def _brief(region) -> dict | None:
 )
 class MapRegionsView(APIView):
     @compressed
-    def get(self, request):
-        region = scope_region(user=request.user, code=request.query_params.get("region", ""))
-        return Response(selectors.map_level(user=request.user, region=region))
+    def get(self, request: Request) -> Response:
+        user = signed_in_user(request)
+        region = scope_region(user=user, code=request.query_params.get("region", ""))
+        return Response(selectors.map_level(user=user, region=region))
 
 
 @extend_schema(
@@ -47,9 +50,10 @@ class MapRegionsView(APIView):
 )
 class MapHeatView(APIView):
     @compressed
-    def get(self, request):
-        region = scope_region(user=request.user, code=request.query_params.get("region", ""))
-        return Response(selectors.case_heat(user=request.user, region=region))
+    def get(self, request: Request) -> Response:
+        user = signed_in_user(request)
+        region = scope_region(user=user, code=request.query_params.get("region", ""))
+        return Response(selectors.case_heat(user=user, region=region))
 
 
 class LocateView(APIView):
@@ -67,7 +71,7 @@ class LocateView(APIView):
     def get(self, request: Request) -> Response:
         query = LocateQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        place = place_at(user=request.user, **query.validated_data, centre_of=nearest_centre)
+        place = place_at(user=signed_in_user(request), **query.validated_data, centre_of=nearest_centre)
         return Response(
             {
                 "point": {"lng": place.lng, "lat": place.lat},

@@ -8,6 +8,8 @@ is written unless there are none."""
 from __future__ import annotations
 
 import time
+from argparse import ArgumentParser
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -21,7 +23,7 @@ from pingan.geo.services import DEFAULT_OVERLAP_M2, DEFAULT_OVERLAP_SHARE, read_
 class Command(BaseCommand):
     help = "Import region and grid outlines from GeoJSON (or CSV/Excel with a WKT column); all or nothing."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file", help="a GeoJSON FeatureCollection, or a CSV/.xlsx file with a WKT column")
         parser.add_argument("--coord-system", default=CoordSystem.WGS84, choices=CoordSystem.values)
         parser.add_argument("--source", default=ShapeSource.IMPORTED, choices=ShapeSource.values)
@@ -30,7 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
         parser.add_argument("--user", help="username recorded as the actor (default: none, no jurisdiction limit)")
 
-    def handle(self, *args, file, user=None, **options):
+    def handle(self, *args: Any, file: str, user: str | None = None, **options: Any) -> None:
         actor = None
         if user:
             actor = get_user_model().objects.filter(username=user).first()
