@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 import itertools
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from pingan.cases.action_forms import ActionForm
@@ -21,11 +22,14 @@ from pingan.regions.choices import OrgType
 
 from .choices import AdvisedRoute, PerformanceMethod
 
+if TYPE_CHECKING:
+    from pingan.cases.models import Case
+
 
 class AssignMediatorForm(ActionForm):
     mediator = forms.CharField(label=_("调解员(用户名)"), max_length=150)
 
-    def for_case(self, case) -> None:
+    def for_case(self, case: Case) -> None:
         from .services import mediators_for
 
         field = self.fields["mediator"]
@@ -41,8 +45,8 @@ class RecordSessionForm(ActionForm):
     notes = forms.CharField(label=_("调解情况"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean(self) -> dict[str, Any]:
-        # Form.clean answers cleaned_data; django-stubs types it `dict | None` (an override may return None).
-        cleaned: dict[str, Any] = super().clean()  # type: ignore[assignment]
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("place") and not cleaned.get("online_link"):
             self.add_error("place", _("请填写调解地点或线上调解链接"))
         return cleaned
@@ -52,24 +56,24 @@ class PartyTextsWidget(forms.Widget):
     """One text box per party of the case (`<name>_<party id>`). A JSON client may send the whole mapping
     as `<name>`: {"<party id>": "…"}."""
 
-    def __init__(self, attrs=None) -> None:
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
         self.parties: list[tuple[int, str]] = []  # (party id, label), set by ConcludeForm.for_case
 
-    def value_from_datadict(self, data, files, name):
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
         value = data.get(name)
         if value is not None:
             return value
         prefix = f"{name}_"
         return {key.removeprefix(prefix): data[key] for key in data if key.startswith(prefix)}
 
-    def value_omitted_from_data(self, data, files, name) -> bool:
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
         return name not in data and not any(key.startswith(f"{name}_") for key in data)
 
-    def id_for_label(self, id_):
+    def id_for_label(self, id_: str) -> str:
         return f"{id_}_{self.parties[0][0]}" if id_ and self.parties else ""
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         attrs = self.build_attrs(self.attrs, attrs)
         base_id = attrs.pop("id", f"id_{name}")
         value = value if isinstance(value, dict) else {}
@@ -90,7 +94,7 @@ class PartyTextsField(forms.Field):
 
     widget = PartyTextsWidget
 
-    def to_python(self, value) -> dict[str, str]:
+    def to_python(self, value: Any) -> dict[str, str]:
         if value in (None, ""):
             return {}
         if not isinstance(value, dict):
@@ -109,14 +113,14 @@ class InstalmentsField(forms.Field):
 
     widget = forms.Textarea(attrs={"rows": 3, "placeholder": "2027-01-31 1000\n2027-02-28 1000"})
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         if isinstance(value, list):
             return "\n".join(
                 f"{item.get('due', '')} {item.get('amount', '')}" for item in value if isinstance(item, dict)
             )
         return value
 
-    def to_python(self, value) -> list[dict[str, Any]]:
+    def to_python(self, value: Any) -> list[dict[str, Any]]:
         if value in (None, ""):
             return []
         if isinstance(value, str):
@@ -183,7 +187,7 @@ class ConcludeForm(ActionForm):
         label=_("调解不成的引导途径"), choices=[("", "—"), *AdvisedRoute.choices], required=False
     )
 
-    def for_case(self, case) -> None:
+    def for_case(self, case: Case) -> None:
         from .services import agreement_parties
 
         self.fields["responsibilities"].widget.parties = [
@@ -192,15 +196,15 @@ class ConcludeForm(ActionForm):
         ]
 
     def clean(self) -> dict[str, Any]:
-        # Form.clean answers cleaned_data; django-stubs types it `dict | None` (an override may return None).
-        cleaned: dict[str, Any] = super().clean()  # type: ignore[assignment]
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("outcome") == Outcome.SUCCESS:
             self._clean_agreement(cleaned)
         if cleaned.get("outcome") == Outcome.FAILURE and not cleaned.get("advised_route"):
             self.add_error("advised_route", _("调解不成须记录引导当事人采取的途径"))
         return cleaned
 
-    def _clean_agreement(self, cleaned) -> None:
+    def _clean_agreement(self, cleaned: dict[str, Any]) -> None:
         """What article 29 asks of the agreement, as far as the form can tell without the case."""
         for name, message in (
             ("disputed_matters", _("调解成功须填写争议事项")),
@@ -246,7 +250,7 @@ class ConcludeForm(ActionForm):
 class RequestConfirmationForm(ActionForm):
     court = forms.CharField(label=_("受理法院(单位代码)"), max_length=40)
 
-    def for_case(self, case) -> None:
+    def for_case(self, case: Case) -> None:
         """The courts whose jurisdiction contains the case."""
         field = self.fields["court"]
         courts = [o for o in covering_orgs(case) if o.org_type == OrgType.COURT]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +40,7 @@ AFTER_CONCLUSION = frozenset({S.CONCLUDED, S.VERIFIED, S.CLOSED})
 ORG_TYPES = frozenset(OrgType.values) - {OrgType.PLA_COMMITTEE, OrgType.PROCURATORATE}
 
 
-def _restore_categories(apps, schema_editor) -> None:
+def _restore_categories(apps: Any, schema_editor: Any) -> None:
     """The categories the data migration wrote (for tests that flush the database)."""
     importlib.import_module("pingan.disputes.migrations.0002_default_categories").create_categories(apps, schema_editor)
 
