@@ -376,7 +376,16 @@ def relation(case: Case, actor: User) -> Relation:
     return Relation(frozenset(own), frozenset(superior), actor.pk is not None and case.assignee_id == actor.pk)
 
 
-def _refusal(case: Case, actor: User, transition: Transition, rel: Relation) -> str | None:
+def refusal(
+    case: Case,
+    actor: User,
+    transition: Transition,
+    rel: Relation,
+    *,
+    condition: Callable[[Case], bool] | None = None,
+) -> str | None:
+    """Why the workflow refuses `actor` the transition on the case as it stands, or None. `condition` stands
+    in for the declared one where the caller knows the facts it reads (the demo's planner, before writing)."""
     if case.status not in transition.sources:
         return _("案件当前状态为“%(state)s”,不能执行“%(action)s”") % {
             "state": get(case.kind).state_label(case.status),
@@ -392,7 +401,8 @@ def _refusal(case: Case, actor: User, transition: Transition, rel: Relation) -> 
     for attribute in transition.forbid:
         if getattr(case, attribute) == actor.pk:
             return _("“%(action)s”须由办理人以外的人员执行") % {"action": transition.label}
-    if transition.condition is not None and not transition.condition(case):
+    check = condition or transition.condition
+    if check is not None and not check(case):
         return str(transition.condition_message) or _("当前条件下不能执行“%(action)s”") % {"action": transition.label}
     return None
 
@@ -402,12 +412,12 @@ def guard(case: Case, actor: User, action: str) -> Transition:
     transition = get(case.kind).transition(action)
     if transition is None:
         raise TransitionNotAllowed(_("未知的操作:%(action)s") % {"action": action}, field="action")
-    refusal = _refusal(case, actor, transition, relation(case, actor))
-    if refusal:
-        raise TransitionNotAllowed(refusal)
+    reason = refusal(case, actor, transition, relation(case, actor))
+    if reason:
+        raise TransitionNotAllowed(reason)
     return transition
 
 
 def allowed_transitions(case: Case, actor: User) -> list[Transition]:
     rel = relation(case, actor)
-    return [t for t in get(case.kind).transitions if _refusal(case, actor, t, rel) is None]
+    return [t for t in get(case.kind).transitions if refusal(case, actor, t, rel) is None]

@@ -11,7 +11,7 @@ would carry. `Planner.apply` replays the plan from the registration, as `cases.s
 - each step is a declared transition (`workflows.get(kind).transition(action)`), allowed from the state the
   case is in, to an actor the declaration admits — a role in the assigned organisation, a role in a centre
   above it (`workflows.relation`, the engine's own function), or the assignee — and not refused by its
-  four-eyes `forbid` rules or its condition (`step_refusal`, the guard's `_refusal` without a database);
+  four-eyes `forbid` rules or its condition (`step_refusal`, the guard's `refusal` with planned facts for the database);
 - the state after a step is the declared target (`Transition.target`, or the state it is in for a step that
   keeps it), or one of the alternatives the declaration names for the handler (a failed verification's
   `options["rework_to"]`); never a state written by hand.
@@ -42,8 +42,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pingan.cases import clocks, workflows
 from pingan.cases import services as cs
-from pingan.cases import workflows
 from pingan.cases.choices import EventType, ExtensionStatus
 from pingan.core.errors import ApplicationError
 
@@ -89,6 +89,10 @@ def acting_org(case, actor: Actor) -> OrgRef | None:
 Condition = Callable[[Any], bool]
 
 
+class _Unverifiable(Exception):
+    """A condition that reads the database and has no planned fact to stand in for it."""
+
+
 def step_refusal(
     workflow: workflows.Workflow,
     case,
@@ -97,37 +101,25 @@ def step_refusal(
     conditions: Mapping[Condition, Condition],
     relation: Callable[[Any, Actor], workflows.Relation] | None = None,
 ) -> str | None:
-    """Why the workflow refuses `actor` the transition on the case as it stands, or None: the checks of
-    `workflows._refusal` in its order and with its messages. A condition that reads the database (pending
-    extensions, sessions…) is read from the case's planned facts through `conditions`; one that reads only
-    the case's fields is the declaration's own function."""
-    if case.status not in transition.sources:
-        return _("案件当前状态为“%(state)s”,不能执行“%(action)s”") % {
-            "state": workflow.state_label(case.status),
-            "action": transition.label,
-        }
+    """Why the workflow refuses `actor` the transition on the case as it stands, or None: the engine's own
+    check (`workflows.refusal`), with a condition that reads the database (pending extensions, sessions…)
+    read from the case's planned facts through `conditions`; one that reads only the case's fields is the
+    declaration's own function."""
     rel = relation(case, actor) if relation else workflows.relation(case, actor)
-    allowed = (
-        bool(rel.own_roles & transition.roles)
-        or bool(rel.superior_roles & transition.superior_roles)
-        or (transition.assignee and rel.is_assignee)
-    )
-    if not allowed:
-        return _("您没有对本案件执行“%(action)s”的权限") % {"action": transition.label}
-    for attribute in transition.forbid:
-        if getattr(case, attribute) == actor.pk:
-            return _("“%(action)s”须由办理人以外的人员执行") % {"action": transition.label}
+    check = None
     if transition.condition is not None:
-        check = conditions.get(transition.condition, transition.condition)
-        try:
-            met = check(case)
-        except (AttributeError, TypeError, ValueError):  # a condition that needs the database and has no fact here
-            return _("演示数据无法核对“%(action)s”的前提条件") % {"action": transition.label}
-        if not met:
-            return str(transition.condition_message) or _("当前条件下不能执行“%(action)s”") % {
-                "action": transition.label
-            }
-    return None
+        fact = conditions.get(transition.condition, transition.condition)
+
+        def check(planned) -> bool:
+            try:
+                return bool(fact(planned))
+            except (AttributeError, TypeError, ValueError):  # it needs the database and has no fact here
+                raise _Unverifiable from None
+
+    try:
+        return workflows.refusal(case, actor, transition, rel, condition=check)
+    except _Unverifiable:
+        return _("演示数据无法核对“%(action)s”的前提条件") % {"action": transition.label}
 
 
 # --- plans -----------------------------------------------------------------------------------------
@@ -158,6 +150,7 @@ DRAFT_DEFAULTS: dict[str, Any] = {
     "assignee_id": None,
     "assignee": None,  # the assignee as an Actor (not a column)
     "parent_id": None,
+    "paused_at": None,
     "pk": None,
     # facts the conditions read (see `CONDITIONS`): not columns of the case
     "sessions": 0,
@@ -165,6 +158,7 @@ DRAFT_DEFAULTS: dict[str, Any] = {
     "confirmation": False,
     "followup": False,
     "last_move": None,
+    "now": None,  # the time of the step being checked (a condition that reads the clock, e.g. 挂起)
 }
 
 
@@ -370,6 +364,7 @@ class Planner:
         transition = self.transitions.get(step.action)
         if transition is None:
             raise self.refuse(plan, _("未知的操作:%(action)s") % {"action": step.action}, step, position)
+        case.now = step.at
         refusal = step_refusal(workflow, case, step.actor, transition, self.conditions, self.relation)
         if refusal:
             raise self.refuse(plan, refusal, step, position)
@@ -541,4 +536,6 @@ CONDITIONS: dict[Condition, Condition] = {
     cs.has_pending_extension: lambda case: case.pending_extension,
     cs.can_return: lambda case: case.last_move is not None and case.last_move[1] == case.assigned_org.code,
     cs.is_not_rated: lambda case: not case.satisfaction,
+    # 挂起 only before the deadline (clocks.can_suspend reads the light at the time of the step)
+    clocks.can_suspend: lambda case: case.paused_at is None and case.now <= case.deadline,
 }

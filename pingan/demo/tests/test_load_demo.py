@@ -415,7 +415,7 @@ def test_every_loaded_history_replays_through_the_workflow(db):
             stood.assigned_org = orgs[stood.assigned_org_id]
             actor = users[event.actor_id]
             unconditional = dataclasses.replace(transition, condition=None)
-            refusal = workflows._refusal(stood, actor, unconditional, workflows.relation(stood, actor))
+            refusal = workflows.refusal(stood, actor, unconditional, workflows.relation(stood, actor))
             assert refusal is None, (case.number, action, actor.username, refusal)
             walked[case.kind, action] += 1
         last = history[-1].instance
