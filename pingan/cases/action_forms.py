@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import FollowUpMethod, Satisfaction
+from .choices import ClockState, FollowUpMethod, Satisfaction
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+    from .models import Case
 
 
-def _to_bool(value) -> bool:
+def _to_bool(value: object) -> bool:
     return value in (True, "true", "True", "1", 1, "on", "yes")
 
 
 class YesNoField(forms.TypedChoiceField):
-    def __init__(self, *, yes: str, no: str, **kwargs) -> None:
+    def __init__(self, *, yes: str | Promise, no: str | Promise, **kwargs: Any) -> None:
         super().__init__(choices=[("true", yes), ("false", no)], coerce=_to_bool, empty_value=None, **kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         if value is True:
             return "true"
         if value is False:
@@ -29,7 +36,7 @@ class ActionForm(forms.Form):
         label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def for_case(self, case) -> None:
+    def for_case(self, case: Case) -> None:
         """Fit the fields to the case before the form is shown (e.g. one field per party); the default
         form needs nothing from the case."""
 
@@ -56,7 +63,9 @@ class ClockChoiceMixin:
     """A `clock` field naming one of the case's clocks (empty: the case's own, primary clock). A kind
     with one clock does not show it."""
 
-    def for_case(self, case) -> None:
+    fields: dict[str, forms.Field]  # (of the form it is mixed into)
+
+    def for_case(self, case: Case) -> None:
         from . import workflows
         from .clocks import clock_label
 
@@ -66,7 +75,7 @@ class ClockChoiceMixin:
         choices = [
             ("" if clock.is_primary else clock.name, clock_label(case.kind, clock.name))
             for clock in case.clocks.all()
-            if clock.state != "stopped"
+            if clock.state != ClockState.STOPPED
         ]
         self.fields["clock"] = forms.ChoiceField(label=self.fields["clock"].label, choices=choices, required=False)
 
@@ -90,8 +99,9 @@ class ExcludePeriodForm(ClockChoiceMixin, ActionForm):
     end = forms.DateTimeField(label=_("结束时间"))
     comment = forms.CharField(label=_("事由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("start") and cleaned.get("end") and cleaned["end"] <= cleaned["start"]:
             self.add_error("end", _("结束时间须晚于开始时间"))
         return cleaned
@@ -104,8 +114,9 @@ class ApproveExtensionForm(ActionForm):
 class VerifyForm(ActionForm):
     passed = YesNoField(label=_("核查结论"), yes=_("核查通过"), no=_("不通过,退回重办"))
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("passed") is False and not cleaned.get("comment"):
             self.add_error("comment", _("核查不通过时须说明理由"))
         return cleaned

@@ -3,7 +3,12 @@ views of cases and their timelines. Cases change only through services, never in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -15,9 +20,12 @@ from . import workflows
 from .models import Case, CaseEvent, Category, ExtensionRequest, Party, RoutingRule, SlaPolicy
 from .templatetags.pingan_ui import kind_label, state_label
 
+if TYPE_CHECKING:
+    from simple_history.models import HistoricalChanges, ModelChange, ModelChangeValue
+
 # Inlines that case kinds add to the case page (a kind's app appends here from its admin.py), so that
 # the engine does not import any kind.
-CASE_INLINES: list[type[admin.options.InlineModelAdmin]] = []
+CASE_INLINES: list[type[admin.options.InlineModelAdmin[Any, Any]]] = []
 
 
 class KindFilter(admin.SimpleListFilter):
@@ -26,21 +34,21 @@ class KindFilter(admin.SimpleListFilter):
     title = _("案件类型")
     parameter_name = "kind"
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]) -> list[tuple[str, str]]:
         return workflows.kind_choices()
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
 class KindColumnMixin:
     @admin.display(description=_("案件类型"), ordering="kind")
-    def kind_name(self, obj) -> str:
+    def kind_name(self, obj: Category | SlaPolicy | RoutingRule | Case) -> str:
         return kind_label(obj.kind)
 
 
 @admin.register(Category)
-class CategoryAdmin(KindColumnMixin, admin.ModelAdmin):
+class CategoryAdmin(KindColumnMixin, admin.ModelAdmin[Category]):
     list_display = ["code", "name", "kind_name", "sort_order", "is_active"]
     list_editable = ["name", "sort_order", "is_active"]
     list_filter = [KindFilter, "is_active"]
@@ -48,7 +56,7 @@ class CategoryAdmin(KindColumnMixin, admin.ModelAdmin):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(KindColumnMixin, admin.ModelAdmin):
+class SlaPolicyAdmin(KindColumnMixin, admin.ModelAdmin[SlaPolicy]):
     list_display = ["kind_name", "category", "urgency", "amount", "unit"]
     list_filter = [KindFilter, "urgency", "unit"]
     list_select_related = ["category"]
@@ -56,7 +64,7 @@ class SlaPolicyAdmin(KindColumnMixin, admin.ModelAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(KindColumnMixin, JurisdictionAdminMixin, admin.ModelAdmin):
+class RoutingRuleAdmin(KindColumnMixin, JurisdictionAdminMixin, admin.ModelAdmin[RoutingRule]):
     jurisdiction_field = "region__code"
     list_display = ["kind_name", "category", "region", "organization", "is_active"]
     list_filter = [KindFilter, "is_active", "organization__org_type"]
@@ -65,13 +73,13 @@ class RoutingRuleAdmin(KindColumnMixin, JurisdictionAdminMixin, admin.ModelAdmin
     autocomplete_fields = ["category", "region", "organization"]
 
 
-def _hidden(value) -> str:
+def _hidden(value: object) -> str:
     return "***" if value else ""
 
 
 # How the history view shows a change to each personal field of a party: the same masking as the pages
 # (birth date, ethnicity, employer and legal representative are shown only with the parties in full).
-PERSONAL_FIELDS = {
+PERSONAL_FIELDS: dict[str, Callable[[Any], str]] = {
     "name": mask_name,
     "id_number": mask_id_number,
     "phone": mask_phone,
@@ -103,18 +111,35 @@ class PartyMasking:
         return obj.age
 
 
+PARTY_INLINE_FIELDS = ("role", "masked_name", "masked_id_number", "masked_phone")
+
+
 class PartyInline(PartyMasking, ReadOnlyInline):
     model = Party
-    fields = ["role", "masked_name", "masked_id_number", "masked_phone"]
+    fields = PARTY_INLINE_FIELDS
 
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(PARTY_INLINE_FIELDS)
 
 
 class MaskedHistoryHelper(HistoricalRecordContextHelper):
-    def prepare_delta_change_value(self, change, value):
+    def prepare_delta_change_value(self, change: ModelChange, value: ModelChangeValue) -> Any:
         mask = PERSONAL_FIELDS.get(change.field)
         return mask(value or "") if mask else super().prepare_delta_change_value(change, value)
+
+
+PARTY_ADMIN_FIELDS = (
+    "case",
+    "role",
+    "party_type",
+    "masked_name",
+    "masked_id_number",
+    "masked_phone",
+    "gender",
+    "age",
+    "occupation",
+    "address",
+)
 
 
 @admin.register(Party)
@@ -124,32 +149,25 @@ class PartyAdmin(BusinessRecordAdminMixin, JurisdictionAdminMixin, PartyMasking,
     list_filter = ["role", "party_type"]
     search_fields = ["case__number"]
     list_select_related = ["case"]
-    fields = [
-        "case",
-        "role",
-        "party_type",
-        "masked_name",
-        "masked_id_number",
-        "masked_phone",
-        "gender",
-        "age",
-        "occupation",
-        "address",
-    ]
-    readonly_fields = fields
+    fields = readonly_fields = PARTY_ADMIN_FIELDS
 
-    def get_historical_record_context_helper(self, request, historical_record):
+    def get_historical_record_context_helper(
+        self, request: HttpRequest, historical_record: HistoricalChanges
+    ) -> HistoricalRecordContextHelper:
         return MaskedHistoryHelper(self.model, historical_record)
+
+
+EVENT_INLINE_FIELDS = ("created_at", "type", "actor", "actor_org", "from_status", "to_status", "comment")
 
 
 class EventInline(ReadOnlyInline):
     model = CaseEvent
-    fields = ["created_at", "type", "actor", "actor_org", "from_status", "to_status", "comment"]
+    fields = EVENT_INLINE_FIELDS
 
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(EVENT_INLINE_FIELDS)
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return super().get_queryset(request).select_related("actor", "actor_org")
 
 
@@ -163,19 +181,21 @@ class CaseAdmin(BusinessRecordAdminMixin, KindColumnMixin, JurisdictionAdminMixi
     show_full_result_count = False
     inlines = [PartyInline, EventInline]
 
-    def get_inlines(self, request, obj):
+    def get_inlines(
+        self, request: HttpRequest, obj: Model | None
+    ) -> list[type[admin.options.InlineModelAdmin[Any, Any]]]:
         return [*self.inlines, *CASE_INLINES]
 
     @admin.display(description=_("状态"), ordering="status")
     def status_name(self, case: Case) -> str:
         return state_label(case.status, case.kind)
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in self.model._meta.fields]
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(BusinessRecordAdminMixin, JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class CaseEventAdmin(BusinessRecordAdminMixin, JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin[CaseEvent]):
     jurisdiction_field = "case__region_code"
     list_display = ["created_at", "case", "type", "actor", "actor_org", "from_status_name", "to_status_name"]
     list_filter = ["type"]
@@ -194,7 +214,9 @@ class CaseEventAdmin(BusinessRecordAdminMixin, JurisdictionAdminMixin, ReadOnlyA
 
 
 @admin.register(ExtensionRequest)
-class ExtensionRequestAdmin(BusinessRecordAdminMixin, JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ExtensionRequestAdmin(
+    BusinessRecordAdminMixin, JurisdictionAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin[ExtensionRequest]
+):
     jurisdiction_field = "case__region_code"
     list_display = ["case", "amount", "status", "requested_by", "requested_at", "decided_by", "decided_at"]
     list_filter = ["status"]

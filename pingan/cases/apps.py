@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +14,7 @@ class CasesConfig(AppConfig):
 
         from .services import case_clocks_recount
 
-        def recount(sender, *, years: set[int], **kwargs) -> None:
+        def recount(sender: object, *, years: set[int], **kwargs: Any) -> None:
             case_clocks_recount(years=years)
 
         calendar_changed.connect(recount, dispatch_uid="cases.clocks_recount", weak=False)

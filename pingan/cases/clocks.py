@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -444,7 +444,7 @@ def _resumed_to(case: Case) -> str:
 
 
 def handle_suspend(
-    *, case: Case, actor: User, transition: workflows.Transition, data: dict[str, Any]
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
 ) -> workflows.Effect:
     """挂起: the clocks pause with the reason (the comment); the case waits in the kind's suspended state."""
     clocks = clocks_pause(case=case, actor=actor, reason=data["comment"])
@@ -456,7 +456,7 @@ def handle_suspend(
 
 
 def handle_resume(
-    *, case: Case, actor: User, transition: workflows.Transition, data: dict[str, Any]
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
 ) -> workflows.Effect:
     """恢复: the clocks run again with the time they had left; the case goes back to where it was."""
     target = _resumed_to(case)
@@ -469,7 +469,7 @@ def handle_resume(
 
 
 def handle_exclude_period(
-    *, case: Case, actor: User, transition: workflows.Transition, data: dict[str, Any]
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
 ) -> workflows.Effect:
     """扣除不计时期间: a period (鉴定、公告 …) is left out of a clock, which runs out later by as much."""
     clock = period_exclude(

@@ -4,6 +4,7 @@ constructor the kinds' declarations use. A kind says only from which states they
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -14,10 +15,23 @@ from . import clocks
 from . import services as cs
 from .workflows import Transition
 
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+    from .workflows import Handler
+
 CENTRE = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD})
 
 
-def T(action, label, sources, target, handler, form=af.ActionForm, **kwargs) -> Transition:  # noqa: N802
+def T(  # noqa: N802
+    action: str,
+    label: str | Promise,
+    sources: Iterable[str],
+    target: str | None,
+    handler: Handler,
+    form: type[af.ActionForm] = af.ActionForm,
+    **kwargs: Any,
+) -> Transition:
     return Transition(
         action=action, label=label, sources=frozenset(sources), target=target, handler=handler, form=form, **kwargs
     )
@@ -103,7 +117,9 @@ def resume(sources: Iterable[str], *, roles: frozenset[str]) -> Transition:
     )
 
 
-def exclude_period(sources: Iterable[str], *, roles: frozenset[str], superior_roles: frozenset[str] = CENTRE):
+def exclude_period(
+    sources: Iterable[str], *, roles: frozenset[str], superior_roles: frozenset[str] = CENTRE
+) -> Transition:
     """扣除不计时期间: a period (鉴定、公告 …) entered with both ends does not count on a clock."""
     return T(
         "exclude_period",

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime
 import io
+from typing import TYPE_CHECKING
 
+from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +19,10 @@ from openpyxl.utils import get_column_letter
 from . import workflows
 from .choices import Channel, Light, Satisfaction, Urgency
 from .models import Case, Party
+
+if TYPE_CHECKING:
+    from openpyxl.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 COLUMNS = [
     # (header, width)
@@ -46,7 +52,7 @@ def _local(value: datetime.datetime | None) -> datetime.datetime | None:
     return timezone.localtime(value).replace(tzinfo=None) if value else None
 
 
-def _datetime_cell(sheet, value: datetime.datetime | None):
+def _datetime_cell(sheet: WriteOnlyWorksheet, value: datetime.datetime | None) -> Cell | None:
     if value is None:
         return None
     cell = WriteOnlyCell(sheet, value=_local(value))
@@ -54,7 +60,7 @@ def _datetime_cell(sheet, value: datetime.datetime | None):
     return cell
 
 
-def _label(choices, value: str) -> str:
+def _label(choices: type[models.TextChoices], value: str) -> str:
     try:
         return str(choices(value).label) if value else ""
     except ValueError:

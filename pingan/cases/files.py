@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.core import signing
@@ -15,6 +17,9 @@ from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
 from pingan.core.errors import ApplicationError
+
+if TYPE_CHECKING:
+    from pingan.accounts.models import User
 
 CONTENT_TYPES = {
     "jpg": "image/jpeg",
@@ -58,7 +63,17 @@ def _signature_ok(extension: str, head: bytes) -> bool:
     return False
 
 
-def inspect_upload(upload, *, field: str = "file") -> dict:
+class UploadInfo(TypedDict):
+    """What inspect_upload found out about a file."""
+
+    name: str
+    extension: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def inspect_upload(upload: File[Any], *, field: str = "file") -> UploadInfo:
     """Validate an uploaded file; return its extension, content type, size and SHA-256."""
     name = PurePath(upload.name or "").name
     extension = PurePath(name).suffix.lower().lstrip(".")
@@ -113,12 +128,12 @@ class PendingUpload:
     name: str
     path: str
 
-    def open(self) -> File:
+    def open(self) -> File[Any]:
         """The stored file under its original name, as an uploaded file would be."""
         return File(default_storage.open(self.path, "rb"), name=self.name)
 
 
-def pending_keep(*, user, uploads) -> list[PendingUpload]:
+def pending_keep(*, user: User, uploads: Iterable[File[Any]]) -> list[PendingUpload]:
     """Store the uploads that pass inspect_upload (the others are reported on the form) for the next try."""
     kept = []
     for upload in uploads:
@@ -132,7 +147,7 @@ def pending_keep(*, user, uploads) -> list[PendingUpload]:
     return kept
 
 
-def pending_resolve(*, user, tokens) -> list[PendingUpload]:
+def pending_resolve(*, user: User, tokens: Iterable[str]) -> list[PendingUpload]:
     """The pending uploads the tokens name, for this user, still stored; any other token is ignored."""
     found = []
     for token in tokens:
@@ -146,6 +161,6 @@ def pending_resolve(*, user, tokens) -> list[PendingUpload]:
     return found
 
 
-def pending_discard(pending) -> None:
+def pending_discard(pending: Iterable[PendingUpload]) -> None:
     for upload in pending:
         default_storage.delete(upload.path)

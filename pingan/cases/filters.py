@@ -20,6 +20,8 @@ Parameters the page and the API once read differently (until issue 8 they had tw
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django import forms
@@ -39,8 +41,11 @@ from pingan.regions.models import Organization
 
 from . import workflows
 from .choices import Channel, Light, Urgency
-from .models import Case, Category, Party, closed_on_time_q, due_q
+from .models import Case, CaseQuerySet, Category, Party, closed_on_time_q, due_q
 from .selectors import CaseSearch
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
 
 # The closing clock of the 按期结案率 (stats.indicators "on_time_rate"): its denominator 应结案 and its
 # numerator 按期结案, so a figure's link lists exactly the cases it counts.
@@ -58,7 +63,7 @@ def status_choices() -> list[tuple[str, str]]:
     return list(seen.items())
 
 
-def _described(intro, choices) -> str:
+def _described(intro: str | Promise, choices: Callable[[], list[tuple[str, str]]]) -> str:
     """An API description that lists a registry's values (known only once every kind has registered)."""
     return f"{intro}:" + "、".join(f"`{value}` {label}" for value, label in choices())
 
@@ -74,11 +79,11 @@ class CategoryField(ModelChoiceField):
     """A category by its code; a page link from before the one filter carries the category's id, which is
     taken when no category has that code."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> Any:
         try:
             return super().to_python(value)
         except ValidationError:
-            if isinstance(value, str) and value.strip().isdigit():
+            if isinstance(value, str) and value.strip().isdigit() and self.queryset is not None:
                 category = self.queryset.filter(pk=int(value)).first()
                 if category is not None:
                     return category
@@ -96,7 +101,7 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     """Ordering by the fields asked for, then by id, so that ties (equal deadlines) come out in one order on
     every page, in the export and in the API."""
 
-    def filter(self, qs, value):
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
         if value in EMPTY_VALUES:
             return qs
         ordering = [self.get_ordering_value(param) for param in value]
@@ -104,8 +109,9 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
 
 class CaseFilterForm(forms.Form):
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", gettext("结束日期不能早于开始日期"))
@@ -200,7 +206,7 @@ class CaseFilter(django_filters.FilterSet):
             return queryset.none()
         return super().filter_queryset(queryset)
 
-    def filter_q(self, queryset, name, value: str):
+    def filter_q(self, queryset: CaseQuerySet, name: str, value: str) -> CaseQuerySet:
         """The one search of the case list: see selectors.CaseSearch. A search by a party's ID number or
         phone is recorded in the audit log, masked."""
         search = CaseSearch.parse(value)
@@ -214,28 +220,29 @@ class CaseFilter(django_filters.FilterSet):
             )
         return search.apply(queryset)
 
-    def filter_light(self, queryset, name, value: str):
+    def filter_light(self, queryset: CaseQuerySet, name: str, value: str) -> CaseQuerySet:
         return queryset.with_light(value)
 
-    def filter_date_from(self, queryset, name, value: datetime.date):
+    def filter_date_from(self, queryset: CaseQuerySet, name: str, value: datetime.date) -> CaseQuerySet:
         return queryset.filter(registered_at__gte=_start_of(value))
 
-    def filter_date_to(self, queryset, name, value: datetime.date):
+    def filter_date_to(self, queryset: CaseQuerySet, name: str, value: datetime.date) -> CaseQuerySet:
         return queryset.filter(registered_at__lt=_start_of(value + datetime.timedelta(days=1)))
 
-    def filter_supervised(self, queryset, name, value):
+    def filter_supervised(self, queryset: CaseQuerySet, name: str, value: bool) -> CaseQuerySet:
         under_supervision = Q(closed_at__isnull=True, supervision_count__gt=0)  # 督办中: open and supervised
         return queryset.filter(under_supervision) if value else queryset.exclude(under_supervision)
 
-    def filter_due(self, queryset, name, value: str):
+    def filter_due(self, queryset: CaseQuerySet, name: str, value: str) -> CaseQuerySet:
         # The same predicates as the 按期结案率's numerator and denominator (stats.indicators).
         return queryset.filter(closed_on_time_q() if value == "on_time" else due_q(timezone.now()))
 
-    def active_filters(self) -> dict[str, str]:
+    def active_filters(self) -> dict[str, Any]:
         """The filters in effect, for the audit log of an export and for keeping them across pages."""
-        if not self.is_bound:
+        data = self.data
+        if not self.is_bound or data is None:
             return {}
-        active = {name: self.data.get(name) for name in self.filters if self.data.get(name)}
+        active: dict[str, Any] = {name: data.get(name) for name in self.filters if data.get(name)}
         if "q" in active:
             active["q"] = CaseSearch.parse(active["q"]).shown
         return active

@@ -3,7 +3,11 @@ the workflow actions with choices suited to the case (organisations, courts, med
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from pingan.core.masking import mask_name
@@ -19,8 +23,12 @@ from pingan.regions.models import Organization, Region
 from pingan.regions.selectors import regions_within
 
 from . import workflows
+from .action_forms import ActionForm
 from .choices import Channel, Ethnicity, Gender, PartyRole, PartyType, Urgency
 from .models import Case, Category
+
+if TYPE_CHECKING:
+    from pingan.accounts.models import User
 
 # --- intake ----------------------------------------------------------------------------------------
 
@@ -32,24 +40,35 @@ class MultipleFileInput(forms.ClearableFileInput):
 class MultipleFileField(forms.FileField):
     """Several files in one input; the service checks each one's type, size and content."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
         return [super().clean(data, initial)] if data else []
 
 
-class RegionChoiceField(forms.ModelChoiceField):
+class RegionChoiceField(forms.ModelChoiceField[Region]):
     def label_from_instance(self, obj: Region) -> str:
         if obj.level >= RegionLevel.COMMUNITY:
             return f"\u3000└ {obj.name}"
         return obj.name
 
 
-def intake_regions(user):
+class CategoryChoiceField(forms.ModelChoiceField[Category]):
+    """A category; named with its kind (矛盾纠纷 · 邻里纠纷) when the form offers several kinds (`kind_labels`)."""
+
+    kind_labels: dict[str, str] | None = None
+
+    def label_from_instance(self, obj: Category) -> str:
+        if self.kind_labels is None:
+            return super().label_from_instance(obj)
+        return f"{self.kind_labels.get(obj.kind, obj.kind)} · {obj.name}"
+
+
+def intake_regions(user: User) -> QuerySet[Region]:
     """Townships and communities inside the user's jurisdiction (the places a case is usually filed)."""
     return (
         regions_within(user.jurisdiction_prefixes())
@@ -62,7 +81,7 @@ class CaseIntakeForm(forms.Form):
     """登记: the one form every case comes in through (the parties are a formset beside it)."""
 
     kind = forms.ChoiceField(label=_("案件类型"), choices=workflows.kind_choices)
-    category = forms.ModelChoiceField(label=_("类别"), queryset=Category.objects.none(), empty_label=_("请选择"))
+    category = CategoryChoiceField(label=_("类别"), queryset=Category.objects.none(), empty_label=_("请选择"))
     title = forms.CharField(label=_("标题"), max_length=100, help_text=_("一句话概括,如“楼上漏水纠纷”"))
     description = forms.CharField(label=_("情况描述"), widget=forms.Textarea(attrs={"rows": 4}))
     channel = forms.ChoiceField(label=_("受理渠道"), choices=Channel.choices, initial=Channel.VISIT)
@@ -90,20 +109,22 @@ class CaseIntakeForm(forms.Form):
         label=_("附件"), required=False, help_text=_("可多选:照片、录音、PDF、Word、Excel,单个不超过 10 MB")
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         kinds = [value for value, _label in workflows.kind_choices()]
-        categories = Category.objects.filter(is_active=True, kind__in=kinds).order_by("kind", "sort_order", "code")
-        self.fields["category"].queryset = categories
+        category = cast(CategoryChoiceField, self.fields["category"])
+        category.queryset = Category.objects.filter(is_active=True, kind__in=kinds).order_by(
+            "kind", "sort_order", "code"
+        )
         if len(kinds) > 1:
-            labels = dict(workflows.kind_choices())
-            self.fields["category"].label_from_instance = lambda c: f"{labels.get(c.kind, c.kind)} · {c.name}"
+            category.kind_labels = dict(workflows.kind_choices())
         if len(kinds) == 1:
             self.fields["kind"].initial = kinds[0]
-        self.fields["region"].queryset = intake_regions(user)
+        cast(RegionChoiceField, self.fields["region"]).queryset = intake_regions(user)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         category, kind = cleaned.get("category"), cleaned.get("kind")
         if category and kind and category.kind != kind:
             self.add_error("category", _("所选类别不属于该案件类型"))
@@ -133,14 +154,14 @@ class PartyForm(forms.Form):
         required=False,
         empty_value=PartyType.PERSON,
     )
-    gender = forms.ChoiceField(label=_("性别"), choices=[("", _("按身份证号码"))] + Gender.choices, required=False)
+    gender = forms.ChoiceField(label=_("性别"), choices=[("", _("按身份证号码")), *Gender.choices], required=False)
     birth_date = forms.DateField(
         label=_("出生日期"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("有18位身份证号码时自动识别"),
     )
-    ethnicity = forms.ChoiceField(label=_("民族"), choices=[("", "—")] + Ethnicity.choices, required=False)
+    ethnicity = forms.ChoiceField(label=_("民族"), choices=[("", "—"), *Ethnicity.choices], required=False)
     occupation = forms.CharField(label=_("职业"), max_length=50, required=False)
     employer = forms.CharField(label=_("工作单位"), max_length=100, required=False)
     legal_representative = forms.CharField(label=_("法定代表人(单位当事人)"), max_length=50, required=False)
@@ -163,13 +184,13 @@ class PartyForm(forms.Form):
 class PartyEditForm(PartyForm):
     """补充/更正 one party of an open case: everything of intake but the party's role in the case."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["role"]
 
 
-class BasePartyFormSet(forms.BaseFormSet):
-    def parties(self) -> list[tuple[int, dict]]:
+class BasePartyFormSet(forms.BaseFormSet[PartyForm]):
+    def parties(self) -> list[tuple[int, dict[str, Any]]]:
         """(row index, data) of each filled-in row, in order."""
         return [
             (index, form.cleaned_data)
@@ -182,8 +203,12 @@ class BasePartyFormSet(forms.BaseFormSet):
         return [notice for index, _data in self.parties() if (notice := self.forms[index].id_number_notice())]
 
 
-PartyFormSet = forms.formset_factory(
-    PartyForm, formset=BasePartyFormSet, extra=2, min_num=1, validate_min=True, max_num=50, validate_max=True
+# formset_factory builds a subclass of `formset`; its stub answers the base class.
+PartyFormSet = cast(
+    type[BasePartyFormSet],
+    forms.formset_factory(
+        PartyForm, formset=BasePartyFormSet, extra=2, min_num=1, validate_min=True, max_num=50, validate_max=True
+    ),
 )
 
 
@@ -226,7 +251,7 @@ def _org_choices(case: Case, action: str, field: str) -> list[tuple[str, str]] |
     return [(o.code, f"{o.name}({o.region.name})") for o in orgs]
 
 
-def action_form(transition: workflows.Transition, case: Case, data=None) -> forms.Form:
+def action_form(transition: workflows.Transition, case: Case, data: Mapping[str, Any] | None = None) -> ActionForm:
     """The transition's own parameter form, with selects in place of code inputs where we can list the
     suitable choices. The service validates the submitted values again with the same form class.
     Every action's panel sits on the same page: its own auto_id keeps the field ids (and the labels

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,6 +35,9 @@ from .choices import (
     Urgency,
 )
 from .events import event_label
+
+if TYPE_CHECKING:
+    from pingan.accounts.models import User
 
 
 class Category(models.Model):
@@ -125,18 +130,16 @@ def open_light_q(light: str, now: datetime.datetime) -> models.Q:
     if light == Light.PAUSED:
         return models.Q(paused_at__isnull=False)
     running = models.Q(paused_at__isnull=True)
-    return (
-        running
-        & {
-            Light.RED: models.Q(deadline__lt=now),
-            Light.YELLOW: models.Q(deadline__gte=now, warn_at__lte=now),
-            Light.GREEN: models.Q(warn_at__gt=now),
-        }[light]
-    )
+    by_light: dict[str, models.Q] = {
+        Light.RED: models.Q(deadline__lt=now),
+        Light.YELLOW: models.Q(deadline__gte=now, warn_at__lte=now),
+        Light.GREEN: models.Q(warn_at__gt=now),
+    }
+    return running & by_light[light]
 
 
-class CaseQuerySet(models.QuerySet):
-    def within(self, prefixes) -> CaseQuerySet:
+class CaseQuerySet(models.QuerySet["Case"]):
+    def within(self, prefixes: Iterable[str]) -> CaseQuerySet:
         return self.filter(prefix_q("region_code", prefixes))
 
     def open(self) -> CaseQuerySet:
@@ -269,7 +272,7 @@ class Case(models.Model):
         return Light.GREEN
 
     def get_light_display(self) -> str:
-        return Light(self.light()).label
+        return str(Light(self.light()).label)
 
 
 class CaseNumberSequence(models.Model):
@@ -310,6 +313,8 @@ class Party(models.Model):
     )
 
     history = HistoricalRecords()
+    # Who the next save is by: django-simple-history reads it from the instance (set by the services).
+    _history_user: User
 
     class Meta:
         verbose_name = _("当事人")
@@ -405,7 +410,7 @@ class CaseEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.case_id} {self.type} {self.created_at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise RuntimeError("Timeline events are append-only.")
         super().save(*args, **kwargs)

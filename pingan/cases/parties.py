@@ -9,7 +9,7 @@ contradicts the number is refused rather than silently replaced.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -55,9 +55,10 @@ def gender_from_id(number: str) -> str:
 def party_input(raw: Mapping[str, Any] | PartyInput) -> PartyInput:
     if isinstance(raw, PartyInput):
         return raw
-    values = {name: raw.get(name) for name in FIELDS}
+    values: dict[str, Any] = {name: raw.get(name) for name in FIELDS}
     values["birth_date"] = values["birth_date"] or None
-    return PartyInput(**{k: ("" if v is None and k != "birth_date" else v) for k, v in values.items()})
+    cleaned: dict[str, Any] = {k: ("" if v is None and k != "birth_date" else v) for k, v in values.items()}
+    return PartyInput(**cleaned)
 
 
 def party_values(party: Party) -> dict[str, Any]:
@@ -65,7 +66,11 @@ def party_values(party: Party) -> dict[str, Any]:
     return {name: getattr(party, name) for name in FIELDS}
 
 
-def _birth_date(value, add) -> datetime.date | None:
+# Reports a problem with a field of the party being cleaned: add(field, message).
+ErrorAdder = Callable[[str, str], None]
+
+
+def _birth_date(value: Any, add: ErrorAdder) -> datetime.date | None:
     if value is None or isinstance(value, datetime.date):
         return value
     try:
@@ -126,7 +131,7 @@ def clean_party(raw: Mapping[str, Any] | PartyInput, *, where: str, errors: dict
     return item
 
 
-def _derive_from_id(item: PartyInput, add) -> None:
+def _derive_from_id(item: PartyInput, add: ErrorAdder) -> None:
     gender, born = gender_from_id(item.id_number), ric.get_birth_date(item.id_number)
     if item.gender and item.gender != gender:
         add(
@@ -167,5 +172,5 @@ def party_corrected(party: Party, changes: Mapping[str, Any]) -> PartyInput:
     return item
 
 
-def party_model(item: PartyInput, **extra) -> Party:
+def party_model(item: PartyInput, **extra: Any) -> Party:
     return Party(**asdict(item), **extra)

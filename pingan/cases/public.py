@@ -3,9 +3,12 @@ digits. Shows progress, never personal data or staff comments; attempts are thro
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -65,12 +68,12 @@ def case_for_citizen(*, number: str, phone_tail: str) -> Case | None:
 
 
 @login_not_required
-def track(request):
+def track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None)
-    context: dict = {"form": form}
+    context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
         key = f"track:{client_ip(request)}"
-        attempts = cache.get_or_set(key, 0, WINDOW_SECONDS)
+        attempts = cast(int, cache.get_or_set(key, 0, WINDOW_SECONDS))  # the count set here: never None
         if attempts >= MAX_ATTEMPTS:
             context["error"] = _("查询过于频繁,请10分钟后再试")
             return render(request, "cases/public_track.html", context, status=429)

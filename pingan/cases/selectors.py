@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -17,17 +19,20 @@ from pingan.regions.selectors import user_prefixes
 from . import workflows
 from .models import Case, CaseEvent, CaseQuerySet, Party
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
-def cases_visible_to(user: User) -> CaseQuerySet:
+
+def cases_visible_to(user: User | AnonymousUser) -> CaseQuerySet:
     """Cases inside the jurisdiction subtrees of the user's organisations; nothing for anyone else."""
     return Case.objects.within(user_prefixes(user))
 
 
-def case_list(*, user: User) -> QuerySet[Case]:
+def case_list(*, user: User | AnonymousUser) -> CaseQuerySet:
     return cases_visible_to(user).select_related("category", "region", "assigned_org", "assignee")
 
 
-def case_detail(*, user: User) -> QuerySet[Case]:
+def case_detail(*, user: User | AnonymousUser) -> CaseQuerySet:
     return (
         case_list(user=user)
         .select_related("assigned_org__region", "intake_org", "created_by", "parent")
@@ -35,7 +40,7 @@ def case_detail(*, user: User) -> QuerySet[Case]:
     )
 
 
-def case_visible_or_404(queryset: QuerySet[Case], case_id) -> Case:
+def case_visible_or_404(queryset: QuerySet[Case], case_id: int | str) -> Case:
     """One case out of a visible queryset (case_list / case_detail); anything else is simply not found."""
     case = queryset.filter(pk=case_id).first()
     if case is None:
@@ -43,7 +48,7 @@ def case_visible_or_404(queryset: QuerySet[Case], case_id) -> Case:
     return case
 
 
-def _normalized(normalize, text: str) -> str:
+def _normalized(normalize: Callable[[str], str], text: str) -> str:
     try:
         return normalize(text)
     except ValidationError:
@@ -78,7 +83,7 @@ class CaseSearch:
         """The search text as logs may keep it: masked when it is a personal identifier."""
         return "/".join(self.personal.values()) or self.text
 
-    def apply(self, queryset: QuerySet[Case]) -> QuerySet[Case]:
+    def apply[QS: QuerySet[Case]](self, queryset: QS) -> QS:
         if not self.text:
             return queryset
         match = Q(number__icontains=self.text) | Q(title__icontains=self.text) | Q(address__icontains=self.text)
@@ -88,7 +93,7 @@ class CaseSearch:
         return queryset.filter(match)
 
 
-def cases_misplaced() -> QuerySet[Case]:
+def cases_misplaced() -> CaseQuerySet:
     """For the operators' repair command (no user: the whole installation): open cases held by an
     organisation whose type their workflow does not admit, e.g. incidents dispatched to a mediation
     committee before workflows declared their organisation types."""
@@ -102,7 +107,7 @@ def case_events(*, case: Case) -> QuerySet[CaseEvent]:
     return case.events.select_related("actor", "actor_org").order_by("created_at", "id")
 
 
-def my_work(*, user: User) -> QuerySet[Case]:
+def my_work(*, user: User) -> CaseQuerySet:
     """The workbench: open cases of my organisations or assigned to me, soonest deadline first."""
     org_ids = [m.organization_id for m in user.active_memberships]
     return (

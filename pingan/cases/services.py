@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import shapely
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Q
 from django.http import QueryDict
@@ -35,7 +36,7 @@ from pingan.workcalendar.calendar import WorkCalendar
 from . import clocks, workflows
 from .choices import Channel, ClockState, EventType, ExtensionStatus, RoutingBasis, Urgency
 from .events import event_record
-from .files import inspect_upload
+from .files import UploadInfo, inspect_upload
 from .models import (
     Attachment,
     Case,
@@ -68,7 +69,7 @@ def route(
     region: Region,
     channel: str = "",
     intake_org: Organization | None = None,
-) -> tuple[Organization, str]:
+) -> tuple[Organization, RoutingBasis]:
     """Where a new case goes, and why: the most specific routing rule; else, for a walk-in at a centre's
     counter inside its own jurisdiction, that centre (首接负责制, it may dispatch down); else the nearest
     centre. A rule whose organisation the kind's workflow does not admit is skipped."""
@@ -175,7 +176,7 @@ def _intake_org(actor: User, region: Region) -> Organization | None:
 
 
 def _resolve_location(
-    *, region: Region | None, lat, lng, coord_system: str
+    *, region: Region | None, lat: float | Decimal | None, lng: float | Decimal | None, coord_system: str
 ) -> tuple[Region, Decimal | None, Decimal | None, dict[str, Any]]:
     """Where a new case lies: (region, WGS-84 lat, lng, how it was resolved — the timeline's record).
 
@@ -188,7 +189,7 @@ def _resolve_location(
         return region, None, None, {"resolved_by": "region"}
     if lat is None or lng is None:
         raise ApplicationError(_("经纬度须同时填写"), field="location")
-    wgs_lng, wgs_lat = to_wgs84(lng=lng, lat=lat, system=coord_system)
+    wgs_lng, wgs_lat = to_wgs84(lng=float(lng), lat=float(lat), system=coord_system)
     location: dict[str, Any] = {"coord_system": coord_system, "given": [float(lng), float(lat)]}
     stored_lat, stored_lng = Decimal(f"{wgs_lat:.6f}"), Decimal(f"{wgs_lng:.6f}")
     grid_code = locate(lng=wgs_lng, lat=wgs_lat)
@@ -216,7 +217,7 @@ def _resolve_location(
     return region, stored_lat, stored_lng, {**location, "resolved_by": "region"}
 
 
-def _covers(geometry: Mapping[str, Any], *, lng: float, lat: float) -> bool:
+def _covers(geometry: dict[str, Any], *, lng: float, lat: float) -> bool:
     return bool(shapely.intersects_xy(shape(geometry), lng, lat))
 
 
@@ -232,11 +233,11 @@ def case_register(
     region: Region | None = None,
     urgency: str = Urgency.NORMAL,
     address: str = "",
-    lat=None,
-    lng=None,
+    lat: float | Decimal | None = None,
+    lng: float | Decimal | None = None,
     coord_system: str = "wgs84",
     parties: Iterable[Mapping[str, Any] | PartyInput] = (),
-    attachments: Iterable = (),
+    attachments: Iterable[File[Any]] = (),
     parent: Case | None = None,
     assigned_org: Organization | None = None,
     registered_at: datetime.datetime | None = None,
@@ -374,7 +375,12 @@ def case_transition(*, case: Case, actor: User, action: str, data: Mapping[str, 
 
 
 def _transition_apply(
-    *, case: Case, actor: User | None, transition: workflows.Transition, effect: workflows.Effect, params
+    *,
+    case: Case,
+    actor: User | None,
+    transition: workflows.Transition,
+    effect: workflows.Effect,
+    params: Mapping[str, Any],
 ) -> Case:
     """The second half of a transition, once its handler has acted: the new state, one timeline event,
     the audit entry and the notification."""
@@ -428,12 +434,16 @@ def _move(case: Case, to_org: Organization) -> dict[str, str]:
     }
 
 
-def handle_accept(*, case: Case, actor: User, transition, data) -> workflows.Effect:
+def handle_accept(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     case.accepted_at = case.accepted_at or timezone.now()
     return workflows.Effect(EventType.ACCEPTED, notify_org=False)
 
 
-def handle_dispatch(*, case: Case, actor: User, transition, data) -> workflows.Effect:
+def handle_dispatch(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     to_org = _org_by_code(data["to_org"])
     here = case.assigned_org
     if to_org.pk == here.pk:
@@ -445,7 +455,9 @@ def handle_dispatch(*, case: Case, actor: User, transition, data) -> workflows.E
     return workflows.Effect(EventType.DISPATCHED, _move(case, to_org))
 
 
-def handle_escalate(*, case: Case, actor: User, transition, data) -> workflows.Effect:
+def handle_escalate(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     here = case.assigned_org
     if data.get("to_org"):
         to_org = _org_by_code(data["to_org"])
@@ -462,7 +474,8 @@ def _last_sender(case: Case) -> str | None:
     )
     for event in moves[:1]:
         if event.params.get("to_org") == case.assigned_org.code:
-            return event.params.get("from_org")
+            sender: str | None = event.params.get("from_org")
+            return sender
     return None
 
 
@@ -470,7 +483,9 @@ def can_return(case: Case) -> bool:
     return _last_sender(case) is not None
 
 
-def handle_return(*, case: Case, actor: User, transition, data) -> workflows.Effect:
+def handle_return(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     sender = _last_sender(case)
     if sender is None:
         raise ApplicationError(_("本案件没有可退回的上一承办单位"))
@@ -501,7 +516,9 @@ def case_misplaced_return(*, case: Case, comment: str) -> Case:
     return _transition_apply(case=case, actor=None, transition=transition, effect=effect, params={"comment": comment})
 
 
-def handle_transfer(*, case: Case, actor: User, transition, data) -> workflows.Effect:
+def handle_transfer(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     to_org = _org_by_code(data["to_org"])
     if to_org.pk == case.assigned_org_id:
         raise ApplicationError(_("不能转办给本单位"), field="to_org")
@@ -510,7 +527,9 @@ def handle_transfer(*, case: Case, actor: User, transition, data) -> workflows.E
     return workflows.Effect(EventType.TRANSFERRED, _move(case, to_org))
 
 
-def handle_supervise(*, case: Case, actor: User, transition, data) -> workflows.Effect:
+def handle_supervise(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     case.supervision_count += 1
     return workflows.Effect(EventType.SUPERVISED, {"count": case.supervision_count})
 
@@ -523,7 +542,9 @@ def has_pending_extension(case: Case) -> bool:
     return case.extensions.filter(status=ExtensionStatus.PENDING).exists()
 
 
-def handle_request_extension(*, case: Case, actor: User, transition, data) -> workflows.Effect:
+def handle_request_extension(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     clock = clocks.clock_for_extension(case, data.get("clock") or "")
     request = ExtensionRequest.objects.create(
         case=case,
@@ -538,7 +559,9 @@ def handle_request_extension(*, case: Case, actor: User, transition, data) -> wo
     return workflows.Effect(EventType.EXTENSION_REQUESTED, params)
 
 
-def handle_approve_extension(*, case: Case, actor: User, transition, data) -> workflows.Effect:
+def handle_approve_extension(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     request = case.extensions.select_for_update().filter(status=ExtensionStatus.PENDING).first()
     if request is None:
         raise ApplicationError(_("没有待审批的延期申请"))
@@ -559,7 +582,9 @@ def handle_approve_extension(*, case: Case, actor: User, transition, data) -> wo
     return workflows.Effect(EventType.EXTENSION_DECIDED, params)
 
 
-def handle_verify(*, case: Case, actor: User, transition, data) -> workflows.Effect:
+def handle_verify(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     if data["passed"]:
         case.verified_at = timezone.now()
         return workflows.Effect(EventType.VERIFIED, {"passed": True})
@@ -571,7 +596,9 @@ def handle_verify(*, case: Case, actor: User, transition, data) -> workflows.Eff
     )
 
 
-def handle_close(*, case: Case, actor: User, transition, data) -> workflows.Effect:
+def handle_close(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     case.closed_at = timezone.now()
     clocks.clocks_stop_all(case=case, at=case.closed_at)  # the on-time verdict, frozen from here on
     return workflows.Effect(EventType.CLOSED, {"on_time": case.on_time}, notify_org=False)
@@ -581,7 +608,7 @@ def is_not_rated(case: Case) -> bool:
     return not case.satisfaction
 
 
-def handle_rate(*, case: Case, actor: User, transition, data) -> workflows.Effect:
+def handle_rate(*, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]) -> workflows.Effect:
     case.satisfaction = data["satisfaction"]
     case.rated_at = timezone.now()
     return workflows.Effect(
@@ -592,7 +619,7 @@ def handle_rate(*, case: Case, actor: User, transition, data) -> workflows.Effec
 # --- attachments and personal data -----------------------------------------------------------------
 
 
-def _attachment_save(*, case: Case, actor: User, upload, info: dict) -> Attachment:
+def _attachment_save(*, case: Case, actor: User, upload: File[Any], info: UploadInfo) -> Attachment:
     attachment = Attachment(
         case=case,
         original_name=info["name"],
@@ -608,7 +635,7 @@ def _attachment_save(*, case: Case, actor: User, upload, info: dict) -> Attachme
 
 
 @transaction.atomic
-def attachment_add(*, case: Case, actor: User, upload) -> Attachment:
+def attachment_add(*, case: Case, actor: User, upload: File[Any]) -> Attachment:
     case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
     if case.is_closed:
         raise ApplicationError(_("已结案的案件不能再上传附件"), code="closed")
@@ -626,7 +653,7 @@ def attachment_add(*, case: Case, actor: User, upload) -> Attachment:
     return attachment
 
 
-def attachment_open(*, case: Case, actor: User, attachment_id: int):
+def attachment_open(*, case: Case, actor: User, attachment_id: int) -> tuple[Attachment, File[Any]]:
     """Open a case's file for download (the caller has checked the case is visible); logged."""
     attachment = case.attachments.filter(pk=attachment_id).first()
     if attachment is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils import timezone
@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from . import workflows
 from .choices import Channel, ClockUnit, EventType, FollowUpMethod, RoutingBasis, Satisfaction
+
+if TYPE_CHECKING:
+    from .models import CaseEvent
 
 
 def yes_no(value: Any) -> str:
@@ -55,12 +58,10 @@ def _location(value: Any) -> str:
         return str(value)
     systems = {"wgs84": "WGS-84", "gcj02": _("GCJ-02(国测局坐标)"), "bd09": _("BD-09(百度坐标)")}
     if value.get("resolved_by") == "grid":
+        system = value.get("coord_system", "")
         return str(
             _("按定位点落入网格 %(grid)s(%(system)s)")
-            % {
-                "grid": value.get("grid", ""),
-                "system": systems.get(value.get("coord_system"), value.get("coord_system", "")),
-            }
+            % {"grid": value.get("grid", ""), "system": systems.get(system, system)}
         )
     if value.get("given"):
         return str(_("定位点不在任何网格内,按所选区划登记"))
@@ -100,7 +101,7 @@ TYPE_PARAM_LABELS: dict[tuple[str, str], tuple[Any, Callable[[Any], str]]] = {
 }
 
 
-def event_params(event: Any) -> list[tuple[str, str]]:
+def event_params(event: CaseEvent) -> list[tuple[str, str]]:
     """The event's parameters as (label, text) pairs a person can read."""
     labels = {**PARAM_LABELS, **workflows.param_labels()}
     rows = []

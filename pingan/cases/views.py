@@ -6,13 +6,15 @@ only through services; an ApplicationError from a service is shown on the page w
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from pingan.accounts.access import open_to_administrators, requires, sees_business_data
+from pingan.accounts.access import open_to_administrators, requires, sees_business_data, signed_in_user
 from pingan.accounts.choices import ADMIN_ROLES, Role
 from pingan.core.audit import audit_log
 from pingan.core.errors import ApplicationError
@@ -34,10 +36,21 @@ from . import files, selectors, services, workflows
 from .choices import ExtensionStatus, Light
 from .exports import cases_xlsx
 from .filters import CaseFilter
-from .forms import CaseIntakeForm, PartyEditForm, PartyFormSet, action_form
-from .models import Case, ExtensionRequest, Notification, open_light_q
+from .forms import BasePartyFormSet, CaseIntakeForm, PartyEditForm, PartyFormSet, action_form, intake_regions
+from .models import Case, ExtensionRequest, Notification, Party, open_light_q
 from .parties import party_values
 from .workbench import sections_for
+
+if TYPE_CHECKING:
+    from django_htmx.middleware import HtmxDetails
+
+    from pingan.accounts.models import User
+
+    class HtmxHttpRequest(HttpRequest):
+        """A request through django-htmx's middleware, which sets `htmx` (the pattern its docs give)."""
+
+        htmx: HtmxDetails
+
 
 PAGE_SIZE = 50
 WORKBENCH_LIMIT = 100
@@ -47,7 +60,7 @@ INLINE_TYPES = ("image/",)
 PARTY_ERROR_KEY = re.compile(r"^parties\[(\d+)\]\.(\w+)$")
 
 
-def _visible_case(request, case_id: int, *, detail: bool = False) -> Case:
+def _visible_case(request: HttpRequest, case_id: int, *, detail: bool = False) -> Case:
     source = selectors.case_detail if detail else selectors.case_list
     return selectors.case_visible_or_404(source(user=request.user), case_id)
 
@@ -55,7 +68,7 @@ def _visible_case(request, case_id: int, *, detail: bool = False) -> Case:
 # --- workbench -------------------------------------------------------------------------------------
 
 
-def _pending_extensions(user) -> list[ExtensionRequest]:
+def _pending_extensions(user: User) -> list[ExtensionRequest]:
     """Extension requests this user may decide now (centre heads of the case's organisation, or centres
     above it), read from the kinds' declared `approve_extension` transition."""
     if not user.has_role(Role.CENTRE_HEAD, Role.CENTRE_STAFF):
@@ -85,9 +98,9 @@ def _pending_extensions(user) -> list[ExtensionRequest]:
 
 @open_to_administrators(*ADMIN_ROLES)
 @login_required
-def workbench(request):
+def workbench(request: HttpRequest) -> HttpResponse:
     """The first screen after signing in; administrators (三员分立) work in the back office instead."""
-    user = request.user
+    user = signed_in_user(request)
     if not sees_business_data(user):
         return redirect("admin:index")
     now = timezone.now()
@@ -118,8 +131,8 @@ def workbench(request):
 
 @login_required
 @require_POST
-def notification_read(request, notification_id: int):
-    services.notification_mark_read(user=request.user, notification_id=notification_id)
+def notification_read(request: HtmxHttpRequest, notification_id: int) -> HttpResponse:
+    services.notification_mark_read(user=signed_in_user(request), notification_id=notification_id)
     if request.htmx:
         return HttpResponse("")
     target = request.POST.get("next", "")
@@ -131,7 +144,7 @@ def notification_read(request, notification_id: int):
 # --- intake ----------------------------------------------------------------------------------------
 
 
-def _place_errors(exc: ApplicationError, form, formset, rows: list[int]) -> list[str]:
+def _place_errors(exc: ApplicationError, form: CaseIntakeForm, formset: BasePartyFormSet, rows: list[int]) -> list[str]:
     """Put the service's field errors on the form and the party rows; return what fits nowhere."""
     general: list[str] = []
     placed = False
@@ -156,8 +169,8 @@ def _place_errors(exc: ApplicationError, form, formset, rows: list[int]) -> list
 
 @requires(services.can_register, gettext_lazy("您的岗位不能登记案件"))
 @login_required
-def case_new(request):
-    user = request.user
+def case_new(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
     status = 200
     general_errors: list[str] = []
     pending: list[files.PendingUpload] = []
@@ -213,13 +226,13 @@ def case_new(request):
         "formset": formset,
         "general_errors": general_errors,
         "pending": pending,
-        "has_regions": form.fields["region"].queryset.exists(),
+        "has_regions": intake_regions(user).exists(),  # the form's choice of regions
         "map_config": _intake_map_config(),
     }
     return render(request, "cases/case_form.html", context, status=status)
 
 
-def _intake_map_config() -> dict:
+def _intake_map_config() -> dict[str, Any]:
     """What the intake form's map (static/map/intake.js) reads: the outlines and locator of the grid app."""
     return {
         "regionsUrl": reverse("api-map-regions"),
@@ -242,7 +255,7 @@ def _intake_map_config() -> dict:
 
 
 @login_required
-def case_list(request):
+def case_list(request: HttpRequest) -> HttpResponse:
     filterset = CaseFilter(request.GET, queryset=selectors.case_list(user=request.user), request=request)
     paginator = Paginator(filterset.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -256,7 +269,7 @@ def case_list(request):
 
 
 @login_required
-def case_export(request):
+def case_export(request: HttpRequest) -> HttpResponse:
     filterset = CaseFilter(request.GET, queryset=selectors.case_list(user=request.user), request=request)
     query = request.GET.urlencode()
     back_to_list = reverse("case-list") + (f"?{query}" if query else "")
@@ -293,7 +306,14 @@ def case_export(request):
 # --- detail ----------------------------------------------------------------------------------------
 
 
-def _action_panels(case: Case, user, *, bound_action: str = "", data=None, error: ApplicationError | None = None):
+def _action_panels(
+    case: Case,
+    user: User,
+    *,
+    bound_action: str = "",
+    data: Mapping[str, Any] | None = None,
+    error: ApplicationError | None = None,
+) -> list[dict[str, Any]]:
     panels = []
     for transition in workflows.allowed_transitions(case, user):
         is_bound = transition.action == bound_action
@@ -307,22 +327,22 @@ def _action_panels(case: Case, user, *, bound_action: str = "", data=None, error
 
 
 def _render_detail(
-    request,
+    request: HttpRequest,
     case: Case,
     *,
     status: int = 200,
     error: ApplicationError | None = None,
     bound_action: str = "",
-    action_data=None,
-    full_parties=None,
+    action_data: Mapping[str, Any] | None = None,
+    full_parties: list[Party] | None = None,
     unmask_error: str = "",
     upload_error: str = "",
-):
-    user = request.user
+) -> HttpResponse:
+    user = signed_in_user(request)
     workflow = workflows.get(case.kind)
     rel = workflows.relation(case, user)
     can_unmask = services.can_unmask(case, user)
-    context: dict = {
+    context: dict[str, Any] = {
         "case": case,
         "workflow": workflow,
         "state_label": workflow.state_label(case.status),
@@ -353,18 +373,18 @@ def _render_detail(
 
 @login_required
 @never_cache
-def case_detail(request, case_id: int):
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     return _render_detail(request, _visible_case(request, case_id, detail=True))
 
 
 @login_required
 @require_POST
-def case_action(request, case_id: int, action: str):
+def case_action(request: HttpRequest, case_id: int, action: str) -> HttpResponse:
     case = _visible_case(request, case_id)
     data = request.POST.dict()
     data.pop("csrfmiddlewaretoken", None)
     try:
-        services.case_transition(case=case, actor=request.user, action=action, data=data)
+        services.case_transition(case=case, actor=signed_in_user(request), action=action, data=data)
     except ApplicationError as exc:
         return _render_detail(
             request,
@@ -382,11 +402,13 @@ def case_action(request, case_id: int, action: str):
 @login_required
 @require_POST
 @never_cache
-def case_unmask(request, case_id: int):
+def case_unmask(request: HtmxHttpRequest, case_id: int) -> HttpResponse:
+    user = signed_in_user(request)
     case = _visible_case(request, case_id, detail=True)
     reason = request.POST.get("reason", "")
+    parties: list[Party] | None
     try:
-        parties = services.parties_unmask(case=case, actor=request.user, reason=reason)
+        parties = services.parties_unmask(case=case, actor=user, reason=reason)
     except ApplicationError as exc:
         status, parties, unmask_error = exc.status_code, None, exc.message
     else:
@@ -396,7 +418,7 @@ def case_unmask(request, case_id: int):
             "case": case,
             "parties": parties if parties is not None else list(case.parties.all()),
             "full": parties is not None,
-            "can_unmask": services.can_unmask(case, request.user),
+            "can_unmask": services.can_unmask(case, user),
             "unmask_error": unmask_error,
         }
         response = render(request, "cases/partials/parties.html", context, status=status)
@@ -407,11 +429,12 @@ def case_unmask(request, case_id: int):
 
 @login_required
 @never_cache
-def party_edit(request, case_id: int, party_id: int):
+def party_edit(request: HttpRequest, case_id: int, party_id: int) -> HttpResponse:
     """补充/更正当事人信息: the party's form in full, for those who work the open case (the view is logged)."""
+    user = signed_in_user(request)
     case = _visible_case(request, case_id)
     try:
-        party = services.party_open(case=case, actor=request.user, party_id=party_id)
+        party = services.party_open(case=case, actor=user, party_id=party_id)
     except ApplicationError as exc:
         if exc.status_code == 404:
             raise Http404(exc.message) from None
@@ -421,7 +444,7 @@ def party_edit(request, case_id: int, party_id: int):
         form = PartyEditForm(request.POST)
         if form.is_valid():
             try:
-                services.party_update(case=case, actor=request.user, party_id=party.pk, data=form.cleaned_data)
+                services.party_update(case=case, actor=user, party_id=party.pk, data=form.cleaned_data)
             except ApplicationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -440,7 +463,8 @@ def party_edit(request, case_id: int, party_id: int):
 
 @login_required
 @require_POST
-def attachment_upload(request, case_id: int):
+def attachment_upload(request: HttpRequest, case_id: int) -> HttpResponse:
+    user = signed_in_user(request)
     case = _visible_case(request, case_id)
     uploads = request.FILES.getlist("files")
     if not uploads:
@@ -450,7 +474,7 @@ def attachment_upload(request, case_id: int):
     added = 0
     try:
         for upload in uploads:
-            services.attachment_add(case=case, actor=request.user, upload=upload)
+            services.attachment_add(case=case, actor=user, upload=upload)
             added += 1
     except ApplicationError as exc:
         message = exc.message
@@ -464,11 +488,13 @@ def attachment_upload(request, case_id: int):
 
 
 @login_required
-def attachment_download(request, case_id: int, attachment_id: int):
+def attachment_download(request: HttpRequest, case_id: int, attachment_id: int) -> FileResponse:
     """Files are served only through here, after the jurisdiction check; never from a public media URL."""
     case = _visible_case(request, case_id)
     try:
-        attachment, handle = services.attachment_open(case=case, actor=request.user, attachment_id=attachment_id)
+        attachment, handle = services.attachment_open(
+            case=case, actor=signed_in_user(request), attachment_id=attachment_id
+        )
     except ApplicationError as exc:
         raise Http404(exc.message) from None
     response = FileResponse(

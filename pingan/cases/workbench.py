@@ -34,7 +34,8 @@ def register_section(section: WorkbenchSection) -> None:
 
 def sections_for(user: User) -> tuple[list[WorkbenchSection], dict[str, Any]]:
     """The sections this user sees, and what they add to the page's context."""
-    shown, context = [], {}
+    shown: list[WorkbenchSection] = []
+    context: dict[str, Any] = {}
     for section in _SECTIONS.values():
         values = section.context(user)
         context.update(values)

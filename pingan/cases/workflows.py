@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,13 +22,15 @@ from .choices import ClockUnit, StateType, Urgency
 from .events import EventSpec, register_event_types, unregister_event_types
 
 if TYPE_CHECKING:
-    from django import forms
     from django.utils.functional import Promise
+    from rest_framework import serializers
 
     from pingan.accounts.models import User
-    from pingan.regions.models import Organization
+    from pingan.regions.models import Organization, Region
 
-    from .models import Case
+    from .action_forms import ActionForm
+    from .models import Case, Category
+    from .parties import PartyInput
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,18 @@ class Effect:
     notify_org: bool = True
 
 
-Handler = Callable[..., Effect]
+class Handler(Protocol):
+    """What a transition does to the (locked) case before the engine saves it and writes the timeline event:
+    `data` is the cleaned data of the transition's form. Raise ApplicationError to refuse."""
+
+    def __call__(self, *, case: Case, actor: User, transition: Transition, data: Mapping[str, Any]) -> Effect: ...
+
+
+class IntakeCheck(Protocol):
+    """A kind's check of a new case before it is registered (Workflow.intake_check): raise
+    ApplicationError to refuse it."""
+
+    def __call__(self, *, parties: list[PartyInput], category: Category, channel: str, region: Region) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -58,11 +71,11 @@ class Transition:
     assignee. `forbid` names case attributes holding users who may not take it (four-eyes rules)."""
 
     action: str
-    label: str
+    label: str | Promise
     sources: frozenset[str]
     target: str | None
     handler: Handler
-    form: type[forms.Form]
+    form: type[ActionForm]
     roles: frozenset[str] = frozenset()
     superior_roles: frozenset[str] = frozenset()
     assignee: bool = False
@@ -201,9 +214,9 @@ class Workflow:
     param_labels: Mapping[str, tuple[str | Promise, ParamFormatter]] = field(
         default_factory=lambda: MappingProxyType({})
     )
-    intake_check: Callable[..., None] | None = None
+    intake_check: IntakeCheck | None = None
     panels: tuple[Panel, ...] = ()
-    api_fields: Callable[[], Mapping[str, Any]] | None = None
+    api_fields: Callable[[], Mapping[str, serializers.Field[Any, Any, Any, Any]]] | None = None
     detail_related: tuple[str, ...] = ()
     detail_prefetch: tuple[str, ...] = ()
     reference_data: tuple[Callable[[Any, Any], None], ...] = ()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any, cast
 
 from django.http import QueryDict
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from pingan.accounts.models import User
 from pingan.cases import services, workflows
 from pingan.cases.choices import (
     Channel,
@@ -40,18 +42,18 @@ from pingan.regions.models import Region
 # --- small references ------------------------------------------------------------------------------
 
 
-class UserRefSerializer(serializers.Serializer):
+class UserRefSerializer(serializers.Serializer[User]):
     username = serializers.CharField(read_only=True)
     name = serializers.CharField(source="__str__", read_only=True)
 
 
-class CaseRefSerializer(serializers.ModelSerializer):
+class CaseRefSerializer(serializers.ModelSerializer[Case]):
     class Meta:
         model = Case
         fields = ["id", "number"]
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(serializers.ModelSerializer[Category]):
     class Meta:
         model = Category
         fields = ["code", "name", "kind"]
@@ -60,7 +62,7 @@ class CategorySerializer(serializers.ModelSerializer):
 # --- parties ---------------------------------------------------------------------------------------
 
 
-class PartyMaskedSerializer(serializers.ModelSerializer):
+class PartyMaskedSerializer(serializers.ModelSerializer[Party]):
     """A party as everyone who may see the case sees it: name, ID number and phone masked (脱敏); of the
     other details only type, gender, age and occupation (birth date, ethnicity, employer and address only
     in full, see docs/disputes.md)."""
@@ -72,13 +74,13 @@ class PartyMaskedSerializer(serializers.ModelSerializer):
         model = Party
         fields = ["id", "role", "role_label", "party_type", "name", "id_number", "phone", "gender", "age", "occupation"]
 
-    def to_representation(self, party: Party) -> dict:
+    def to_representation(self, party: Party) -> dict[str, Any]:
         data = super().to_representation(party)
         data.update(party.masked)
         return data
 
 
-class PartyFullSerializer(serializers.ModelSerializer):
+class PartyFullSerializer(serializers.ModelSerializer[Party]):
     """A party in full: only after `parties_unmask`, which logs who saw it and why."""
 
     role_label = serializers.CharField(source="get_role_display", read_only=True)
@@ -103,7 +105,7 @@ class PartyFullSerializer(serializers.ModelSerializer):
         ]
 
 
-class PartyInputSerializer(serializers.Serializer):
+class PartyInputSerializer(serializers.Serializer[Any]):
     """A party at intake. Gender and birth date are taken from an 18-digit ID number (a typed value that
     contradicts it is refused); the details after `address` are those a 调解协议书 states."""
 
@@ -139,13 +141,13 @@ class PartyUpdateSerializer(PartyInputSerializer):
     """补充/更正 a party: only the fields sent change (a new ID number brings its own gender and birth date);
     the party's role in the case stays."""
 
-    role = None
+    role = None  # type: ignore[assignment]  # DRF drops a field a subclass declares None; the stubs know no such idiom
 
 
 # --- the parts of a case's detail ------------------------------------------------------------------
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
     name = serializers.CharField(source="original_name", read_only=True)
     uploaded_by = UserRefSerializer(read_only=True, allow_null=True)
     download_url = serializers.SerializerMethodField()
@@ -160,24 +162,24 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class AttachmentUploadSerializer(serializers.Serializer):
+class AttachmentUploadSerializer(serializers.Serializer[Any]):
     file = serializers.FileField()
 
 
 # --- clocks ----------------------------------------------------------------------------------------
 
 
-class ClockPauseSerializer(serializers.ModelSerializer):
+class ClockPauseSerializer(serializers.ModelSerializer[ClockPause]):
     class Meta:
         model = ClockPause
         fields = ["kind", "reason", "started_at", "ended_at"]
 
 
-class CaseClockSerializer(serializers.ModelSerializer):
+class CaseClockSerializer(serializers.ModelSerializer[CaseClock]):
     """One of the case's clocks (时限) as its kind declares it: 办理, or 受理/答复/决定 for statutory work.
     `remaining` is the time a paused clock had left; `pauses` its pauses and the periods that do not count."""
 
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]  # a field named label; DRF allows it
     light = serializers.SerializerMethodField()
     pauses = ClockPauseSerializer(many=True, read_only=True)
 
@@ -214,7 +216,7 @@ class CaseClockSerializer(serializers.ModelSerializer):
 # --- cases -----------------------------------------------------------------------------------------
 
 
-class CaseListSerializer(serializers.ModelSerializer):
+class CaseListSerializer(serializers.ModelSerializer[Case]):
     """One row of the case list. Everything it shows is loaded by `selectors.case_list` (no N+1)."""
 
     kind_label = serializers.SerializerMethodField()
@@ -316,7 +318,7 @@ class CaseDetailSerializer(CaseListSerializer):
             "can_unmask",
         ]
 
-    def get_fields(self) -> dict:
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         """The engine's fields, and those each kind adds (Workflow.api_fields, e.g. a dispute's mediation)."""
         fields = super().get_fields()
         for workflow in workflows.kinds():
@@ -325,8 +327,9 @@ class CaseDetailSerializer(CaseListSerializer):
         return fields
 
     @property
-    def _user(self):
-        return self.context["request"].user
+    def _user(self) -> User:
+        user: User = self.context["request"].user  # the API lets no anonymous caller see a case (ApiAccess)
+        return user
 
     def get_allowed_actions(self, case: Case) -> list[str]:
         return [t.action for t in workflows.allowed_transitions(case, self._user)]
@@ -339,7 +342,7 @@ class CaseDetailSerializer(CaseListSerializer):
         return services.can_unmask(case, self._user)
 
 
-class IntakeNoticeSerializer(serializers.Serializer):
+class IntakeNoticeSerializer(serializers.Serializer[Any]):
     """Something the intake changed in what was sent, e.g. a 15-digit ID number stored in its 18-digit form."""
 
     field = serializers.CharField(read_only=True, help_text=_("所涉字段,如 parties[0].id_number"))
@@ -350,13 +353,17 @@ class IntakeNoticeSerializer(serializers.Serializer):
 class CaseCreatedSerializer(CaseDetailSerializer):
     """The answer to an intake: the new case, and what the intake changed in the input (`notices`)."""
 
-    notices = IntakeNoticeSerializer(many=True, read_only=True, source="intake_notices")
+    notices = serializers.SerializerMethodField()  # the view passes them in the context (`intake_notices`)
 
     class Meta(CaseDetailSerializer.Meta):
         fields = [*CaseDetailSerializer.Meta.fields, "notices"]
 
+    @extend_schema_field(IntakeNoticeSerializer(many=True, read_only=True))
+    def get_notices(self, case: Case) -> list[dict[str, Any]]:
+        return [IntakeNoticeSerializer(notice).data for notice in self.context.get("intake_notices", [])]
 
-def intake_notices(parties: list[dict]) -> list[dict[str, str]]:
+
+def intake_notices(parties: list[dict[str, Any]]) -> list[dict[str, str]]:
     """The parties' ID numbers that were typed as 15-digit numbers and stored in their 18-digit form."""
     return [
         {"field": f"parties[{index}].id_number", "code": "id_converted", "message": notice}
@@ -365,11 +372,11 @@ def intake_notices(parties: list[dict]) -> list[dict[str, str]]:
     ]
 
 
-def intake_payload(data):
+def intake_payload(data: dict[str, Any] | list[Any]) -> dict[str, Any] | list[Any]:
     """A multipart intake form carries `parties` as a JSON string and files as repeated `attachments`."""
     if not isinstance(data, QueryDict):
         return data
-    payload = {
+    payload: dict[str, Any] = {
         key: value for key, value in data.dict().items() if not (key in ("lat", "lng", "region") and value == "")
     }
     payload["attachments"] = data.getlist("attachments")
@@ -381,7 +388,7 @@ def intake_payload(data):
     return payload
 
 
-class CaseCreateSerializer(serializers.Serializer):
+class CaseCreateSerializer(serializers.Serializer[Any]):
     """Intake through the one door (登记). As JSON, or as multipart with `parties` as a JSON string and
     files in repeated `attachments` fields."""
 
@@ -395,7 +402,7 @@ class CaseCreateSerializer(serializers.Serializer):
     description = serializers.CharField()
     channel = serializers.ChoiceField(choices=Channel.choices)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
-    region = serializers.SlugRelatedField(
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
         slug_field="code",
         queryset=Region.objects.filter(is_active=True),
         required=False,
@@ -415,13 +422,13 @@ class CaseCreateSerializer(serializers.Serializer):
     parties = PartyInputSerializer(many=True, required=False)
     attachments = serializers.ListField(child=serializers.FileField(), required=False, write_only=True)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = workflows.kind_choices()
+        cast(serializers.ChoiceField, self.fields["kind"]).choices = workflows.kind_choices()
 
-    def to_internal_value(self, data) -> dict:
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
         # Named together with the other missing fields: a place is a region, or a point, or both.
-        errors: dict = {}
+        errors: dict[str, Any] = {}
         if hasattr(data, "get"):
             given = {name: data.get(name) not in (None, "") for name in ("region", "lat", "lng")}
             if given["lat"] != given["lng"]:
@@ -429,19 +436,20 @@ class CaseCreateSerializer(serializers.Serializer):
             elif not given["region"] and not given["lat"]:
                 errors["region"] = [_("请提供所在区划代码,或提供经纬度由系统按网格定位")]
         try:
-            attrs = super().to_internal_value(data)
+            attrs: dict[str, Any] = super().to_internal_value(data)
         except serializers.ValidationError as exc:
-            raise serializers.ValidationError({**errors, **exc.detail}) from None
+            # A serializer's errors are always by field (a dict), never a list.
+            raise serializers.ValidationError({**errors, **cast(dict[str, Any], exc.detail)}) from None
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
 
 
-class UnmaskSerializer(serializers.Serializer):
+class UnmaskSerializer(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=200, help_text=_("查看完整个人信息的事由(记入审计日志)"))
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(serializers.ModelSerializer[CaseEvent]):
     """One entry of the timeline (办理过程)."""
 
     type_label = serializers.CharField(source="get_type_display", read_only=True)
@@ -477,7 +485,7 @@ class EventSerializer(serializers.ModelSerializer):
         return self._label(event.to_status)
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(serializers.ModelSerializer[Notification]):
     case = CaseRefSerializer(read_only=True)
     is_read = serializers.SerializerMethodField()
 

@@ -5,8 +5,8 @@ action is named."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,9 +14,10 @@ from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
 from pingan.cases import workflows
-from pingan.cases.action_forms import YesNoField
+from pingan.cases.action_forms import ActionForm, YesNoField
 
-FieldFactory = Callable[..., serializers.Field]
+ApiField = serializers.Field[Any, Any, Any, Any]
+FieldFactory = Callable[..., ApiField]
 
 _FORM_FIELDS: dict[type[forms.Field], FieldFactory] = {}
 
@@ -27,17 +28,25 @@ def register_form_field(form_field: type[forms.Field], factory: FieldFactory) ->
 
 
 def _choices(field: forms.ChoiceField) -> list[tuple[Any, Any]]:
-    return [(value, label) for value, label in field.choices if value != ""]
+    # Django normalises choices when they are set: (value, label) pairs, whatever the field was given.
+    choices = cast(Iterable[tuple[Any, Any]], field.choices)
+    return [(value, label) for value, label in choices if value != ""]
 
 
 def _text_kwargs(field: forms.Field) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"allow_blank": not field.required}
-    if getattr(field, "max_length", None):
-        kwargs["max_length"] = field.max_length
+    max_length = getattr(field, "max_length", None)
+    if max_length:
+        kwargs["max_length"] = max_length
     return kwargs
 
 
-def api_field(field: forms.Field) -> serializers.Field:
+def _limit(value: int | Callable[[], int] | None) -> int | None:
+    """A form field's bound for the schema: Django also takes a callable (evaluated when validating)."""
+    return value() if callable(value) else value
+
+
+def api_field(field: forms.Field) -> ApiField:
     """A form field as the serializer field that documents it."""
     kwargs: dict[str, Any] = {"required": field.required, "help_text": field.label or ""}
     for form_class in type(field).__mro__:
@@ -55,10 +64,13 @@ def api_field(field: forms.Field) -> serializers.Field:
         return serializers.DateField(**kwargs)
     if isinstance(field, forms.DecimalField):
         return serializers.DecimalField(
-            max_digits=field.max_digits, decimal_places=field.decimal_places, min_value=field.min_value, **kwargs
+            max_digits=field.max_digits,
+            decimal_places=field.decimal_places,
+            min_value=_limit(field.min_value),
+            **kwargs,
         )
     if isinstance(field, forms.IntegerField):
-        return serializers.IntegerField(min_value=field.min_value, max_value=field.max_value, **kwargs)
+        return serializers.IntegerField(min_value=_limit(field.min_value), max_value=_limit(field.max_value), **kwargs)
     if isinstance(field, forms.BooleanField):
         return serializers.BooleanField(**kwargs)
     if isinstance(field, forms.URLField):
@@ -74,20 +86,23 @@ def _component(action: str) -> str:
     return "Transition" + "".join(part.capitalize() for part in action.split("_"))
 
 
-def _action_serializer(action: str, labels: list[str], form_classes: list[type[forms.Form]]) -> serializers.Serializer:
-    fields: dict[str, serializers.Field] = {
+def _action_serializer(
+    action: str, labels: list[str], form_classes: list[type[ActionForm]]
+) -> serializers.Serializer[Any]:
+    fields: dict[str, ApiField] = {
         "action": serializers.ChoiceField(choices=[(action, " / ".join(dict.fromkeys(labels)))]),
     }
     for form_class in form_classes:
         for name, field in form_class.base_fields.items():
             fields.setdefault(name, api_field(field))
     serializer_class = type(_component(action), (serializers.Serializer,), fields)
-    return serializer_class()
+    serializer: serializers.Serializer[Any] = serializer_class()
+    return serializer
 
 
 def transition_request_schema() -> PolymorphicProxySerializer:
     """One request component per action, chosen by `action` (a discriminator): its form's fields."""
-    by_action: dict[str, tuple[list[str], list[type[forms.Form]]]] = {}
+    by_action: dict[str, tuple[list[str], list[type[ActionForm]]]] = {}
     for workflow in workflows.kinds():
         for transition in workflow.transitions:
             labels, form_classes = by_action.setdefault(transition.action, ([], []))
@@ -101,7 +116,7 @@ def transition_request_schema() -> PolymorphicProxySerializer:
     )
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(serializers.Serializer[Any]):
     """The action named by a transition request; its parameters are the action form's (see the schema)."""
 
     action = serializers.ChoiceField(choices=[], help_text=_("操作名称,见案件详情的 allowed_actions"))
@@ -109,7 +124,7 @@ class TransitionSerializer(serializers.Serializer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         actions = dict.fromkeys(action for workflow in workflows.kinds() for action in workflow.actions)
-        self.fields["action"].choices = list(actions)  # type: ignore[attr-defined]
+        cast(serializers.ChoiceField, self.fields["action"]).choices = list(actions)
 
     @staticmethod
     def params(data: Any) -> dict[str, Any]:

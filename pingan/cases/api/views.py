@@ -6,6 +6,8 @@ outside the user's jurisdiction is simply "not found" (404) everywhere, includin
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import F, QuerySet
 from django.http import FileResponse, HttpResponse
 from django.utils import timezone
@@ -15,9 +17,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import BaseFilterBackend
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
 from rest_framework.response import Response
 
+from pingan.accounts.access import signed_in_user
 from pingan.cases import selectors, services, workflows
 from pingan.cases.models import Case, Category, Notification
 from pingan.core.api import FirstRendererNegotiation, error_responses
@@ -58,7 +63,7 @@ def _file_response(content: bytes, content_type: str, filename: str) -> HttpResp
     retrieve=extend_schema(summary="案件详情", responses={200: CaseDetailSerializer, **error_responses(401, 404)}),
 )
 @extend_schema(tags=["cases"])
-class CaseViewSet(viewsets.GenericViewSet):
+class CaseViewSet(viewsets.GenericViewSet[Case]):
     serializer_class = CaseListSerializer
     filterset_class = CaseFilter
     lookup_value_converter = "int"
@@ -84,12 +89,12 @@ class CaseViewSet(viewsets.GenericViewSet):
         serializer = CaseDetailSerializer(self.get_object(), context=self.get_serializer_context())
         return Response(serializer.data)
 
-    def list(self, request, *args, **kwargs):
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(CaseListSerializer(page, many=True).data)
 
-    def retrieve(self, request, *args, **kwargs):
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._detail()
 
     @extend_schema(
@@ -97,20 +102,18 @@ class CaseViewSet(viewsets.GenericViewSet):
         request=CaseCreateSerializer,
         responses={201: CaseCreatedSerializer, **error_responses(400, 401, 403)},
     )
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = CaseCreateSerializer(data=intake_payload(request.data))
         serializer.is_valid(raise_exception=True)
-        case = services.case_register(actor=request.user, **serializer.validated_data)
+        case = services.case_register(actor=signed_in_user(request), **serializer.validated_data)
         self.kwargs["pk"] = case.pk
-        created = self.get_object()
-        created.intake_notices = intake_notices(serializer.validated_data.get("parties", []))
-        return Response(
-            CaseCreatedSerializer(created, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
-        )
+        notices = intake_notices(serializer.validated_data.get("parties", []))
+        context = {**self.get_serializer_context(), "intake_notices": notices}
+        return Response(CaseCreatedSerializer(self.get_object(), context=context).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="办理过程", responses={200: EventSerializer(many=True), **error_responses(401, 404)})
     @action(detail=True, methods=["get"], pagination_class=None)
-    def events(self, request, pk=None):
+    def events(self, request: Request, pk: int) -> Response:
         case = self.get_object()
         events = selectors.case_events(case=case)
         return Response(EventSerializer(events, many=True, context={"case": case}).data)
@@ -122,13 +125,13 @@ class CaseViewSet(viewsets.GenericViewSet):
         responses={200: CaseDetailSerializer, **error_responses(400, 401, 404, 409)},
     )
     @action(detail=True, methods=["post"])
-    def transitions(self, request, pk=None):
+    def transitions(self, request: Request, pk: int) -> Response:
         case = self.get_object()
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.case_transition(
             case=case,
-            actor=request.user,
+            actor=signed_in_user(request),
             action=serializer.validated_data["action"],
             data=TransitionSerializer.params(request.data),
         )
@@ -141,11 +144,13 @@ class CaseViewSet(viewsets.GenericViewSet):
         responses={200: PartyFullSerializer(many=True), **error_responses(400, 401, 403, 404)},
     )
     @action(detail=True, methods=["post"], pagination_class=None)
-    def unmask(self, request, pk=None):
+    def unmask(self, request: Request, pk: int) -> Response:
         case = self.get_object()
         serializer = UnmaskSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        parties = services.parties_unmask(case=case, actor=request.user, reason=serializer.validated_data["reason"])
+        parties = services.parties_unmask(
+            case=case, actor=signed_in_user(request), reason=serializer.validated_data["reason"]
+        )
         return Response(PartyFullSerializer(parties, many=True).data)
 
     @extend_schema(
@@ -156,11 +161,13 @@ class CaseViewSet(viewsets.GenericViewSet):
         responses={200: PartyFullSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["patch"], url_path="parties/<int:party_id>", url_name="party")
-    def party(self, request, pk=None, party_id=None):
+    def party(self, request: Request, pk: int, *, party_id: int) -> Response:
         case = self.get_object()
         serializer = PartyUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        party = services.party_update(case=case, actor=request.user, party_id=party_id, data=serializer.validated_data)
+        party = services.party_update(
+            case=case, actor=signed_in_user(request), party_id=party_id, data=serializer.validated_data
+        )
         return Response(PartyFullSerializer(party).data)
 
     @extend_schema(
@@ -169,11 +176,13 @@ class CaseViewSet(viewsets.GenericViewSet):
         responses={201: AttachmentSerializer, **error_responses(400, 401, 403, 404)},
     )
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
-    def attachments(self, request, pk=None):
+    def attachments(self, request: Request, pk: int) -> Response:
         case = self.get_object()
         serializer = AttachmentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        attachment = services.attachment_add(case=case, actor=request.user, upload=serializer.validated_data["file"])
+        attachment = services.attachment_add(
+            case=case, actor=signed_in_user(request), upload=serializer.validated_data["file"]
+        )
         return Response(
             AttachmentSerializer(attachment, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
@@ -191,9 +200,9 @@ class CaseViewSet(viewsets.GenericViewSet):
         url_name="download",
         content_negotiation_class=FirstRendererNegotiation,
     )
-    def download(self, request, pk=None, att_id=None):
+    def download(self, request: Request, pk: int, *, att_id: int) -> FileResponse:
         case = self.get_object()
-        attachment, handle = services.attachment_open(case=case, actor=request.user, attachment_id=att_id)
+        attachment, handle = services.attachment_open(case=case, actor=signed_in_user(request), attachment_id=att_id)
         return FileResponse(
             handle,
             as_attachment=True,
@@ -208,7 +217,7 @@ class CaseViewSet(viewsets.GenericViewSet):
         description="与案件列表相同的筛选条件;个人信息脱敏;记入审计日志。",
         responses={(200, XLSX): OpenApiTypes.BINARY, **error_responses(400, 401)},
     )
-    def export(self, request):
+    def export(self, request: Request) -> HttpResponse:
         """GET cases/export.xlsx (mapped in urls.py)."""
         from pingan.cases.exports import cases_xlsx  # written alongside; imported here so this module always loads
 
@@ -230,10 +239,10 @@ class CaseViewSet(viewsets.GenericViewSet):
     parameters=[OpenApiParameter("kind", str, description="案件类型,如 dispute;不填则列出全部")],
     responses={200: CategorySerializer(many=True), **error_responses(401)},
 )
-class CategoryListView(generics.ListAPIView):
+class CategoryListView(generics.ListAPIView[Category]):
     serializer_class = CategorySerializer
     pagination_class = None
-    filter_backends: list = []
+    filter_backends: list[type[BaseFilterBackend]] = []
 
     def get_queryset(self) -> QuerySet[Category]:
         queryset = Category.objects.filter(is_active=True)
@@ -250,18 +259,18 @@ class CategoryListView(generics.ListAPIView):
     ),
 )
 @extend_schema(tags=["notifications"])
-class NotificationViewSet(viewsets.GenericViewSet):
+class NotificationViewSet(viewsets.GenericViewSet[Notification]):
     serializer_class = NotificationSerializer
-    filter_backends: list = []
+    filter_backends: list[type[BaseFilterBackend]] = []
     lookup_value_converter = "int"
 
     def get_queryset(self) -> QuerySet[Notification]:
-        queryset = Notification.objects.filter(user=self.request.user).select_related("case")
+        queryset = Notification.objects.filter(user=signed_in_user(self.request)).select_related("case")
         if self.request.query_params.get("unread") in ("true", "1"):
             queryset = queryset.filter(read_at__isnull=True)
         return queryset.order_by(F("read_at").desc(nulls_first=True), "-created_at", "-id")
 
-    def list(self, request):
+    def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(NotificationSerializer(page, many=True).data)
 
@@ -269,10 +278,10 @@ class NotificationViewSet(viewsets.GenericViewSet):
         summary="标记已读", request=None, responses={200: NotificationSerializer, **error_responses(401, 404)}
     )
     @action(detail=True, methods=["post"])
-    def read(self, request, pk=None):
+    def read(self, request: Request, pk: int) -> Response:
         notification = self.get_queryset().filter(pk=pk).first()
         if notification is None:
             raise NotFoundError(_("提醒不存在"))
-        services.notification_mark_read(user=request.user, notification_id=notification.pk)
+        services.notification_mark_read(user=signed_in_user(request), notification_id=notification.pk)
         notification.refresh_from_db(fields=["read_at"])
         return Response(NotificationSerializer(notification).data)

@@ -3,6 +3,8 @@ timeline parameters, and links that may not exist yet (optional apps)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Protocol
+
 from django import forms, template
 from django.urls import resolve, reverse
 from django.utils.html import format_html
@@ -12,9 +14,24 @@ from pingan.cases import timeline, workflows
 from pingan.cases.choices import Light
 from pingan.core.errors import ApplicationError
 
+if TYPE_CHECKING:
+    from django.forms import BoundField
+    from django.template import Context
+    from django.utils.safestring import SafeString
+    from django_filters import FilterSet
+
+    from pingan.cases.models import Case, CaseEvent
+
 register = template.Library()
 
-LIGHT_CLASSES = {
+
+class HasLight(Protocol):
+    """A case or one of its clocks: what shows a light (正常 / 临期 / 超期 / 挂起 / 已结案)."""
+
+    def light(self) -> str: ...
+
+
+LIGHT_CLASSES: dict[str, str] = {
     Light.GREEN: "text-bg-success",
     Light.YELLOW: "text-bg-warning",
     Light.RED: "text-bg-danger",
@@ -24,7 +41,7 @@ LIGHT_CLASSES = {
 
 
 @register.simple_tag
-def light_badge(case_or_light) -> str:
+def light_badge(case_or_light: str | HasLight) -> SafeString:
     """A coloured badge for a case's SLA light (正常 / 临期 / 超期 / 已结案)."""
     light = case_or_light if isinstance(case_or_light, str) else case_or_light.light()
     return format_html(
@@ -36,7 +53,7 @@ def light_badge(case_or_light) -> str:
 
 
 @register.filter
-def status_label(case) -> str:
+def status_label(case: Case) -> str:
     """The case's state in its kind's words (e.g. 调解中)."""
     return state_label(case.status, case.kind)
 
@@ -60,14 +77,14 @@ def kind_label(kind: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def can_open(context, url_name: str) -> bool:
+def can_open(context: Context, url_name: str) -> bool:
     """Whether the signed-in user may open the page named `url_name`: the very test the page applies
     (accounts.access), so the navigation never offers what would be refused."""
     return may_open(context["request"].user, resolve(reverse(url_name)).func)
 
 
 @register.simple_tag(takes_context=True)
-def unread_notifications(context) -> int:
+def unread_notifications(context: Context) -> int:
     """How many reminders the signed-in user has not read (shown in the navigation bar)."""
     request = context.get("request")
     user = getattr(request, "user", None)
@@ -92,7 +109,7 @@ def _widget_class(widget: forms.Widget) -> str:
 
 
 @register.filter
-def bs(bound_field):
+def bs(bound_field: BoundField) -> SafeString:
     """Render a bound field's widget with Bootstrap classes (and is-invalid when it has errors)."""
     classes = [_widget_class(bound_field.field.widget)]
     existing = bound_field.field.widget.attrs.get("class", "")
@@ -100,20 +117,21 @@ def bs(bound_field):
         classes.append(existing)
     if bound_field.errors:
         classes.append("is-invalid")
-    attrs = {"class": " ".join(c for c in classes if c)}
+    attrs: dict[str, str | bool] = {"class": " ".join(c for c in classes if c)}
     if bound_field.errors:
         attrs["aria-invalid"] = "true"
     return bound_field.as_widget(attrs=attrs)
 
 
 @register.filter
-def is_filtered(filterset) -> bool:
+def is_filtered(filterset: FilterSet) -> bool:
     """Whether a list's filter form narrows the list (its folded 筛选 button then says 已筛选)."""
-    return filterset.is_bound and any(filterset.data.get(name) for name in filterset.filters)
+    data = filterset.data
+    return filterset.is_bound and data is not None and any(data.get(name) for name in filterset.filters)
 
 
 @register.filter
-def is_checkbox(bound_field) -> bool:
+def is_checkbox(bound_field: BoundField) -> bool:
     return isinstance(bound_field.field.widget, forms.CheckboxInput)
 
 
@@ -121,6 +139,6 @@ def is_checkbox(bound_field) -> bool:
 
 
 @register.simple_tag
-def event_params(event) -> list[tuple[str, str]]:
+def event_params(event: CaseEvent) -> list[tuple[str, str]]:
     """The event's parameters as (label, text) pairs a person can read (see cases.timeline)."""
     return timeline.event_params(event)

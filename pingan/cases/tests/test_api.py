@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import io
 from importlib.util import find_spec
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -28,7 +29,7 @@ def token_client(username: str) -> APIClient:
     return client
 
 
-def intake(**overrides) -> dict:
+def intake(**overrides) -> dict[str, Any]:
     body = {
         "kind": "dispute",
         "category": "neighbour",
@@ -68,9 +69,9 @@ def act(client: APIClient, case_id: int, action: str, **params):
     return client.post(f"/api/v1/cases/{case_id}/transitions/", {"action": action, **params}, format="json")
 
 
-def assert_error(response, status: int, field: str | None = None) -> dict:
+def assert_error(response, status: int, field: str | None = None) -> dict[str, Any]:
     assert response.status_code == status, response.content
-    error = response.json()["error"]
+    error: dict[str, Any] = response.json()["error"]
     assert set(error) == {"code", "message", "fields"} and error["message"]
     if field is not None:
         assert field in error["fields"], error

@@ -6,6 +6,7 @@ grow with the number of matches."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,7 +31,7 @@ def _pinned_clock():
         yield
 
 
-def register(people, zhuzhou, category, title: str, *parties: dict):
+def register(people, zhuzhou, category, title: str, *parties: dict[str, Any]):
     return case_register(
         actor=people.clerk,
         kind="dispute",

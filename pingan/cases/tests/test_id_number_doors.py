@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -39,7 +40,7 @@ def batches(values: list[str]):
         yield values[start : start + BATCH]
 
 
-def api_body(zhuzhou, category, id_numbers: list[str]) -> dict:
+def api_body(zhuzhou, category, id_numbers: list[str]) -> dict[str, Any]:
     return {
         "kind": "dispute",
         "category": category.code,
@@ -54,7 +55,7 @@ def api_body(zhuzhou, category, id_numbers: list[str]) -> dict:
     }
 
 
-def form_data(zhuzhou, category, id_numbers: list[str]) -> dict:
+def form_data(zhuzhou, category, id_numbers: list[str]) -> dict[str, Any]:
     data = {
         "kind": "dispute",
         "category": category.pk,

@@ -60,7 +60,7 @@ def scene(zhuzhou, people, category):
 
 
 def after_deadlines(scene) -> datetime.datetime:
-    latest = max(case.deadline for case in [*scene["songshan"], scene["hetang"]])
+    latest: datetime.datetime = max(case.deadline for case in [*scene["songshan"], scene["hetang"]])
     return latest + datetime.timedelta(days=1)
 
 
@@ -123,6 +123,7 @@ def test_the_on_time_rate_agrees_with_the_indicator_and_its_links(client, people
         base = Case.objects.filter(assigned_org=zhuzhou.songshan_centre)
         numerator = rate.numerator(base, period.date_from, period.date_to)
         denominator = rate.denominator(base, period.date_from, period.date_to)
+        assert denominator is not None  # 按期结案率 is a rate
         window = f"assigned_org=C430211004&date_from={period.date_from}&date_to={period.date_to}"
         assert listed(client, window + "&due=on_time") == set(numerator.values_list("pk", flat=True))
         assert listed(client, window + "&due=due") == set(denominator.values_list("pk", flat=True))

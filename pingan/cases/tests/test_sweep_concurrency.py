@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from typing import Any
 
 import pytest
 import time_machine
@@ -35,7 +36,7 @@ def due_cases(migration_data, zhuzhou, people, category):
     return [register_dispute(zhuzhou, people, category) for _ in range(CASES)]
 
 
-def in_thread(work, results: dict, key: str, using: str = "default") -> threading.Thread:
+def in_thread(work, results: dict[str, Any], key: str, using: str = "default") -> threading.Thread:
     def run() -> None:
         try:
             results[key] = work()
@@ -49,7 +50,7 @@ def in_thread(work, results: dict, key: str, using: str = "default") -> threadin
     return thread
 
 
-def settled(results: dict) -> dict[str, clocks.SweepResult]:
+def settled(results: dict[str, Any]) -> dict[str, clocks.SweepResult]:
     for key, value in results.items():
         if isinstance(value, BaseException):
             raise AssertionError(f"worker {key} failed") from value
@@ -62,7 +63,7 @@ def test_on_postgresql_a_sweep_that_waits_for_another_sends_nothing_twice(due_ca
     """Worker A sends the alerts and holds its transaction open; worker B starts while A's rows are not
     committed, reads the same clocks as due, and waits on A's alert rows (seen in pg_stat_activity). Then A
     commits: B's inserts find them there and do nothing, so B writes no event and no notification."""
-    results: dict = {}
+    results: dict[str, Any] = {}
     a_sent, a_may_commit, b_started = threading.Event(), threading.Event(), threading.Event()
     b_backend: dict[str, int] = {}
 

@@ -6,6 +6,9 @@ back with errors (pending/, see pingan.cases.files) are used or dropped on the n
 the clerk walks away. Run daily from cron."""
 
 import datetime
+from argparse import ArgumentParser
+from collections.abc import Iterator
+from typing import Any
 
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
@@ -15,7 +18,7 @@ from pingan.cases.files import PENDING_DIR
 from pingan.cases.models import Attachment
 
 
-def _walk(directory: str):
+def _walk(directory: str) -> Iterator[str]:
     folders, files = default_storage.listdir(directory)
     for name in files:
         yield f"{directory}/{name}"
@@ -26,11 +29,11 @@ def _walk(directory: str):
 class Command(BaseCommand):
     help = "Delete attachment files and pending uploads older than --hours that no attachment row refers to."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--hours", type=int, default=24, help="leave younger files alone (uploads in flight)")
         parser.add_argument("--dry-run", action="store_true")
 
-    def handle(self, *args, hours: int, dry_run: bool, **options):
+    def handle(self, *args: Any, hours: int, dry_run: bool, **options: Any) -> None:
         cutoff = timezone.now() - datetime.timedelta(hours=hours)
         referenced = set(Attachment.objects.values_list("file", flat=True))
         orphans = [

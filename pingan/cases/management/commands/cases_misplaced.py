@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
@@ -13,10 +16,10 @@ class Command(BaseCommand):
         "centre of its region, by the workflow's return transition (timeline event and audit entry)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--return", action="store_true", dest="send_back", help="send the listed cases back")
 
-    def handle(self, *args, send_back=False, **options):
+    def handle(self, *args: Any, send_back: bool = False, **options: Any) -> None:
         cases = list(cases_misplaced())
         for case in cases:
             held = f"{case.number}\t{case.kind}\t{case.status}\t{case.assigned_org.code}\t{case.assigned_org.name}"

@@ -1,5 +1,8 @@
 """Print every registered case kind's workflow as Markdown, straight from its declaration."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from pingan.accounts.choices import Role
@@ -8,14 +11,14 @@ from pingan.cases.choices import ClockUnit, StateType, Urgency
 from pingan.regions.choices import OrgType
 
 
-def _roles(values) -> str:
+def _roles(values: Iterable[str]) -> str:
     return "、".join(str(Role(v).label) for v in sorted(values)) or "—"
 
 
 class Command(BaseCommand):
     help = "Describe the registered workflows (states, organisation types, transitions, rights, clocks) as Markdown."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         out = []
         for wf in workflows.kinds():
             out.append(f"## {wf.label} (`{wf.kind}`, 编号前缀 {wf.number_prefix})\n")

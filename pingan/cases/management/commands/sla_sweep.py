@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from pingan.cases.tasks import sla_sweep
@@ -9,10 +12,10 @@ class Command(BaseCommand):
         "notifications. Run from cron. By default the sweep is enqueued on the task queue; --now runs it here."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--now", action="store_true", help="run the sweep in this process and print its counts")
 
-    def handle(self, *args, now=False, **options):
+    def handle(self, *args: Any, now: bool = False, **options: Any) -> None:
         if now:
             self.stdout.write(f"sla_sweep: {sla_sweep.call()}")
             return
