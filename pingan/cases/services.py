@@ -608,7 +608,9 @@ def is_not_rated(case: Case) -> bool:
     return not case.satisfaction
 
 
-def handle_rate(*, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]) -> workflows.Effect:
+def handle_rate(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     case.satisfaction = data["satisfaction"]
     case.rated_at = timezone.now()
     return workflows.Effect(
