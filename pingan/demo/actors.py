@@ -67,7 +67,7 @@ class Actor:
 ORG_FIELDS = ("id", "code", "name", "org_type", "region__code", "region__prefix", "region__level")
 
 
-def _org(pk, code, name, org_type, region_code, prefix, level) -> OrgRef:
+def _org(pk: int, code: str, name: str, org_type: str, region_code: str, prefix: str, level: int) -> OrgRef:
     return OrgRef(pk, code, name, org_type, RegionRef(region_code, prefix, level))
 
 
@@ -123,3 +123,10 @@ class Roster:
         """The first person holding one of `roles` in the organisation, or None."""
         roles = set(roles)
         return next((actor for role, actor in self.by_org.get(org_code, ()) if role in roles), None)
+
+    def one(self, org_code: str, roles: Iterable[str]) -> Actor:
+        """The first person holding one of `roles` in an organisation that has one (the loader saw to it)."""
+        actor = self.at(org_code, roles)
+        if actor is None:
+            raise LookupError(f"nobody in {org_code} holds any of the roles asked for")
+        return actor

@@ -124,7 +124,7 @@ def cameras_generate(*, region_ids: dict[str, int], seed: int, scale: float) -> 
     weights = np.array(
         [
             (URBAN_WEIGHT if g.code[:6] in URBAN else 1.0)
-            * (1.0 if is_village(names[g.parent]) or is_virtual(names[g.parent]) else STREET_WEIGHT)
+            * (1.0 if is_village(names[g.parent_code]) or is_virtual(names[g.parent_code]) else STREET_WEIGHT)
             for g in grids
         ]
     )
@@ -139,7 +139,8 @@ def cameras_generate(*, region_ids: dict[str, int], seed: int, scale: float) -> 
         located[i] = locator.locate(lng=points[i, 0], lat=points[i, 1])
         if located[i] is None:
             raise RuntimeError(f"the label point of grid {sampled_in[i].code} is in no grid: are the outlines loaded?")
-    return _rows(points, located, region_ids=region_ids, names=names, rng=np_rng)
+    codes = [code for code in located if code is not None]  # all of them: an unlocated point raised above
+    return _rows(points, codes, region_ids=region_ids, names=names, rng=np_rng)
 
 
 def _draw(rng: np.random.Generator, weights: dict, size: int) -> np.ndarray:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
@@ -34,12 +35,12 @@ def _same(row: Mapping[str, str], cleaned: Mapping[str, str], fields: Iterable[s
     return next((name for name in fields if (row.get(name) or "") != (cleaned.get(name) or "")), None)
 
 
-def _check_people(
-    rows: Iterable[Mapping],
-    clean: Callable[[Mapping], Mapping],
-    what: Callable[[Mapping], str],
+def _check_people[R: Mapping[str, Any]](
+    rows: Iterable[R],
+    clean: Callable[[R], Mapping[str, Any]],
+    what: Callable[[R], str],
     fields: Iterable[str] = ("id_number", "phone"),
-):
+) -> None:
     for row in rows:
         try:
             cleaned = clean(row)

@@ -31,7 +31,7 @@ from . import texts
 from .actors import Actor
 from .mediation import Draw, Mediation
 from .periods import OFFICE_MINUTES, Days
-from .planner import TZ, Effect, Planner, Step
+from .planner import TZ, CasePlan, Condition, Effect, Planner, Step
 from .rows import Row
 from .writer import Clock
 
@@ -252,7 +252,7 @@ def planned_steps(
 # --- the dispute handlers (disputes.services), as effects on a plan ---------------------------------
 
 
-def assign_mediator(planner: Planner, plan, step: Step) -> Effect:
+def assign_mediator(planner: Planner, plan: CasePlan, step: Step) -> Effect:
     """`handle_assign_mediator`: a mediator of an organisation whose jurisdiction covers the case."""
     mediator: Actor = step.data["mediator"]
     if not any(
@@ -272,7 +272,7 @@ def assign_mediator(planner: Planner, plan, step: Step) -> Effect:
     )
 
 
-def record_session(planner: Planner, plan, step: Step) -> Effect:
+def record_session(planner: Planner, plan: CasePlan, step: Step) -> Effect:
     """`handle_record_session`: held no later than now and no earlier than the registration (to the minute);
     the writer puts the session's id in the event (`params["session"]`)."""
     session = step.data["session"]
@@ -292,7 +292,7 @@ def record_session(planner: Planner, plan, step: Step) -> Effect:
     )
 
 
-def conclude(planner: Planner, plan, step: Step) -> Effect:
+def conclude(planner: Planner, plan: CasePlan, step: Step) -> Effect:
     """`handle_conclude`: the mediation result (agreement or failure) by the mediator who concludes."""
     result = step.data["result"]
     plan.records["result"] = result
@@ -303,7 +303,7 @@ def conclude(planner: Planner, plan, step: Step) -> Effect:
     )
 
 
-def request_confirmation(planner: Planner, plan, step: Step) -> Effect:
+def request_confirmation(planner: Planner, plan: CasePlan, step: Step) -> Effect:
     """`handle_request_confirmation`: to a court whose jurisdiction covers the case."""
     court = step.data["court"]
     if court.org_type != OrgType.COURT or not plan.case.region_code.startswith(court.region.prefix):
@@ -322,7 +322,7 @@ EFFECTS = {
     "conclude": conclude,
     "request_confirmation": request_confirmation,
 }
-CONDITIONS = {
+CONDITIONS: dict[Condition, Condition] = {
     ds.has_session: lambda case: case.sessions > 0,
     ds.is_successful_without_confirmation: lambda case: case.outcome == Outcome.SUCCESS and not case.confirmation,
     ds.is_failed_without_followup: lambda case: case.outcome == Outcome.FAILURE and not case.followup,

@@ -55,7 +55,7 @@ def scene_load() -> dict[str, County]:
     communities = defaultdict(list)
     for row in rows_at(RegionLevel.COMMUNITY):
         if not is_virtual(row):
-            communities[row.parent].append(
+            communities[row.parent_code].append(
                 (region_ids[row.code], row.code, short_name(row), 1 if is_village(row) else 2)
             )
     counties: dict[str, County] = {}
@@ -75,7 +75,7 @@ def scene_load() -> dict[str, County]:
         township = Township(
             row.code,
             row.name,
-            row.parent,
+            row.parent_code,
             orgs[centre_code(row.code)],
             orgs[department_code("TWH", row.code)],
             staff[(row.code, Role.CENTRE_STAFF)][0],
@@ -83,7 +83,7 @@ def scene_load() -> dict[str, County]:
             staff[(row.code, Role.MEDIATOR)],
             communities[row.code],
         )
-        county = counties[row.parent]
+        county = counties[row.parent_code]
         county.townships.append(township)
         for community in township.communities:
             county.communities.append((township, community))

@@ -51,7 +51,7 @@ from .dispute_scene import County
 from .mediation import Draw, Mediation, weighted
 from .people import Identities
 from .periods import OFFICE_MINUTES, Days, month_length, recent_cutoff
-from .planner import CasePlan, Planner
+from .planner import CasePlan, Planner, as_case
 from .rows import Row, rows_insert
 from .staff import featured_townships
 from .writer import Clock, cases_write, created_history, ids_by_case
@@ -361,7 +361,7 @@ def _records_write(plans: list[CasePlan]) -> dict[str, int]:
             del plan.records["result"]
             continue
         if result["outcome"] == Outcome.SUCCESS:
-            result["agreement_number"] = agreement_number(plan.case)
+            result["agreement_number"] = agreement_number(as_case(plan.case))
         if result.get("responsibilities"):  # by the party's place in the case until now: by its id
             ids = [party["id"] for party in plan.parties]
             result["responsibilities"] = {str(ids[int(i)]): text for i, text in result["responsibilities"].items()}

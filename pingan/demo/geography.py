@@ -22,7 +22,7 @@ from pingan.regions.models import Organization, Region, scope_prefix
 REGIONS_FILE = Path(__file__).resolve().parent.parent / "regions" / "data" / "zhuzhou_regions.json"
 CITY_CODE = "430200"
 
-LEVELS = {
+LEVELS: dict[str, int] = {
     "city": RegionLevel.CITY,
     "county": RegionLevel.COUNTY,
     "township": RegionLevel.TOWNSHIP,
@@ -43,6 +43,13 @@ class RegionRow:
     name: str
     level: int
     parent: str | None
+
+    @property
+    def parent_code(self) -> str:
+        """The parent's code, for a row below the city (the only row without a parent)."""
+        if self.parent is None:
+            raise ValueError(f"region {self.code} has no parent")
+        return self.parent
 
 
 @dataclass(frozen=True)
@@ -132,7 +139,7 @@ def grid_counts() -> dict[str, int]:
 
 def grid_rows() -> list[RegionRow]:
     by_code = {row.code: row for row in rows_at(RegionLevel.COMMUNITY)}
-    rows = []
+    rows: list[RegionRow] = []
     for code, count in grid_counts().items():
         name = short_name(by_code[code])
         rows.extend(
@@ -196,6 +203,11 @@ TOWNSHIP_DEPARTMENTS = [
     ("SFS", "{n}司法所", OrgType.JUSTICE),
     ("TWH", "{n}人民调解委员会", OrgType.MEDIATION_COMMITTEE),
 ]
+DEPARTMENTS: dict[int, list[tuple[str, str, OrgType]]] = {
+    RegionLevel.CITY: CITY_DEPARTMENTS,
+    RegionLevel.COUNTY: COUNTY_DEPARTMENTS,
+    RegionLevel.TOWNSHIP: TOWNSHIP_DEPARTMENTS,
+}
 
 
 def department_code(prefix: str, region_code: str) -> str:
@@ -216,12 +228,7 @@ def org_specs() -> tuple[OrgSpec, ...]:
         if row.level == RegionLevel.COMMUNITY and row.code in skip:
             continue
         specs.append(OrgSpec(centre_code(row.code), _centre_name(row), OrgType.CENTRE, row.code))
-        departments = {
-            RegionLevel.CITY: CITY_DEPARTMENTS,
-            RegionLevel.COUNTY: COUNTY_DEPARTMENTS,
-            RegionLevel.TOWNSHIP: TOWNSHIP_DEPARTMENTS,
-        }.get(row.level, [])
-        for prefix, pattern, org_type in departments:
+        for prefix, pattern, org_type in DEPARTMENTS.get(row.level, []):
             name = pattern.format(n=row.name, police=_county_police(row.name))
             specs.append(OrgSpec(department_code(prefix, row.code), name, org_type, row.code))
     return tuple(specs)

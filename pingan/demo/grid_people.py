@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import random
 from collections import defaultdict
+from typing import Any
 
 from django.db import transaction
 
@@ -61,7 +62,7 @@ def members_load(region_ids: dict[str, int], *, seed: int) -> dict[str, int]:
     communities = {row.code: row for row in rows_at(RegionLevel.COMMUNITY)}
     rows: list[dict] = []
 
-    def add(grid: str, role: str, person: dict, **extra) -> None:
+    def add(grid: str, role: str, person: dict[str, Any], **extra: Any) -> None:
         rows.append(
             {
                 "grid_id": region_ids[grid],
@@ -75,7 +76,7 @@ def members_load(region_ids: dict[str, int], *, seed: int) -> dict[str, int]:
         )
 
     for grid in grid_rows():
-        community = communities[grid.parent]
+        community = communities[grid.parent_code]
         county = grid.code[:6]
         village = is_village(community) or is_virtual(community)
         worker = identities.person(county, 2022)

@@ -23,6 +23,7 @@ import random
 import time
 from collections import Counter
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -47,10 +48,13 @@ from .geography import centre_code, department_code
 from .models import DemoDataset
 from .patrols import Scene
 from .periods import recent_cutoff
-from .planner import TZ, CasePlan, Effect, Planner, Step, dispatch, intake_org, verify
+from .planner import TZ, CasePlan, Effect, Planner, Step, as_case, dispatch, intake_org, verify
 from .shapes import points_in
 from .staff import duty_accounts_load, featured_townships
 from .writer import Clock, cases_write
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 DATASET = "incidents"
 YEAR = 2022
@@ -308,7 +312,9 @@ class Generator:
 
     # --- one incident ----------------------------------------------------------------------------
 
-    def incident(self, *, position, registered_at: datetime.datetime, goal: str, now: datetime.datetime) -> CasePlan:
+    def incident(
+        self, *, position: tuple[str, float, float], registered_at: datetime.datetime, goal: str, now: datetime.datetime
+    ) -> CasePlan:
         """One incident, planned round the loop as far as `goal` (or 不予立案), but no step after `now`."""
         rng, places = self.rng, self.places
         grid, lng, lat = position
@@ -319,7 +325,7 @@ class Generator:
         amount, unit = self.clock(category, urgency)
         routed = places.routed_to(grid)
         township = places.org(centre_code(grid[:9])) or routed
-        clerk = places.roster.at(township.code, CENTRE)
+        clerk = places.roster.one(township.code, CENTRE)
         text = rng.choice(TEXTS[category])
         plan = self.planner.register(
             actor=places.reporter(grid) or clerk,
@@ -347,7 +353,7 @@ class Generator:
         self.plans.append(plan)
         deadline = plan.case.deadline
 
-        def step(action: str, at: datetime.datetime, actor: Actor, comment: str = "", **data) -> bool:
+        def step(action: str, at: datetime.datetime, actor: Actor, comment: str = "", **data: Any) -> bool:
             """Plan one step, unless it would happen after `now` (then the incident stops before it)."""
             if at > now:
                 return False
@@ -377,7 +383,7 @@ class Generator:
         at = self.later(at, 0.2, 3)
         if goal == S.FILED or handler is None or not step("dispatch", at, dispatcher, to_org=handler):
             return plan
-        worker = places.roster.at(handler.code, HANDLER_ROLES)
+        worker = places.roster.one(handler.code, HANDLER_ROLES)
         at = self.later(at, 0.5, 6)
         if goal == S.DISPATCHED or not step("accept", at, worker):
             return plan
@@ -419,11 +425,13 @@ class Generator:
         cutoff = recent_cutoff(today)
         days = [today - datetime.timedelta(days=n) for n in range(1, RECENT_DAYS + 1)]
         for position in self.positions(count):
-            goal = S.CLOSED if self.rng.random() < 0.08 else S.EVALUATED
+            goal: str = S.CLOSED if self.rng.random() < 0.08 else S.EVALUATED
             self.incident(
                 position=position, registered_at=self.reported_at(self.rng.choice(days)), goal=goal, now=cutoff
             )
-        held = [(position, None) for position in self.positions(newest)]
+        held: list[tuple[tuple[str, float, float], str | None]] = [
+            (position, None) for position in self.positions(newest)
+        ]
         for row, _slug in featured_townships():
             held += zip(self.positions(len(OPEN_STATES), within=row.code), OPEN_STATES, strict=False)
         states, weights = list(OPEN_STATES), list(OPEN_STATES.values())
@@ -434,7 +442,7 @@ class Generator:
                 age = self.rng.randint(2, NEWEST_DAYS) if overdue else 1
                 registered_at = self.reported_at(today - datetime.timedelta(days=age))
                 plan = self.incident(position=position, registered_at=registered_at, goal=goal, now=cutoff)
-                if (Case.light(plan.case, cutoff) == Light.RED) == overdue:
+                if (Case.light(as_case(plan.case), cutoff) == Light.RED) == overdue:
                     break
                 self.plans.pop()
 
@@ -457,7 +465,7 @@ def plans_write(plans: list[CasePlan], *, planner: Planner) -> dict[str, int]:
     }
 
 
-def load_incidents(*, stdout, seed: int, today: datetime.date, scale: float = 1.0) -> None:
+def load_incidents(*, stdout: SupportsWrite[str], seed: int, today: datetime.date, scale: float = 1.0) -> None:
     """Generate and write the demo incidents once (load_demo calls this after the grid outlines)."""
     if DemoDataset.objects.filter(key=DATASET).exists():
         stdout.write("演示数据 incidents 已存在,跳过。")

@@ -12,6 +12,7 @@ import datetime
 import math
 import random
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -36,7 +37,7 @@ TERM_DAYS = re.compile(r"于(七|十|十五|三十|两个月)(?:日)?内")
 CHINESE_DAYS = {"七": 7, "十": 10, "十五": 15, "三十": 30, "两个月": 60}
 
 
-def weighted(rng: random.Random, weights: dict):
+def weighted[K](rng: random.Random, weights: Mapping[K, float]) -> K:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
@@ -55,7 +56,9 @@ class Draw:
 class Mediation:
     """Draws the records of the disputes of one period (`year`: the parties' ages are counted from it)."""
 
-    def __init__(self, *, rng: random.Random, extra: random.Random, people: Identities, year: int, tz: ZoneInfo):
+    def __init__(
+        self, *, rng: random.Random, extra: random.Random, people: Identities, year: int, tz: ZoneInfo
+    ) -> None:
         self.rng, self.extra, self.people, self.year, self.tz = rng, extra, people, year, tz
 
     def session_notes(self, number: int, final: bool, outcome: str) -> str:
@@ -66,7 +69,14 @@ class Mediation:
             )
         return rng.choice(texts.SESSION_NOTES_FIRST if number == 1 else texts.SESSION_NOTES_MIDDLE)
 
-    def result(self, draw: Draw, mediator: Actor, when, case_text: tuple[str, str, list[Row]], amounts) -> Row:
+    def result(
+        self,
+        draw: Draw,
+        mediator: Actor,
+        when: datetime.datetime,
+        case_text: tuple[str, str, list[Row]],
+        amounts: tuple[int, int] | None,
+    ) -> Row:
         rng = self.rng
         title, terms, parties = case_text
         amount = None

@@ -16,12 +16,14 @@ import datetime
 import random
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from shapely.geometry.base import BaseGeometry
 
 from pingan.accounts.choices import Role
 from pingan.accounts.models import User
@@ -74,7 +76,7 @@ PLACES = [
     "老旧小区",
 ]
 VILLAGE_PLACES = ["村部", "村口", "水塘堤坝", "山塘", "村道", "集市", "小学周边", "留守老人户"]
-SUMMARIES = {
+SUMMARIES: dict[str, list[str]] = {
     PatrolKind.NIGHT_PATROL: [
         "夜间巡逻,治安秩序良好。",
         "重点巡查背街小巷和出租屋,未发现异常。",
@@ -176,7 +178,7 @@ class PatrolGenerator:
             crew.extend(people[MemberRole.VOLUNTEER][: rng.randint(1, 2)])
         community = self.scene.communities[grid[:12]]
         village = is_village(community) or is_virtual(community)
-        row = {
+        row: dict[str, Any] = {
             "kind": kind,
             "grid_id": self.scene.grid_ids[grid],
             "region_code": grid,
@@ -208,14 +210,14 @@ class PatrolGenerator:
         self.members.append(crew)
         self.findings.append(found)
 
-    def route(self, geometry) -> dict:
+    def route(self, geometry: BaseGeometry) -> dict[str, Any]:
         points = points_in(geometry, self.rng.randint(4, 6), self.np_rng)
         centre = points.mean(axis=0)
         order = np.argsort(np.arctan2(points[:, 1] - centre[1], points[:, 0] - centre[0]))
         return {"type": "LineString", "coordinates": points[order].tolist()}
 
-    def finding(self, geometry, when: datetime.datetime) -> dict:
-        row = {"description": self.rng.choice(FINDINGS), "created_at": when}
+    def finding(self, geometry: BaseGeometry | None, when: datetime.datetime) -> dict[str, Any]:
+        row: dict[str, Any] = {"description": self.rng.choice(FINDINGS), "created_at": when}
         if geometry is not None:
             lng, lat = points_in(geometry, 1, self.np_rng)[0]
             row["lng"], row["lat"] = Decimal(f"{lng:.6f}"), Decimal(f"{lat:.6f}")

@@ -35,7 +35,7 @@ import datetime
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType, SimpleNamespace
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -52,6 +52,10 @@ from .checks import InvalidDemoData
 from .rows import Row
 
 if TYPE_CHECKING:
+    from pingan.accounts.models import User
+    from pingan.cases.models import Case
+    from pingan.regions.models import Organization
+
     from .writer import Clock
 
 TZ = ZoneInfo(settings.TIME_ZONE)
@@ -62,6 +66,22 @@ class PlanRefused(InvalidDemoData):
 
 
 # --- the guard, without a database -----------------------------------------------------------------
+
+# The engine's pure functions (the guard, the clock, the light, an agreement's number) are declared on the
+# models, and read of them only the fields the demo's shapes carry (a `CaseDraft` for a Case, an `Actor` for a
+# User, an `OrgRef` for an Organization): these hand a shape to them as the model, a cast for the type checker.
+
+
+def as_case(draft: SimpleNamespace) -> Case:
+    return cast("Case", draft)
+
+
+def as_user(actor: Actor) -> User:
+    return cast("User", actor)
+
+
+def as_org(org: OrgRef) -> Organization:
+    return cast("Organization", org)
 
 
 def intake_org(actor: Actor, region_code: str) -> OrgRef | None:
@@ -75,7 +95,7 @@ def intake_org(actor: Actor, region_code: str) -> OrgRef | None:
     return max(orgs, key=lambda org: org.region.level, default=None)
 
 
-def acting_org(case, actor: Actor) -> OrgRef | None:
+def acting_org(case: CaseDraft, actor: Actor) -> OrgRef | None:
     """In whose name `actor` acts on the case (the event's actor_org), as `cases.services._acting_org`."""
     own = [m.organization for m in actor.active_memberships if m.organization.pk == case.assigned_org_id]
     if own:
@@ -95,29 +115,30 @@ class _Unverifiable(Exception):
 
 def step_refusal(
     workflow: workflows.Workflow,
-    case,
+    case: CaseDraft,
     actor: Actor,
     transition: workflows.Transition,
     conditions: Mapping[Condition, Condition],
-    relation: Callable[[Any, Actor], workflows.Relation] | None = None,
+    relation: Callable[[CaseDraft, Actor], workflows.Relation] | None = None,
 ) -> str | None:
     """Why the workflow refuses `actor` the transition on the case as it stands, or None: the engine's own
     check (`workflows.refusal`), with a condition that reads the database (pending extensions, sessions…)
     read from the case's planned facts through `conditions`; one that reads only the case's fields is the
     declaration's own function."""
-    rel = relation(case, actor) if relation else workflows.relation(case, actor)
-    check = None
+    rel = relation(case, actor) if relation else workflows.relation(as_case(case), as_user(actor))
+    check: Callable[[Case], bool] | None = None
     if transition.condition is not None:
         fact = conditions.get(transition.condition, transition.condition)
 
-        def check(planned) -> bool:
+        def planned_check(planned: Case) -> bool:
             try:
                 return bool(fact(planned))
             except (AttributeError, TypeError, ValueError):  # it needs the database and has no fact here
                 raise _Unverifiable from None
 
+        check = planned_check
     try:
-        return workflows.refusal(case, actor, transition, rel, condition=check)
+        return workflows.refusal(as_case(case), as_user(actor), transition, rel, condition=check)
     except _Unverifiable:
         return _("演示数据无法核对“%(action)s”的前提条件") % {"action": transition.label}
 
@@ -130,7 +151,7 @@ class CaseDraft(SimpleNamespace):
     model instance, with `assigned_org` as the guard reads it and the facts that the workflow's conditions
     read from other tables (sessions held, a pending extension…). Only the Case's fields are written."""
 
-    def __init__(self, **fields) -> None:
+    def __init__(self, **fields: Any) -> None:
         super().__init__(**{**DRAFT_DEFAULTS, **fields})
 
 
@@ -240,13 +261,13 @@ class Planner:
         self.state_types = {s.value: s.type for s in self.workflow.states}
         self._relations: dict[tuple, workflows.Relation] = {}
 
-    def relation(self, case, actor: Actor) -> workflows.Relation:
+    def relation(self, case: CaseDraft, actor: Actor) -> workflows.Relation:
         """`workflows.relation`, remembered: it depends only on the actor, the assigned organisation, where
         the case lies and whether the actor is its assignee."""
         key = (actor.pk, case.assigned_org_id, case.region_code, case.assignee_id == actor.pk)
         found = self._relations.get(key)
         if found is None:
-            found = self._relations[key] = workflows.relation(case, actor)
+            found = self._relations[key] = workflows.relation(as_case(case), as_user(actor))
         return found
 
     def register(
@@ -317,7 +338,7 @@ class Planner:
         intake = intake_org(actor, case.region_code)
         if intake is None or intake.pk != case.intake_org_id:
             raise self.refuse(plan, _("%(actor)s没有在该区划登记案件的权限") % {"actor": actor})
-        refusal = workflow.org_refusal(plan.assigned_org)
+        refusal = workflow.org_refusal(as_org(plan.assigned_org))
         if refusal:
             raise self.refuse(plan, refusal)
         at = case.registered_at
@@ -404,7 +425,7 @@ class Planner:
 
 def _move(planner: Planner, plan: CasePlan, to_org: OrgRef) -> tuple[dict[str, Any], dict[str, Any]]:
     """`cases.services._move`: the target's type must be admitted; the case loses its assignee."""
-    planner.workflow.org_check(to_org)
+    planner.workflow.org_check(as_org(to_org))
     here = plan.case.assigned_org
     params = {"from_org": here.code, "from_org_name": here.name, "to_org": to_org.code, "to_org_name": to_org.name}
     changes = {

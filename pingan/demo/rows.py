@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from itertools import islice
 from typing import Any
 
@@ -40,7 +40,15 @@ def times_forget() -> None:
     _SQLITE_TIMES.clear()
 
 
-def _preparer(field):
+Preparer = Callable[[Any], Any]
+
+
+def _column(field: models.Field[Any, Any]) -> str:
+    assert field.column is not None  # a concrete field has its column
+    return field.column
+
+
+def _preparer(field: models.Field[Any, Any]) -> Preparer | None:
     """How a Python value becomes a query parameter for `field`, as the ORM would do it (None: as it is)."""
     if isinstance(field, models.DateTimeField):
         if connection.vendor == "sqlite":
@@ -66,7 +74,7 @@ class Table:
         self.names = [f.attname for f in self.fields]
         self.index = {name: i for i, name in enumerate(self.names)}
         self.defaults = [f.get_default() for f in self.fields]
-        self.preparers: list = [_preparer(f) for f in self.fields]
+        self.preparers = [_preparer(f) for f in self.fields]
         self.prepared = [(i, prepare) for i, prepare in enumerate(self.preparers) if prepare]
         self.stamped = [
             i for i, f in enumerate(self.fields) if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
@@ -91,7 +99,7 @@ class Table:
     def insert(self, rows: Iterable[list]) -> int:
         """Write rows of query parameters (`values`), streamed in batches; returns how many."""
         qn = connection.ops.quote_name
-        columns = ", ".join(qn(f.column) for f in self.fields)
+        columns = ", ".join(qn(_column(f)) for f in self.fields)
         count = 0
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":  # COPY: one stream instead of a round trip per row

@@ -28,6 +28,7 @@ import numpy as np
 import shapely
 from django.db import transaction
 from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 
 from pingan.geo import locator
 from pingan.geo.choices import ShapeSource
@@ -53,7 +54,7 @@ def county_centres() -> dict[str, tuple[float, float]]:
 
 
 @cache
-def county_outlines() -> dict[str, shapely.Geometry]:
+def county_outlines() -> dict[str, BaseGeometry]:
     """The 9 county outlines (WGS-84) by code."""
     collection = json.loads(OUTLINES_FILE.read_text(encoding="utf-8"))
     return {feature["properties"]["code"]: shape(feature["geometry"]) for feature in collection["features"]}
@@ -63,7 +64,7 @@ def _rng(code: str) -> np.random.Generator:
     return np.random.default_rng(int(hashlib.sha1(f"demo-shape-{code}".encode()).hexdigest()[:16], 16))
 
 
-def sample_points(polygon: shapely.Geometry, count: int, rng: np.random.Generator) -> np.ndarray:
+def sample_points(polygon: BaseGeometry, count: int, rng: np.random.Generator) -> np.ndarray:
     """`count` uniform random points inside `polygon`, as an (n, 2) array of lng, lat."""
     min_x, min_y, max_x, max_y = polygon.bounds
     fill = max(polygon.area / ((max_x - min_x) * (max_y - min_y)), 0.01)
@@ -106,7 +107,7 @@ def _bisect(
     _bisect(tail, weights[half:], first + half, out, towards)
 
 
-def _tidy(cells: list[shapely.Geometry], seeds: list[shapely.Point]) -> list[shapely.Geometry]:
+def _tidy(cells: list[BaseGeometry], seeds: list[shapely.Point]) -> list[BaseGeometry]:
     """Give each cut-off piece of a cell (a Voronoi cell clipped by a concave parent can fall apart) to the
     sibling it shares most border with, so cells stay in one piece where the parent allows it."""
     cells = list(cells)
@@ -133,12 +134,12 @@ def _tidy(cells: list[shapely.Geometry], seeds: list[shapely.Point]) -> list[sha
 
 
 def split(
-    parent: shapely.Geometry,
+    parent: BaseGeometry,
     codes: list[str],
     weights: list[float],
     key: str,
     towards: tuple[float, float] | None = None,
-) -> dict[str, shapely.Geometry]:
+) -> dict[str, BaseGeometry]:
     """Cut `parent` into one cell per child code, areas roughly proportional to `weights`; the children
     listed first lie nearer the point `towards`."""
     if len(codes) == 1:
@@ -160,7 +161,7 @@ def split(
     return dict(zip(codes, cells, strict=True))
 
 
-def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
+def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
     """Drop the lines and points an intersection can leave where cells only touch the parent's border."""
     if geometry.geom_type in ("Polygon", "MultiPolygon"):
         return geometry
@@ -173,9 +174,9 @@ def _urban_share() -> dict[str, float]:
     all_grids: dict[str, int] = defaultdict(int)
     communities = {row.code: row for row in region_rows() if row.level == RegionLevel.COMMUNITY}
     for row in grid_rows():
-        community = communities[row.parent]
+        community = communities[row.parent_code]
         street = not is_village(community) and not is_virtual(community)
-        for code in (community.code, community.parent):
+        for code in (community.code, community.parent_code):
             all_grids[code] += 1
             street_grids[code] += street
     return {code: street_grids[code] / all_grids[code] for code in all_grids}
@@ -186,7 +187,7 @@ def _area_weights() -> dict[str, float]:
     a community or township weighs what its children weigh."""
     grids_of: dict[str, int] = defaultdict(int)
     for row in grid_rows():
-        grids_of[row.parent] += 1
+        grids_of[row.parent_code] += 1
     weights: dict[str, float] = {}
     for row in region_rows():
         if row.level == RegionLevel.COMMUNITY:
@@ -199,7 +200,7 @@ def _area_weights() -> dict[str, float]:
 
 
 @cache
-def tessellation() -> dict[str, shapely.Geometry]:
+def tessellation() -> dict[str, BaseGeometry]:
     """Every region's outline by code: city, counties (from the fixture), townships, communities, grids."""
     children: dict[str, list[str]] = defaultdict(list)
     for row in region_rows():
@@ -207,13 +208,13 @@ def tessellation() -> dict[str, shapely.Geometry]:
             children[row.parent].append(row.code)
     grids_of: dict[str, list[str]] = defaultdict(list)
     for row in grid_rows():
-        grids_of[row.parent].append(row.code)
+        grids_of[row.parent_code].append(row.code)
     weights, urban = _area_weights(), _urban_share()
 
     def urban_first(codes: list[str]) -> list[str]:
         return sorted(codes, key=lambda code: (-urban[code], code))
 
-    outlines: dict[str, shapely.Geometry] = dict(county_outlines())
+    outlines: dict[str, BaseGeometry] = dict(county_outlines())
     outlines[CITY_CODE] = shapely.coverage_union_all(list(outlines.values()))
     for county in children[CITY_CODE]:
         centre = county_centres()[county]
@@ -261,12 +262,12 @@ def shapes_load(region_ids: dict[str, int]) -> dict[str, int]:
     return dict(created)
 
 
-def grid_geometries() -> dict[str, shapely.Geometry]:
+def grid_geometries() -> dict[str, BaseGeometry]:
     """The stored outlines of the grid cells (whatever their source), by grid code, for placing demo points."""
     rows = RegionShape.objects.grids().values_list("region_code", "geometry")
     return {code: shape(geometry) for code, geometry in rows}
 
 
-def points_in(geometry: shapely.Geometry, count: int, rng: np.random.Generator) -> np.ndarray:
+def points_in(geometry: BaseGeometry, count: int, rng: np.random.Generator) -> np.ndarray:
     """`count` points inside a grid cell, rounded to the stored 6 decimals, as an (n, 2) array of lng, lat."""
     return np.round(sample_points(geometry, count, rng), 6)

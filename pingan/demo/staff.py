@@ -14,6 +14,7 @@ the steps, so that every step of the demo has an actor the workflow admits (`dut
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -32,7 +33,7 @@ from .actors import DUTY_PREFIX
 from .geography import CITY_CODE, LEVEL_NAMES, RegionRow, centre_code, children_of, department_code, rows_at
 
 DEMO_PASSWORD = "Pingan@2022"
-GROUP_OF_ROLE = {Role.SYSADMIN: SYSADMIN, Role.SECADMIN: SECADMIN, Role.AUDITOR: AUDITOR}
+GROUP_OF_ROLE: dict[str, str] = {Role.SYSADMIN: SYSADMIN, Role.SECADMIN: SECADMIN, Role.AUDITOR: AUDITOR}
 
 COUNTY_SLUGS = {
     "430202": "hetang",
@@ -181,7 +182,7 @@ def account_specs() -> tuple[AccountSpec, ...]:
     featured = {row.code: slug for row, slug in featured_townships()}
     for township in rows_at(RegionLevel.TOWNSHIP):
         t = township.code
-        county_slug = COUNTY_SLUGS.get(township.parent, township.parent)
+        county_slug = COUNTY_SLUGS.get(township.parent_code, township.parent_code)
         level = RegionLevel.TOWNSHIP
         if t in featured:
             base = f"{county_slug}_{featured[t]}"
@@ -235,7 +236,7 @@ def accounts_load(org_ids: dict[str, int]) -> int:
     return len(specs)
 
 
-def _admin_groups_join(specs, user_ids: dict[str, int]) -> None:
+def _admin_groups_join(specs: Iterable[AccountSpec], user_ids: dict[str, int]) -> None:
     """三员分立: each demo administrator joins the group of their role (created by `setup_roles`)."""
     call_command("setup_roles", stdout=io.StringIO())
     groups = dict(Group.objects.filter(name__in=GROUP_OF_ROLE.values()).values_list("name", "id"))

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils import timezone
+from simple_history.utils import get_history_model_for_model
 
 from pingan.cases.clocks import clocks_backfill
 from pingan.cases.models import Case, CaseEvent, CaseNumberSequence, Party
@@ -27,6 +28,7 @@ from pingan.cases.services import clock_reset
 from pingan.core.models import AuditAction, AuditLog
 from pingan.workcalendar.calendar import WorkCalendar
 
+from .planner import as_case
 from .rows import BATCH, Row, Table, times_forget
 
 if TYPE_CHECKING:
@@ -47,7 +49,7 @@ class Clock:
         self.calendar = calendar
 
     def start(self, plan: CasePlan) -> None:
-        clock_reset(plan.case, self.calendar)
+        clock_reset(as_case(plan.case), self.calendar)
 
     def extend(self, plan: CasePlan, amount: int) -> dict[str, Any]:
         case = plan.case
@@ -58,7 +60,7 @@ class Clock:
             sla_unit=case.sla_unit,
             extension_amount=case.extension_amount + amount,
         )
-        clock_reset(extended, self.calendar)
+        clock_reset(as_case(extended), self.calendar)
         return {name: getattr(extended, name) for name in ("extension_amount", *CLOCK_FIELDS)}
 
     def stop(self, plan: CasePlan, at: datetime.datetime) -> dict[str, Any]:
@@ -92,12 +94,14 @@ def number_cases(plans: list[CasePlan], prefix: str) -> None:
     )
 
 
-def ids_by_case(model: type[models.Model], plans: list[CasePlan], order: Iterable[str] = ("id",)) -> dict:
+def ids_by_case(
+    model: type[models.Model], plans: list[CasePlan], order: Iterable[str] = ("id",)
+) -> dict[int, list[int]]:
     """The ids of `model`'s rows of the planned cases, by case id, in `order`."""
     ids: dict[int, list[int]] = {}
     case_ids = [p.case.pk for p in plans]
     for start in range(0, len(case_ids), BATCH):
-        rows = model.objects.filter(case_id__in=case_ids[start : start + BATCH]).order_by("case_id", *order)
+        rows = model._default_manager.filter(case_id__in=case_ids[start : start + BATCH]).order_by("case_id", *order)
         for case_id, pk in rows.values_list("case_id", "id"):
             ids.setdefault(case_id, []).append(pk)
     return ids
@@ -109,7 +113,7 @@ def ids_by_case(model: type[models.Model], plans: list[CasePlan], order: Iterabl
 def created_history(model: type[models.Model], rows: Iterable[tuple[Row, datetime.datetime, int | None]]) -> int:
     """One "+" historical record per created row (with its "id"), as `bulk_create_with_history` leaves
     them: (row, when, by whom)."""
-    table = Table(model.history.model)
+    table = Table(get_history_model_for_model(model))
 
     def records() -> Iterator[list]:
         for row, at, user_id in rows:
@@ -129,7 +133,7 @@ def created_history(model: type[models.Model], rows: Iterable[tuple[Row, datetim
 def _case_history(plans: list[CasePlan]) -> Iterator[list]:
     """The historical records of each case: the registration ("+"), then one ("~") per transition with the
     fields it changed, each by the step's actor at the step's time."""
-    table = Table(Case.history.model)
+    table = Table(get_history_model_for_model(Case))
     date, kind, user = (table.index[name] for name in ("history_date", "history_type", "history_user_id"))
     for plan in plans:
         (at, user_id, _changes), *steps = plan.history
@@ -228,7 +232,7 @@ def cases_write(
             event["case_id"] = plan.case.pk
     events = Table(CaseEvent)
     event_count = events.insert(events.values(event) for p in plans for event in p.events)
-    history_count = Table(Case.history.model).insert(_case_history(plans))
+    history_count = Table(get_history_model_for_model(Case)).insert(_case_history(plans))
     audit_count = Table(AuditLog).insert(_audit(plans))
     # The cases' clocks (时限): the primary one from the case's own figures, with the kind's other clocks
     # that start at registration, as the engine would have started them.

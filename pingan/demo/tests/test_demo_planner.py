@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from simple_history.utils import get_history_model_for_model
 
 from conftest import make_user, register_dispute
 from pingan.accounts.choices import Role
@@ -104,8 +105,8 @@ def written() -> list[int]:
     return [
         Case.objects.count(),
         CaseEvent.objects.count(),
-        Case.history.model.objects.count(),
-        Party.history.model.objects.count(),
+        get_history_model_for_model(Case).objects.count(),
+        get_history_model_for_model(Party).objects.count(),
         AuditLog.objects.count(),
         MediationSession.objects.count(),
     ]

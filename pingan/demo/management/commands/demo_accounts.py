@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -19,10 +21,10 @@ class Command(BaseCommand):
         "full_name and role_label."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--json", action="store_true", help="以 JSON 输出")
 
-    def handle(self, *args, json: bool = False, **options) -> None:
+    def handle(self, *args: Any, json: bool = False, **options: Any) -> None:
         specs = account_specs()
         existing = set(User.objects.filter(username__in=[s.username for s in specs]).values_list("username", flat=True))
         accounts = [spec.as_dict() for spec in specs if spec.username in existing]
@@ -50,7 +52,7 @@ class Command(BaseCommand):
         self.stdout.write(f"\n共 {len(accounts)} 个演示账号,密码均为 {accounts[0]['password']}")
 
 
-def _dumps(data) -> str:
+def _dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 

@@ -7,7 +7,9 @@ import datetime
 import functools
 import gc
 import time
+from argparse import ArgumentParser
 from collections.abc import Callable
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -60,7 +62,7 @@ class Command(BaseCommand):
         "loaded only once (marked in demo.DemoDataset); roster shifts already planned are kept."
     )
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--scale", type=float, default=1.0, help="规模系数:案件、巡查走访和监控点位的数量乘以该系数(默认 1.0)"
         )
@@ -80,7 +82,9 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, scale: float, seed: int, no_cases: bool, today: datetime.date | None, **options) -> None:
+    def handle(
+        self, *args: Any, scale: float, seed: int, no_cases: bool, today: datetime.date | None, **options: Any
+    ) -> None:
         if not 0 < scale <= 5:
             raise CommandError("--scale must be in (0, 5]")
         # The plans of a data set are millions of small objects without reference cycles: the cyclic garbage
@@ -132,8 +136,10 @@ class Command(BaseCommand):
                     identities=identities,
                     planner=planner,
                 )
-                counts = disputes.plans_write(plans, planner=planner)
-                counts |= disputes.plans_summary(plans, year)
+                counts = {
+                    **disputes.plans_write(plans, planner=planner),
+                    **disputes.plans_summary(plans, year),
+                }
                 DemoDataset.objects.create(key=key, seed=seed, scale=scale, counts=counts)
             gc.collect()
             self.stdout.write(
