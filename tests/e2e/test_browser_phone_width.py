@@ -135,3 +135,28 @@ def test_track_asks_digits_of_a_phone_and_a_sent_report_heads_the_recent_list(mi
     page.reload()
     expect(recent.locator("li").first).to_contain_text(case.title)
     assert not worker.problems, worker.problems
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.filterwarnings("ignore:No directory at:UserWarning")
+def test_a_suspended_dispute_with_its_mediation_and_clocks_fits_a_phone(
+    migration_data, phones, people, zhuzhou, category
+):
+    """The parts a kind adds to the case page (the mediation record) and the clocks card (时限), with a clock
+    paused (挂起), fit a 390 px screen without scrolling sideways."""
+    from conftest import mediate, register_dispute
+    from pingan.cases.services import case_transition
+
+    case = mediate(register_dispute(zhuzhou, people, category), people)
+    case_transition(
+        case=case, actor=people.mediator, action="suspend", data={"comment": "申请人住院治疗,暂无法参加调解"}
+    )
+    phone = phones()
+    page = phone.page
+    sign_in(page, people.clerk)
+    page.goto(f"/cases/{case.pk}/")
+    expect(page.locator("#mediation")).to_contain_text("第 1 次调解")
+    expect(page.locator(".light-badge").first).to_have_attribute("data-light", "paused")
+    expect(page.get_by_text("申请人住院治疗,暂无法参加调解").first).to_be_visible()
+    shot(page, "phone-case-suspended")
+    assert not sideways(page), "the case page scrolls sideways on a phone"
