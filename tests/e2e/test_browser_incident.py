@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections
 
 from conftest import make_org, make_user
 from pingan.accounts.choices import Role
@@ -57,6 +58,9 @@ def browser(monkeypatch):
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        # The ORM calls made while Playwright's loop ran used a connection of their own context: close it here,
+        # or the test database cannot be dropped at the end of the run ("being accessed by other users").
+        connections.close_all()
 
 
 @pytest.fixture
