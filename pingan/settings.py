@@ -225,6 +225,9 @@ PINGAN_ATTACHMENT_TYPES = ["jpg", "jpeg", "png", "gif", "webp", "pdf", "docx", "
 PINGAN_OFFICE_HOURS = [("08:30", "12:00"), ("14:00", "17:30")]
 # Share of a case's allowed time after which its light turns yellow.
 PINGAN_SLA_WARNING_SHARE = 0.2
+# How many reverse proxies of our own stand in front of the site (nginx: 1). Only then is X-Forwarded-For
+# read, and only as far as those proxies vouch for it (core.middleware.client_ip); 0 believes REMOTE_ADDR alone.
+PINGAN_TRUSTED_PROXY_COUNT = int(os.environ.get("PINGAN_TRUSTED_PROXY_COUNT", "0"))
 PINGAN_SITE_NAME = _("平安株洲 · 市域社会治理平台")
 PINGAN_CITY_CODE = "430200"
 # The grid locator's spatial index is per process; another process's change to grid outlines is seen

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.handlers.exception import response_for_exception
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -10,9 +12,27 @@ from .context import RequestInfo, reset_request_info, set_request_info
 from .errors import NotFoundError, PermissionDeniedError
 
 
+def _valid_ip(value: object) -> str | None:
+    try:
+        return str(ipaddress.ip_address(str(value).strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
+    """The client's address for the audit log and the throttles: REMOTE_ADDR, unless the site sits behind
+    `PINGAN_TRUSTED_PROXY_COUNT` proxies of its own. Each of them appends the address it saw to
+    X-Forwarded-For, so the client is the N-th entry from the right; anything left of it came from the client
+    and is never believed (the rule of DRF's NUM_PROXIES). A malformed or short header never fails the
+    request: what cannot be read as an address falls back to REMOTE_ADDR, or None."""
+    remote = _valid_ip(request.META.get("REMOTE_ADDR", ""))
+    proxies = settings.PINGAN_TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    entries = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(entries) < proxies or not entries[-proxies]:
+        return remote
+    return _valid_ip(entries[-proxies]) or remote
 
 
 class RequestContextMiddleware:
