@@ -16,6 +16,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
+from pingan.core.spreadsheets import text_cell
+
 from . import workflows
 from .choices import Channel, Light, Satisfaction, Urgency
 from .models import Case, Party
@@ -92,23 +94,23 @@ def cases_xlsx(queryset: QuerySet[Case], *, masked: bool = True) -> bytes:
         parties = "、".join((p.masked["name"] if masked else p.name) for p in case.parties.all())
         sheet.append(
             [
-                case.number,
-                case.title,
+                text_cell(sheet, case.number),
+                text_cell(sheet, case.title),
                 str(workflow.label) if workflow else case.kind,
-                case.category.name,
+                text_cell(sheet, case.category.name),
                 _label(Channel, case.channel),
                 _label(Urgency, case.urgency),
                 _state_label(case, workflows_by_kind),
-                case.region.name,
-                case.region_code,
-                case.assigned_org.name,
+                text_cell(sheet, case.region.name),
+                text_cell(sheet, case.region_code),
+                text_cell(sheet, case.assigned_org.name),
                 _datetime_cell(sheet, case.registered_at),
                 _datetime_cell(sheet, case.deadline),
                 str(Light(case.light(now)).label),
                 _datetime_cell(sheet, case.closed_at),
                 "" if case.on_time is None else (yes if case.on_time else no),
                 _label(Satisfaction, case.satisfaction),
-                parties,
+                text_cell(sheet, parties),
             ]
         )
     buffer = io.BytesIO()

@@ -435,3 +435,20 @@ def test_unknown_case_is_404_in_chinese(clerk_client, db):
     response = clerk_client.get(reverse("case-detail", args=[999999]))
     assert response.status_code == 404
     assert "页面或记录不存在" in response.content.decode()
+
+
+def test_export_keeps_a_title_with_a_control_character_and_a_formula_as_text(clerk_client, people, dispute):
+    """A title filed with a BEL (as one came through Open311) and starting like a formula: the export is
+    written, the BEL dropped, the formula kept as text (core.spreadsheets)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from pingan.cases.models import Case
+
+    Case.objects.filter(pk=dispute.pk).update(title='=HYPERLINK("http://example.com")\x07漏水')
+    response = clerk_client.get(reverse("case-export"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    title = next(row[1] for row in sheet.iter_rows(min_row=2) if row[0].value == dispute.number)
+    assert (title.value, title.data_type) == ('=HYPERLINK("http://example.com")漏水', "s")
