@@ -449,6 +449,6 @@ def test_export_keeps_a_title_with_a_control_character_and_a_formula_as_text(cle
     Case.objects.filter(pk=dispute.pk).update(title='=HYPERLINK("http://example.com")\x07漏水')
     response = clerk_client.get(reverse("case-export"))
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     title = next(row[1] for row in sheet.iter_rows(min_row=2) if row[0].value == dispute.number)
     assert (title.value, title.data_type) == ('=HYPERLINK("http://example.com")漏水', "s")

@@ -8,17 +8,19 @@ import io
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import Cell, MergedCell
 
 from pingan.core.spreadsheets import clean_text, text_cell
 
 
-def written(*values: str) -> list:
+def written(*values: str) -> tuple[Cell | MergedCell, ...]:
     book = Workbook(write_only=True)
     sheet = book.create_sheet()
     sheet.append([text_cell(sheet, value) for value in values])
     buffer = io.BytesIO()
     book.save(buffer)  # a forbidden character would fail here (openpyxl's IllegalCharacterError)
-    return list(load_workbook(io.BytesIO(buffer.getvalue())).active.iter_rows())[0]
+    sheet_read = load_workbook(io.BytesIO(buffer.getvalue())).worksheets[0]
+    return next(sheet_read.iter_rows())
 
 
 @pytest.mark.parametrize(
