@@ -36,7 +36,7 @@ from pingan.regions.models import Organization, Region
 from pingan.workcalendar.calendar import DAY_UNITS, WorkCalendar, clock_time
 
 from . import workflows
-from .choices import AlertLevel, ClockState, ClockUnit, EventType, Light, PauseKind, StateType
+from .choices import AlertLevel, ClockState, ClockUnit, EventType, PauseKind, StateType
 from .models import Case, CaseClock, CaseEvent, ClockAlert, ClockPause, Notification
 from .tasks import NOTIFIED_ROLES
 from .workflows import AT_REGISTRATION, ClockSpec
@@ -260,9 +260,15 @@ def on_transition(*, case: Case, action: str, target: str, at: datetime.datetime
     )
 
 
+def may_suspend_at(case: Case, now: datetime.datetime) -> bool:
+    """Whether a case may be suspended at `now`: not paused already and not past its deadline (the red
+    light: past it, an extension is the remedy). The demo's planner asks it at the time of a planned step."""
+    return case.paused_at is None and not (case.closed_at is None and now > case.deadline)
+
+
 def can_suspend(case: Case) -> bool:
-    """A case may be suspended while its deadline has not passed (past it, an extension is the remedy)."""
-    return case.paused_at is None and case.light() != Light.RED
+    """The condition of 挂起 (common_transitions.suspend): `may_suspend_at` now."""
+    return may_suspend_at(case, timezone.now())
 
 
 def _remaining_text(left: datetime.timedelta | None, unit: str) -> str:

@@ -262,7 +262,7 @@ class Case(models.Model):
     def light(self, now: datetime.datetime | None = None) -> str:
         if self.closed_at is not None:
             return Light.DONE
-        if getattr(self, "paused_at", None) is not None:  # (the demo's drafts of cases have no pause)
+        if self.paused_at is not None:
             return Light.PAUSED
         now = now or timezone.now()
         if now > self.deadline:

@@ -557,6 +557,6 @@ CONDITIONS: dict[Condition, Condition] = {
     cs.has_pending_extension: lambda case: case.pending_extension,
     cs.can_return: lambda case: case.last_move is not None and case.last_move[1] == case.assigned_org.code,
     cs.is_not_rated: lambda case: not case.satisfaction,
-    # 挂起 only before the deadline (clocks.can_suspend reads the light at the time of the step)
-    clocks.can_suspend: lambda case: case.paused_at is None and case.now <= case.deadline,
+    # 挂起 only before the deadline, asked at the time of the planned step
+    clocks.can_suspend: lambda case: clocks.may_suspend_at(as_case(case), case.now),
 }
