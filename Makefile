@@ -2,15 +2,18 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+# Runtime and development dependencies are pinned apart (requirements/runtime.txt, requirements/dev.txt); a
+# checkout installs both, production only the first.
+REQS   := requirements/runtime.txt requirements/dev.txt
+STAMP  := $(VENV)/.installed-$(shell cat $(REQS) | sha1sum | cut -c1-12)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .PHONY: install migrate demo serve test test-only lint types check clean
 
-$(STAMP): requirements.lock
+$(STAMP): $(REQS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements/dev.txt
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 install: $(STAMP)
