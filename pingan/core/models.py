@@ -20,6 +20,19 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("导出")
     IMPORT = "import", _("导入")
     DOWNLOAD = "download", _("下载文书")
+    # Identity and sessions (等保 2.0 level 3: every sign-in, failure, lockout and change of rights is audited).
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOGOUT = "logout", _("退出登录")
+    LOCKOUT = "lockout", _("账号锁定")
+    UNLOCK = "unlock", _("解除锁定")
+    PASSWORD_CHANGE = "password_change", _("修改密码")
+    ROLE_CHANGE = "role_change", _("角色变更")
+    PERMISSION_CHANGE = "permission_change", _("权限变更")
+    OTP_ENROL = "otp_enrol", _("绑定动态口令")
+    OTP_RESET = "otp_reset", _("重置动态口令")
+    TOKEN_CREATE = "token_create", _("签发接口令牌")
+    TOKEN_REVOKE = "token_revoke", _("吊销接口令牌")
 
 
 def object_type_label(object_type: str) -> str:
