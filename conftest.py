@@ -52,6 +52,9 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Every test rolls its grid outlines back: the grid locator must re-check them on every lookup.
     settings.PINGAN_GRID_INDEX_TTL = 0
+    # The second factor is off unless a test turns it on (pingan/accounts/tests/test_otp*.py do, and check that
+    # it is on by default): most tests sign in with force_login as someone who would need one.
+    settings.PINGAN_OTP_ENFORCED = False
 
 
 def restore_migration_data(django_db_blocker) -> None:

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_htmx",
     "simple_history",
+    "django_otp",  # second factor (动态口令): devices and the verified-session middleware
+    "django_otp.plugins.otp_totp",  # TOTP devices (RFC 6238), the phone authenticator apps
+    "django_otp.plugins.otp_static",  # one-time recovery codes
     "pingan.core.apps.TasksDatabaseConfig",  # django_tasks_db, named in Chinese
     "pingan.core",
     "pingan.workcalendar",
@@ -70,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the session passed the second factor
+    "pingan.accounts.otp.SecondFactorMiddleware",  # nothing else until then, for those who need one
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -236,3 +241,10 @@ PINGAN_GRID_INDEX_TTL = float(os.environ.get("PINGAN_GRID_INDEX_TTL", "10"))
 # Open311 GeoReport v2 discovery.
 PINGAN_OPEN311_JURISDICTION_ID = os.environ.get("PINGAN_OPEN311_JURISDICTION_ID", "zhuzhou.gov.cn")
 PINGAN_OPEN311_CONTACT = _("株洲市综治中心(市域社会治理平台)")
+
+# Second factor (动态口令, TOTP via django-otp) for administrators, leaders and the roles that may unmask personal
+# data (pingan.accounts.otp; docs/access.md). On unless PINGAN_OTP_ENFORCED=0 (the test suite turns it off by
+# default and on where it tests it).
+PINGAN_OTP_ENFORCED = env_bool("PINGAN_OTP_ENFORCED", True)
+# The name phone authenticator apps show above the code (the otpauth:// URI's issuer).
+OTP_TOTP_ISSUER = os.environ.get("PINGAN_OTP_ISSUER", "平安株洲")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pingan.core.admin import HistoryAdmin, JurisdictionAdminMixin, PermissionLabelsMixin
 from pingan.regions.admin import ImportAdminMixin
 
-from . import services
+from . import otp, services
 from .management.commands.setup_roles import ROLE_PERMISSIONS
 from .models import Membership, User
 
@@ -61,6 +63,7 @@ class UserAdmin(JurisdictionAdminMixin, PermissionLabelsMixin, ImportAdminMixin,
     )
     readonly_fields = ["last_login", "date_joined"]
     inlines = [MembershipInline]
+    actions = ["reset_second_factor"]
     # "从Excel/CSV导入" on the changelist, for those who may add and change users (the 安全管理员).
     import_service = staticmethod(services.users_import)
     import_columns = (
@@ -84,6 +87,24 @@ class UserAdmin(JurisdictionAdminMixin, PermissionLabelsMixin, ImportAdminMixin,
     def organizations(self, obj: User) -> str:
         return "、".join(sorted({m.organization.name for m in obj.memberships.all() if m.is_active}))
 
+    def has_reset_otp_permission(self, request) -> bool:
+        return otp.may_reset_otp(request.user)
+
+    @admin.action(description=_("重置动态口令(下次登录时重新绑定)"), permissions=["reset_otp"])
+    def reset_second_factor(self, request, queryset) -> None:
+        """The security administrator's reset of a lost phone or used-up recovery codes (pingan.accounts.otp)."""
+        reset = []
+        for user in queryset:
+            if user.pk == request.user.pk:
+                self.message_user(request, _("不能重置自己的动态口令,请由另一位安全管理员办理"), messages.ERROR)
+                continue
+            otp.otp_reset(actor=request.user, user=user)
+            reset.append(str(user))
+        if reset:
+            self.message_user(
+                request, _("已重置动态口令:%(users)s。他们下次登录时须重新绑定。") % {"users": "、".join(reset)}
+            )
+
     def get_readonly_fields(self, request, obj=None):
         # 三员分立: the security administrator manages others' accounts, but cannot make anyone a
         # superuser nor change their own groups and permissions.
@@ -103,3 +124,10 @@ class MembershipAdmin(JurisdictionAdminMixin, HistoryAdmin):
     search_fields = ["user__username", "user__full_name", "organization__name", "organization__code"]
     autocomplete_fields = ["user", "organization"]
     list_select_related = ["user", "organization"]
+
+
+# The device tables stay out of the back office: they hold TOTP secrets. The security administrator resets a
+# user's devices with the action above; the user enrols again himself (pingan.accounts.otp_views).
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

@@ -22,3 +22,7 @@ UNMASK_ROLES = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD, Role.MEDIATOR, Ro
 ADMIN_ROLES = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 # Roles that work or read business data (cases, parties, patrols, statistics): everyone but the administrators.
 BUSINESS_ROLES = frozenset(Role) - ADMIN_ROLES
+# Roles that must present a second factor (动态口令) after the password (等保 2.0 level 3): the three
+# administrators, leaders, and every role that may unmask personal data. pingan.accounts.otp.otp_required adds
+# anyone who may enter the back office (staff, superusers).
+OTP_ROLES = ADMIN_ROLES | {Role.LEADER} | UNMASK_ROLES
