@@ -233,6 +233,23 @@ def _is_public_api_view(cls: Any) -> bool:
     )
 
 
+def _is_token_call(request: HttpRequest, cls: Any) -> bool:
+    """The call names, in its Authorization header, the scheme of one of the view's other authenticators
+    (`Token …`). Such an authenticator either accepts the credentials or refuses the call (401): it never falls
+    back to the session. Any other header ("Bearer x" where only Token is known) leaves the session in charge,
+    so the gate applies."""
+    header = request.META.get("HTTP_AUTHORIZATION", "").split()
+    if not header:
+        return False
+    for authenticator in getattr(cls, "authentication_classes", []):
+        if not isinstance(authenticator, type) or issubclass(authenticator, SessionAuthentication):
+            continue
+        scheme = (authenticator().authenticate_header(request) or "").split()
+        if scheme and scheme[0].lower() == header[0].lower():
+            return True
+    return False
+
+
 class SecondFactorMiddleware:
     """Until a user who must present a second factor has done so in this session, every page redirects to the
     enrolment or verification page (with ?next=), and every session-authenticated API call answers 403 in
@@ -253,7 +270,7 @@ class SecondFactorMiddleware:
             return None
         cls = getattr(view_func, "cls", None)
         if cls is not None:  # a DRF view
-            if "HTTP_AUTHORIZATION" in request.META or _is_public_api_view(cls):
+            if _is_public_api_view(cls) or _is_token_call(request, cls):
                 return None  # a token call: the token was issued after the second factor
         elif getattr(view_func, "login_required", True) is False:
             return None  # public pages, the login page
