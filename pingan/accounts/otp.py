@@ -241,10 +241,12 @@ def _is_token_call(request: HttpRequest, cls: Any) -> bool:
     header = request.META.get("HTTP_AUTHORIZATION", "").split()
     if not header:
         return False
-    for authenticator in getattr(cls, "authentication_classes", []):
+    authenticators: list[Any] = list(getattr(cls, "authentication_classes", []))
+    for authenticator in authenticators:
         if not isinstance(authenticator, type) or issubclass(authenticator, SessionAuthentication):
             continue
-        scheme = (authenticator().authenticate_header(request) or "").split()
+        instance: Any = authenticator()
+        scheme = (instance.authenticate_header(request) or "").split()
         if scheme and scheme[0].lower() == header[0].lower():
             return True
     return False
