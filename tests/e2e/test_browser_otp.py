@@ -73,11 +73,7 @@ def test_a_clerk_binds_a_phone_then_signs_in_with_a_code(migration_data, phones,
         password_step(page, people.clerk)
         expect(page.get_by_role("heading", name="验证动态口令")).to_be_visible()
         assert fits(page), "the verification page scrolls sideways at 390 px"
-        page.get_by_label("动态口令或恢复码").fill("000000")
-        page.get_by_role("button", name="验证").click()
-        expect(page.get_by_text("动态口令或恢复码不正确")).to_be_visible()
         shot(page, "otp-verify-390")
-    with time_machine.travel(timezone.now() + datetime.timedelta(days=1, seconds=5), tick=True):
         page.get_by_label("动态口令或恢复码").fill(phone_app_code(secret))
         page.get_by_role("button", name="验证").click()
         expect(page.get_by_role("heading", name="工作台")).to_be_visible()
