@@ -424,3 +424,20 @@ def test_new_devices_get_a_160_bit_secret():
     device = TOTPDevice(key=TOTPDevice._meta.get_field("key").get_default())
     assert len(device.bin_key) == 20
     assert len(otp.base32_secret(device).replace(" ", "")) == 32
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/cases/", "/api/v1/cases/"])
+def test_a_verified_session_costs_one_query_more(client, people, settings, url):
+    """The gate reads the memberships the page reads anyway; django-otp's middleware loads the device once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people.clerk)
+    with CaptureQueriesContext(connection) as off:
+        assert client.get(url).status_code == 200
+    settings.PINGAN_OTP_ENFORCED = True
+    verified_login(client, people.clerk)
+    with CaptureQueriesContext(connection) as on:
+        assert client.get(url).status_code == 200
+    assert len(on) == len(off) + 1
