@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -20,6 +20,7 @@ from pingan.cases import selectors as case_selectors
 from pingan.cases.api.serializers import CaseDetailSerializer
 from pingan.cases.models import Case
 from pingan.core.api import error_responses
+from pingan.core.limits import LimitedJSONParser
 
 from .. import selectors, services
 from .filtersets import IncidentFilter
@@ -109,7 +110,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
         request=ConvertSerializer,
         responses={201: CaseDetailSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    @action(detail=True, methods=["post"], parser_classes=[LimitedJSONParser])
     def convert(self, request: Request, pk: int | None = None) -> Response:
         user = signed_in_user(request)
         case = self.get_object()
