@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from pingan.accounts.access import signed_in_user
 from pingan.cases import selectors, services, workflows
 from pingan.cases.models import Case, Category, Notification
+from pingan.core import idempotency
 from pingan.core.api import FirstRendererNegotiation, error_responses
 from pingan.core.audit import audit_log
 from pingan.core.errors import NotFoundError
@@ -99,9 +100,12 @@ class CaseViewSet(viewsets.GenericViewSet[Case]):
 
     @extend_schema(
         summary="登记案件",
+        description="可带 `Idempotency-Key` 请求头:重发同一请求不会重复登记。",
+        parameters=[idempotency.OPENAPI_PARAMETER],
         request=CaseCreateSerializer,
-        responses={201: CaseCreatedSerializer, **error_responses(400, 401, 403)},
+        responses={201: CaseCreatedSerializer, **error_responses(400, 401, 403, 422)},
     )
+    @idempotency.idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = CaseCreateSerializer(data=intake_payload(request.data))
         serializer.is_valid(raise_exception=True)
