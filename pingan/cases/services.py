@@ -27,6 +27,7 @@ from pingan.core.audit import audit_log, unmask_reason
 from pingan.core.concurrency import check_unchanged, edit_token
 from pingan.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from pingan.core.models import AuditAction
+from pingan.core.outbox import publish
 from pingan.geo.coords import to_wgs84
 from pingan.geo.locator import locate
 from pingan.geo.models import RegionShape
@@ -334,8 +335,9 @@ def case_register(
 
 
 def _notify(case: Case, message: str) -> None:
-    case_id, org_id = case.pk, case.assigned_org_id
-    transaction.on_commit(lambda: notify_organization.enqueue(case_id=case_id, org_id=org_id, message=message))
+    # Through the outbox, in this transaction: a queue that fails after the commit never turns the
+    # committed write into an error answer (core.outbox).
+    publish(notify_organization, case_id=case.pk, org_id=case.assigned_org_id, message=str(message))
 
 
 # --- transitions -----------------------------------------------------------------------------------

@@ -128,3 +128,32 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}"
+
+
+class OutboxMessage(models.Model):
+    """A side effect of a write (发件箱): a task to run once the write has committed, recorded in the same
+    transaction as the write (core.outbox). If the write rolls back, so does the message; if the write
+    commits, the message is there to be delivered — right after the commit, or later by
+    `manage.py outbox_dispatch` when the queue could not take it then. Delivery marks the message in the
+    transaction of the task's own writes, so a message takes effect once."""
+
+    task = models.CharField(_("任务"), max_length=200)
+    kwargs = models.JSONField(_("参数"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("待办消息")
+        verbose_name_plural = _("待办消息")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(delivered_at__isnull=True),
+                name="core_outbox_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"
