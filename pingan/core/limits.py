@@ -9,7 +9,6 @@ The size is checked before reading (Content-Length) and while reading (a chunked
 from __future__ import annotations
 
 import codecs
-from collections.abc import Mapping
 from typing import IO, Any
 
 from django.conf import settings
@@ -39,23 +38,17 @@ def too_deep_message(limit: int) -> str:
 
 def json_depth(value: object, limit: int) -> int:
     """How deeply `value` nests lists and objects (a scalar is 0, `[]` is 1), counting no further than
-    limit + 1; without recursion, so that measuring cannot fail on what it measures."""
-    deepest = 0
-    stack: list[tuple[object, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, Mapping):
-            children: Any = item.values()
-        elif isinstance(item, list):
-            children = item
-        else:
-            continue
+    limit + 1; level by level without recursion, so that measuring cannot fail on what it measures."""
+    depth = 0
+    level: list[Any] = [value] if isinstance(value, (dict, list)) else []
+    while level and depth <= limit:
         depth += 1
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            return deepest
-        stack.extend((child, depth) for child in children)
-    return deepest
+        below: list[Any] = []
+        for item in level:
+            children = item.values() if isinstance(item, dict) else item
+            below.extend(child for child in children if isinstance(child, (dict, list)))
+        level = below
+    return depth
 
 
 class LimitedJSONParser(JSONParser):
@@ -79,6 +72,7 @@ class LimitedJSONParser(JSONParser):
             raise JSONTooDeep(too_deep_message(max_depth)) from None
         except (ValueError, LookupError) as exc:
             raise exceptions.ParseError(f"JSON parse error - {exc}") from None
-        if json_depth(data, max_depth) > max_depth:
+        # Fewer brackets than the limit cannot nest deeper than it (most bodies): no walk needed.
+        if text.count("[") + text.count("{") > max_depth and json_depth(data, max_depth) > max_depth:
             raise JSONTooDeep(too_deep_message(max_depth))
         return data
