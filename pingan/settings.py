@@ -109,6 +109,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'pingan.sqlite3'}"),
         conn_max_age=int(os.environ.get("PINGAN_DB_CONN_MAX_AGE", "0")),
+        # A persistent connection is tested before each request reuses it: after the database restarts,
+        # the first request does not fail on a dead connection (issue 9, the app recovers by itself).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -248,3 +251,17 @@ PINGAN_OPEN311_CONTACT = _("株洲市综治中心(市域社会治理平台)")
 PINGAN_OTP_ENFORCED = env_bool("PINGAN_OTP_ENFORCED", True)
 # The name phone authenticator apps show above the code (the otpauth:// URI's issuer).
 OTP_TOTP_ISSUER = os.environ.get("PINGAN_OTP_ISSUER", "平安株洲")
+# --- Integrity under faults and retries (issue 9) --------------------------------------------------
+# The API reads JSON bodies up to this size (413 above it) and this depth of nested lists and objects
+# (400 above it); form bodies are limited by DATA_UPLOAD_MAX_MEMORY_SIZE (Django's, 2.5 MB).
+PINGAN_API_JSON_MAX_BYTES = int(os.environ.get("PINGAN_API_JSON_MAX_BYTES", str(1024 * 1024)))
+PINGAN_API_JSON_MAX_DEPTH = int(os.environ.get("PINGAN_API_JSON_MAX_DEPTH", "32"))
+REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
+    "pingan.core.limits.LimitedJSONParser",
+    "rest_framework.parsers.FormParser",
+    "rest_framework.parsers.MultiPartParser",
+]
+# Seconds a client is asked to wait (Retry-After) when the database cannot be reached (503).
+PINGAN_RETRY_AFTER_SECONDS = int(os.environ.get("PINGAN_RETRY_AFTER_SECONDS", "30"))
+# How long a stored answer to an Idempotency-Key is replayed; `manage.py idempotency_purge` deletes older ones.
+PINGAN_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("PINGAN_IDEMPOTENCY_TTL_HOURS", "24"))

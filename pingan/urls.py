@@ -19,3 +19,7 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A lost database answers 503 (JSON in the API), a body too large 413: pingan.core.faults.
+handler400 = "pingan.core.faults.bad_request"
+handler500 = "pingan.core.faults.server_error"

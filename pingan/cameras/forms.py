@@ -11,10 +11,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pingan.core.concurrency import TOKEN_FIELD, token_field
 from pingan.geo.coords import CoordSystem
 
 from .choices import CameraStatus, CameraType
 from .models import Camera
+from .services import camera_edit_token
 
 MAX_IMPORT_BYTES = 40 * 1024 * 1024  # 100,000 rows of CSV are about 12 MB
 
@@ -55,6 +57,9 @@ class CameraForm(forms.Form):
         super().__init__(*args, **kwargs)
         if camera is not None:  # the code is the key imports update by: it does not change
             self.fields["code"].disabled = True
+            # The version of the camera this form was filled from: a stale save is refused (409).
+            self.fields[TOKEN_FIELD] = token_field()
+            self.fields[TOKEN_FIELD].initial = camera_edit_token(camera)
 
     def clean_installed_on(self) -> datetime.date | None:
         day = self.cleaned_data["installed_on"]

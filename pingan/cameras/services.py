@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from pingan.accounts.choices import Role
 from pingan.accounts.models import User
 from pingan.core.audit import audit_log
+from pingan.core.concurrency import check_unchanged, edit_token
 from pingan.core.errors import ApplicationError, PermissionDeniedError
 from pingan.core.models import AuditAction
 from pingan.geo.coords import CoordSystem, check_system, to_wgs84, to_wgs84_many
@@ -139,12 +140,21 @@ def camera_create(
 
 
 @transaction.atomic
-def camera_update(*, actor: User, camera: Camera, coord_system: str = CoordSystem.WGS84, **changes: Any) -> Camera:
-    """修改点位: change what is given; a moved point is located again."""
+def camera_update(
+    *,
+    actor: User,
+    camera: Camera,
+    coord_system: str = CoordSystem.WGS84,
+    edit_token: str | None = None,
+    **changes: Any,
+) -> Camera:
+    """修改点位: change what is given; a moved point is located again. `edit_token` (camera_edit_token of
+    the copy edited): refused with 409 if the camera changed since (core.concurrency)."""
     prefixes = _require_editor(actor)
     camera = Camera.objects.select_for_update().get(pk=camera.pk)
     if not _inside(prefixes, camera.region_code):
         raise PermissionDeniedError(_("该点位不在您可以维护的辖区内"))
+    check_unchanged(camera, EDITABLE_FIELDS, edit_token)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ApplicationError(_("不能修改的字段:%(fields)s") % {"fields": "、".join(sorted(unknown))})
@@ -169,6 +179,11 @@ def camera_update(*, actor: User, camera: Camera, coord_system: str = CoordSyste
     camera.save()
     audit_log(actor=actor, action=AuditAction.UPDATE, obj=camera, changes=changed)
     return camera
+
+
+def camera_edit_token(camera: Camera) -> str:
+    """The version of a camera's details that an edit starts from (hidden field, API ETag)."""
+    return edit_token(camera, EDITABLE_FIELDS)
 
 
 def _jsonable(value: Any) -> Any:

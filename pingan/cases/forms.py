@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from pingan.core.concurrency import token_field
 from pingan.core.masking import mask_name
 from pingan.core.validators import (
     ID_NUMBER_INPUT_MAX_LENGTH,
@@ -183,6 +184,8 @@ class PartyForm(forms.Form):
 
 class PartyEditForm(PartyForm):
     """补充/更正 one party of an open case: everything of intake but the party's role in the case."""
+
+    edit_token = token_field()  # the version of the party the form was filled from (core.concurrency)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

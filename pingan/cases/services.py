@@ -24,8 +24,10 @@ from simple_history.utils import bulk_create_with_history
 from pingan.accounts.choices import UNMASK_ROLES, Role
 from pingan.accounts.models import User
 from pingan.core.audit import audit_log, unmask_reason
+from pingan.core.concurrency import check_unchanged, edit_token
 from pingan.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from pingan.core.models import AuditAction
+from pingan.core.outbox import publish
 from pingan.geo.coords import to_wgs84
 from pingan.geo.locator import locate
 from pingan.geo.models import RegionShape
@@ -333,8 +335,9 @@ def case_register(
 
 
 def _notify(case: Case, message: str) -> None:
-    case_id, org_id = case.pk, case.assigned_org_id
-    transaction.on_commit(lambda: notify_organization.enqueue(case_id=case_id, org_id=org_id, message=message))
+    # Through the outbox, in this transaction: a queue that fails after the commit never turns the
+    # committed write into an error answer (core.outbox).
+    publish(notify_organization, case_id=case.pk, org_id=case.assigned_org_id, message=str(message))
 
 
 # --- transitions -----------------------------------------------------------------------------------
@@ -718,11 +721,15 @@ def party_open(*, case: Case, actor: User, party_id: int) -> Party:
 
 
 @transaction.atomic
-def party_update(*, case: Case, actor: User, party_id: int, data: Mapping[str, Any]) -> Party:
+def party_update(
+    *, case: Case, actor: User, party_id: int, data: Mapping[str, Any], edit_token: str | None = None
+) -> Party:
     """Complete or correct a party's details (e.g. the basic details a 调解协议书 needs), checked as at
-    intake. The audit log names the changed fields; the record's history keeps the values."""
+    intake. The audit log names the changed fields; the record's history keeps the values. `edit_token`
+    (party_edit_token of the copy edited): refused with 409 if the party changed since (core.concurrency)."""
     party = _party_for_correction(case, actor, party_id)
     party = Party.objects.select_for_update().get(pk=party.pk)
+    check_unchanged(party, EDITABLE, edit_token)
     item = party_corrected(party, data)
     changed = [name for name in EDITABLE if getattr(party, name) != getattr(item, name)]
     if changed:
@@ -738,6 +745,11 @@ def party_update(*, case: Case, actor: User, party_id: int, data: Mapping[str, A
             changes={"case": case.number, "fields": changed},
         )
     return party
+
+
+def party_edit_token(party: Party) -> str:
+    """The version of a party's details that a correction starts from (hidden field, API ETag)."""
+    return edit_token(party, EDITABLE)
 
 
 def notification_mark_read(*, user: User, notification_id: int) -> int:

@@ -443,19 +443,23 @@ def party_edit(request: HttpRequest, case_id: int, party_id: int) -> HttpRespons
     if request.method == "POST":
         form = PartyEditForm(request.POST)
         if form.is_valid():
+            data = dict(form.cleaned_data)
+            token = data.pop("edit_token", None)
             try:
-                services.party_update(case=case, actor=user, party_id=party.pk, data=form.cleaned_data)
+                services.party_update(case=case, actor=user, party_id=party.pk, data=data, edit_token=token)
             except ApplicationError as exc:
                 add_service_errors(form, exc)
+                status = exc.status_code  # 409 for an edit of a stale copy
             else:
                 messages.success(request, _("当事人信息已保存"))
                 return redirect("case-detail", case_id=case.pk)
-        status = 400
+        else:
+            status = 400
     else:
         initial = party_values(party)
         if party.id_number:  # shown as "按身份证号码": read from the number again, so a new number brings its own
             initial.update(gender="", birth_date=None)
-        form = PartyEditForm(initial=initial)
+        form = PartyEditForm(initial={**initial, "edit_token": services.party_edit_token(party)})
     response = render(request, "cases/party_form.html", {"case": case, "party": party, "form": form}, status=status)
     response["Cache-Control"] = "no-store"
     return response

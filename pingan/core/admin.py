@@ -24,6 +24,8 @@ from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_types import BaseModelAdminMixinBase, ModelAdminMixinBase
+from .concurrency import TOKEN_FIELD, check_unchanged, edit_token, token_field
+from .errors import ApplicationError
 from .jurisdiction import prefix_q
 from .models import AuditLog, object_type_label
 
@@ -213,3 +215,41 @@ class ChineseGroupAdmin(PermissionLabelsMixin, GroupAdmin):  # type: ignore[misc
 
 admin.site.unregister(Group)
 admin.site.register(Group, ChineseGroupAdmin)
+
+
+class StaleEditAdminMixin(ModelAdminMixinBase):
+    """Optimistic locking on a change page (core.concurrency): the form carries the version of the record it
+    was filled from; saving a copy that someone else changed meanwhile is refused with a Chinese message
+    naming the changed fields, instead of silently writing the old values back."""
+
+    def get_fields(self, request: HttpRequest, obj: models.Model | None = None) -> Any:
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and TOKEN_FIELD not in fields:
+            fields.append(TOKEN_FIELD)
+        return fields
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        if obj is not None:
+            kwargs["form"] = type(f"StaleChecked{self.form.__name__}", (StaleCheckedForm, self.form), {})
+        return super().get_form(request, obj, change, **kwargs)
+
+
+class StaleCheckedForm(forms.ModelForm):  # type: ignore[type-arg]
+    edit_token = token_field()
+
+    def _tracked(self) -> list[str]:
+        names = {field.name for field in self.instance._meta.concrete_fields}
+        return [name for name in self.fields if name in names]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[TOKEN_FIELD].initial = edit_token(self.instance, self._tracked())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or self.cleaned_data
+        # Before _post_clean: self.instance still holds the stored values.
+        try:
+            check_unchanged(self.instance, self._tracked(), cleaned.get(TOKEN_FIELD))
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+        return cleaned

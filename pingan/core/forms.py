@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from django import forms
 
+from .concurrency import StaleEdit
 from .errors import ApplicationError
 
 
@@ -14,6 +15,12 @@ def add_service_errors(form: forms.Form, exc: ApplicationError, *, aliases: Mapp
     name: `aliases`), the ones for fields the form lacks on the form as a whole, and the message itself
     when the service named no field."""
     aliases = aliases or {}
+    if isinstance(exc, StaleEdit):  # the message names every changed field; mark those the form shows
+        form.add_error(None, exc.message)
+        for name, field_messages in exc.fields.items():
+            if (target := aliases.get(name, name)) in form.fields:
+                form.add_error(target, field_messages)
+        return
     for name, field_messages in exc.fields.items():
         target = aliases.get(name, name)
         for message in field_messages:

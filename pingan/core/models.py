@@ -100,3 +100,60 @@ class AuditLog(models.Model):
     @property
     def object_type_label(self) -> str:
         return object_type_label(self.object_type)
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST sent with an `Idempotency-Key` (幂等键), replayed when the client sends the
+    same key again — a retry after a lost answer creates nothing twice (core.idempotency).
+
+    A key belongs to one caller (`scope`: a signed-in user, or an Open311 client), never shared between
+    them. The row is written in the same transaction as what the request creates, so either both exist or
+    neither; the unique constraint makes a second, concurrent copy of the request wait for the first and
+    then replay its answer. Rows older than PINGAN_IDEMPOTENCY_TTL_HOURS are deleted
+    (`manage.py idempotency_purge`)."""
+
+    scope = models.CharField(_("调用方"), max_length=100)
+    key = models.CharField(_("幂等键"), max_length=255)
+    fingerprint = models.CharField(_("请求摘要"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("状态码"))
+    content_type = models.CharField(_("内容类型"), max_length=100)
+    body = models.BinaryField(_("应答内容"))
+    headers = models.JSONField(_("应答头"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("幂等记录")
+        verbose_name_plural = _("幂等记录")
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="core_idempotency_one_per_scope_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"
+
+
+class OutboxMessage(models.Model):
+    """A side effect of a write (发件箱): a task to run once the write has committed, recorded in the same
+    transaction as the write (core.outbox). If the write rolls back, so does the message; if the write
+    commits, the message is there to be delivered — right after the commit, or later by
+    `manage.py outbox_dispatch` when the queue could not take it then. Delivery marks the message in the
+    transaction of the task's own writes, so a message takes effect once."""
+
+    task = models.CharField(_("任务"), max_length=200)
+    kwargs = models.JSONField(_("参数"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("待办消息")
+        verbose_name_plural = _("待办消息")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(delivered_at__isnull=True),
+                name="core_outbox_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import datetime
 import io
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connections
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -83,3 +86,50 @@ def as_typed(number: str, index: int) -> str:
         lambda n: n.lower(),
     )
     return ways[index % len(ways)](number)
+
+
+_CONNECTION_STATE = (
+    "in_atomic_block",
+    "savepoint_ids",
+    "atomic_blocks",
+    "needs_rollback",
+    "health_check_enabled",
+    "close_at",
+    "closed_in_transaction",
+    "errors_occurred",
+    "health_check_done",
+    "run_on_commit",
+    "autocommit",
+    "commit_on_exit",
+    "savepoint_state",
+)
+
+
+@contextlib.contextmanager
+def database_unreachable(alias: str = "default") -> Iterator[None]:
+    """Within the block the database cannot be reached for real: the open connection is put aside and the
+    connection settings point at nothing (PostgreSQL: a closed port; SQLite: a file in a directory that does
+    not exist), so the next query fails in the driver's connect with Django's OperationalError. On leaving,
+    the settings and the connection put aside come back (the test's transaction with it)."""
+    conn = connections[alias]
+    saved_settings = dict(conn.settings_dict)
+    saved_connection = conn.connection
+    # connect() resets the connection's transaction state (the test's own atomic block): keep it too.
+    saved_state = {name: copy.copy(getattr(conn, name)) for name in _CONNECTION_STATE}
+    if conn.vendor == "sqlite":
+        conn.settings_dict["NAME"] = "/nonexistent-pingan-test-dir/down.sqlite3"
+    else:
+        conn.settings_dict.update(HOST="127.0.0.1", PORT="9")  # the discard port: nothing listens
+        conn.settings_dict.setdefault("OPTIONS", {})
+        conn.settings_dict["OPTIONS"] = {**conn.settings_dict["OPTIONS"], "connect_timeout": 2}
+    conn.connection = None
+    try:
+        yield
+    finally:
+        if conn.connection is not None and conn.connection is not saved_connection:
+            conn.connection.close()
+        conn.settings_dict.clear()
+        conn.settings_dict.update(saved_settings)
+        conn.connection = saved_connection
+        for name, value in saved_state.items():
+            setattr(conn, name, value)

@@ -594,5 +594,5 @@ def shapes_import(
         changes={**result.as_dict(), "coord_system": coord_system, "source": source},
     )
     locator.invalidate()
-    transaction.on_commit(locator.invalidate)
+    transaction.on_commit(locator.invalidate, robust=True)  # a failure here must not fail the committed import
     return result

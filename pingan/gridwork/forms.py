@@ -19,12 +19,14 @@ from django_stubs_ext import StrOrPromise
 from pingan.accounts.models import User
 from pingan.cases.choices import Urgency
 from pingan.cases.models import Category
+from pingan.core.concurrency import TOKEN_FIELD, token_field
 from pingan.core.validators import ID_NUMBER_INPUT_MAX_LENGTH
 from pingan.regions.models import Region
 
 from . import selectors
 from .choices import MemberRole, PatrolKind
 from .models import GridMember, Patrol
+from .services import member_edit_token
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -88,6 +90,9 @@ class GridMemberForm(forms.Form):
         cast(GridChoiceField, self.fields["grid"]).queryset = selectors.grids_visible_to(user).order_by("code")
         if member is not None:
             self.fields["is_active"] = forms.BooleanField(label=_("在岗"), required=False)
+            # The version of the member this form was filled from: a stale save is refused (409).
+            self.fields[TOKEN_FIELD] = token_field()
+            self.fields[TOKEN_FIELD].initial = member_edit_token(member)
 
     def clean_account(self) -> User | None:
         username = self.cleaned_data["account"].strip()

@@ -27,6 +27,7 @@ from pingan.accounts.models import User
 from pingan.cases.choices import Channel, Urgency
 from pingan.cases.models import Case, Category
 from pingan.core.audit import audit_log, unmask_reason
+from pingan.core.concurrency import check_unchanged, edit_token
 from pingan.core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from pingan.core.models import AuditAction
 from pingan.core.validators import normalize_id_number, normalize_phone
@@ -84,6 +85,11 @@ def _require_grid(grid: Region | None, *, field: str = "grid") -> Region:
 # --- grid people -----------------------------------------------------------------------------------
 
 MEMBER_FIELDS = ("grid", "user", "role", "name", "phone", "id_number", "building", "started_on", "is_active", "note")
+
+
+def member_edit_token(member: GridMember) -> str:
+    """The version of a member's details that an edit starts from (hidden field, API ETag)."""
+    return edit_token(member, MEMBER_FIELDS)
 
 
 def _clean_member(values: dict[str, Any]) -> dict[str, Any]:
@@ -175,14 +181,16 @@ def member_create(
 
 
 @transaction.atomic
-def member_update(*, actor: User, member: GridMember, **changes: Any) -> GridMember:
+def member_update(*, actor: User, member: GridMember, edit_token: str | None = None, **changes: Any) -> GridMember:
     """Change a grid member's details (any of MEMBER_FIELDS); moving them to another grid needs the right
-    over both grids."""
+    over both grids. `edit_token` (member_edit_token of the copy edited): refused with 409 if the member
+    changed since (core.concurrency)."""
     unknown = set(changes) - set(MEMBER_FIELDS)
     if unknown:
         raise ApplicationError(_("不能修改的字段:%(fields)s") % {"fields": "、".join(sorted(unknown))})
     member = GridMember.objects.select_for_update(of=("self",)).select_related("grid").get(pk=member.pk)
     _require(can_manage_grid(actor, member.grid), _("只有管辖该网格的综治中心工作人员可以维护网格人员"))
+    check_unchanged(member, MEMBER_FIELDS, edit_token)
     # The account and the grid are checked together: a linked account must cover the (new) grid.
     if "user" in changes and "grid" not in changes:
         changes["grid"] = member.grid

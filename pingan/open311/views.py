@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from pingan.core.errors import ApplicationError, NotFoundError
+from pingan.core.idempotency import idempotent_response
 
 from . import catalog, output, params, selectors, services
 from .models import Open311Client
@@ -163,8 +164,19 @@ def _file(request: HttpRequest, fmt: str) -> HttpResponse:
         raise Open311Error(400, _("缺少 service_code"))
     category = selectors.service_get(code=code)
     new = params.parse_new_request(request.POST, catalog.service_kind(category.kind))
-    filed = services.request_file(client=client, category=category, new=new)
-    return output.render(fmt, "service_requests", [output.filed_item(filed)])
+
+    def file() -> HttpResponse:
+        filed = services.request_file(client=client, category=category, new=new)
+        return output.render(fmt, "service_requests", [output.filed_item(filed)])
+
+    # A retry with the same Idempotency-Key answers the first filing again (keys per client); another
+    # request under a used key is the spec's error list with 422.
+    return idempotent_response(
+        request,
+        scope=f"open311:{client.pk}",
+        call=file,
+        refuse=lambda message: output.errors(fmt, 422, [message]),
+    )
 
 
 @open311("GET")

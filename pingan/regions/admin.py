@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
-from pingan.core.admin import HistoryAdmin, JurisdictionAdminMixin
+from pingan.core.admin import HistoryAdmin, JurisdictionAdminMixin, StaleEditAdminMixin
 from pingan.core.admin_types import ModelAdminMixinBase
 from pingan.core.errors import ApplicationError
 
@@ -104,7 +104,7 @@ class ChildrenInline(admin.TabularInline[Region, Region]):
 
 
 @admin.register(Region)
-class RegionAdmin(JurisdictionAdminMixin, ImportAdminMixin, HistoryAdmin):
+class RegionAdmin(StaleEditAdminMixin, JurisdictionAdminMixin, ImportAdminMixin, HistoryAdmin):
     jurisdiction_field = "code"
     list_display = ["code", "name", "level", "parent", "is_generated", "is_active"]
     list_display_links = ["code", "name"]
@@ -134,7 +134,7 @@ class RegionAdmin(JurisdictionAdminMixin, ImportAdminMixin, HistoryAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(JurisdictionAdminMixin, ImportAdminMixin, HistoryAdmin):
+class OrganizationAdmin(StaleEditAdminMixin, JurisdictionAdminMixin, ImportAdminMixin, HistoryAdmin):
     jurisdiction_field = "region__code"
     list_display = ["code", "name", "org_type", "region", "level_display", "phone", "is_active"]
     list_display_links = ["code", "name"]

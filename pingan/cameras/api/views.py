@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from pingan.accounts.access import open_to_administrators, signed_in_user
 from pingan.accounts.choices import Role
 from pingan.core.api import compressed, error_responses
+from pingan.core.concurrency import IF_MATCH_PARAMETER, etag, if_match
 from pingan.core.errors import ApplicationError
 
 from .. import selectors, services
@@ -63,7 +64,8 @@ class CameraViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response(CameraSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return Response(CameraSerializer(self.get_object()).data)
+        camera = self.get_object()
+        return Response(CameraSerializer(camera).data, headers={"ETag": etag(services.camera_edit_token(camera))})
 
     @extend_schema(
         summary="登记点位",
@@ -79,16 +81,20 @@ class CameraViewSet(viewsets.GenericViewSet):
 
     @extend_schema(
         summary="修改点位",
+        description="带 `If-Match`(读取时的 ETag)则在点位已被他人修改时返回 409,列出变化的字段。",
+        parameters=[IF_MATCH_PARAMETER],
         request=CameraUpdateSerializer,
-        responses={200: CameraSerializer, **error_responses(400, 401, 403, 404)},
+        responses={200: CameraSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         camera = self.get_object()
         serializer = CameraUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes = {k: v for k, v in serializer.validated_data.items() if k in request.data}
-        camera = services.camera_update(actor=signed_in_user(request), camera=camera, **changes)
-        return Response(CameraSerializer(camera).data)
+        camera = services.camera_update(
+            actor=signed_in_user(request), camera=camera, edit_token=if_match(request), **changes
+        )
+        return Response(CameraSerializer(camera).data, headers={"ETag": etag(services.camera_edit_token(camera))})
 
     @extend_schema(
         summary="点位分区统计",

@@ -84,11 +84,15 @@ class PartyFullSerializer(serializers.ModelSerializer[Party]):
     """A party in full: only after `parties_unmask`, which logs who saw it and why."""
 
     role_label = serializers.CharField(source="get_role_display", read_only=True)
+    edit_token = serializers.SerializerMethodField(
+        help_text="此版本的标记:修改时作为 If-Match 请求头发回,记录已被他人修改则返回 409"
+    )
 
     class Meta:
         model = Party
         fields = [
             "id",
+            "edit_token",
             "role",
             "role_label",
             "party_type",
@@ -103,6 +107,11 @@ class PartyFullSerializer(serializers.ModelSerializer[Party]):
             "employer",
             "legal_representative",
         ]
+
+    def get_edit_token(self, party: Party) -> str:
+        from pingan.cases.services import party_edit_token  # services import this module's neighbours
+
+        return party_edit_token(party)
 
 
 class PartyInputSerializer(serializers.Serializer[Any]):

@@ -25,8 +25,10 @@ from rest_framework.response import Response
 from pingan.accounts.access import signed_in_user
 from pingan.cases import selectors, services, workflows
 from pingan.cases.models import Case, Category, Notification
+from pingan.core import idempotency
 from pingan.core.api import FirstRendererNegotiation, error_responses
 from pingan.core.audit import audit_log
+from pingan.core.concurrency import IF_MATCH_PARAMETER, etag, if_match
 from pingan.core.errors import NotFoundError
 from pingan.core.models import AuditAction
 
@@ -99,9 +101,12 @@ class CaseViewSet(viewsets.GenericViewSet[Case]):
 
     @extend_schema(
         summary="登记案件",
+        description="可带 `Idempotency-Key` 请求头:重发同一请求不会重复登记。",
+        parameters=[idempotency.OPENAPI_PARAMETER],
         request=CaseCreateSerializer,
-        responses={201: CaseCreatedSerializer, **error_responses(400, 401, 403)},
+        responses={201: CaseCreatedSerializer, **error_responses(400, 401, 403, 422)},
     )
+    @idempotency.idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = CaseCreateSerializer(data=intake_payload(request.data))
         serializer.is_valid(raise_exception=True)
@@ -155,8 +160,14 @@ class CaseViewSet(viewsets.GenericViewSet[Case]):
 
     @extend_schema(
         summary="补充或更正当事人信息",
-        description="只修改提交的字段,校验与登记相同;仅承办单位、上级综治中心和承办人可在结案前修改。记入审计日志。",
-        parameters=[OpenApiParameter("party_id", int, OpenApiParameter.PATH, description="当事人 ID")],
+        description=(
+            "只修改提交的字段,校验与登记相同;仅承办单位、上级综治中心和承办人可在结案前修改。记入审计日志。"
+            "带 `If-Match`(查看完整信息时的 edit_token,或上次修改应答的 ETag)则在他人已修改时返回 409。"
+        ),
+        parameters=[
+            OpenApiParameter("party_id", int, OpenApiParameter.PATH, description="当事人 ID"),
+            IF_MATCH_PARAMETER,
+        ],
         request=PartyUpdateSerializer,
         responses={200: PartyFullSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
@@ -166,9 +177,13 @@ class CaseViewSet(viewsets.GenericViewSet[Case]):
         serializer = PartyUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         party = services.party_update(
-            case=case, actor=signed_in_user(request), party_id=party_id, data=serializer.validated_data
+            case=case,
+            actor=signed_in_user(request),
+            party_id=party_id,
+            data=serializer.validated_data,
+            edit_token=if_match(request),
         )
-        return Response(PartyFullSerializer(party).data)
+        return Response(PartyFullSerializer(party).data, headers={"ETag": etag(services.party_edit_token(party))})
 
     @extend_schema(
         summary="上传附件",

@@ -4,6 +4,7 @@ case page shows masked."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,7 @@ from stdnum.cn import ric
 from conftest import GOOD_ID, mediate
 from pingan.cases.choices import Ethnicity
 from pingan.cases.models import Case, Party
-from pingan.cases.services import case_register
+from pingan.cases.services import case_register, party_edit_token, party_update
 from pingan.core.errors import ApplicationError
 from pingan.core.models import AuditLog
 from pingan.core.testing import with_check_digit
@@ -298,3 +299,52 @@ def test_the_edit_page_is_logged_and_saves(client, dispute, people):
     assert response.status_code == 302
     applicant.refresh_from_db()
     assert (applicant.gender, applicant.ethnicity, applicant.occupation) == ("1", "03", "厨师")
+
+
+# --- edits of a stale copy (core.concurrency) ---------------------------------------------------------
+
+
+def test_a_party_form_opened_before_another_correction_is_refused_with_409(client, dispute, people):
+    applicant = dispute.parties.get(role="applicant")
+    client.force_login(people.clerk)
+    url = reverse("case-party-edit", args=[dispute.pk, applicant.pk])
+    page = client.get(url).content.decode()
+    token = re.search(r'name="edit_token" value="([0-9a-f]+)"', page)
+    assert token
+    party_update(case=dispute, actor=people.head, party_id=applicant.pk, data={"phone": "13900001111"})
+    data = {
+        "edit_token": token.group(1),
+        "name": "张三",
+        "party_type": "person",
+        "id_number": GOOD_ID,
+        "phone": "13800138000",  # the old copy's phone, which the head has just corrected
+        "address": "株洲市天元区泰山路88号3栋201室",
+        "ethnicity": "01",
+        "occupation": "厨师",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 409 and "其他人已修改了联系电话" in response.content.decode()
+    applicant.refresh_from_db()
+    assert (applicant.phone, applicant.occupation) == ("13900001111", "个体工商户")
+
+
+def test_the_party_api_takes_the_edit_token_as_if_match(api, dispute, people):
+    applicant = dispute.parties.get(role="applicant")
+    client = api(people.clerk)
+    [copy] = [
+        p
+        for p in client.post(f"/api/v1/cases/{dispute.pk}/unmask/", {"reason": "核对当事人信息"}, format="json").json()
+        if p["id"] == applicant.pk
+    ]
+    party_update(case=dispute, actor=people.head, party_id=applicant.pk, data={"occupation": "司机"})
+    url = f"/api/v1/cases/{dispute.pk}/parties/{applicant.pk}/"
+    stale = client.patch(url, {"phone": "13900002222"}, format="json", HTTP_IF_MATCH=f'"{copy["edit_token"]}"')
+    assert stale.status_code == 409
+    assert stale.json()["error"]["code"] == "stale_edit" and set(stale.json()["error"]["fields"]) == {"occupation"}
+    fresh = client.patch(
+        url,
+        {"phone": "13900002222"},
+        format="json",
+        HTTP_IF_MATCH=f'"{party_edit_token(Party.objects.get(pk=applicant.pk))}"',
+    )
+    assert fresh.status_code == 200 and fresh["ETag"]

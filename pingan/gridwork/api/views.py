@@ -24,6 +24,7 @@ from pingan.accounts.access import signed_in_user
 from pingan.accounts.models import User
 from pingan.cases.api.serializers import CaseListSerializer
 from pingan.core.api import error_body, error_responses
+from pingan.core.concurrency import IF_MATCH_PARAMETER, etag, if_match
 from pingan.core.errors import ApplicationError, NotFoundError
 from pingan.regions.models import Region
 from pingan.regions.services import read_table
@@ -126,6 +127,10 @@ class GridMemberViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self) -> GridMember:
         return selectors.member_visible_or_404(user=signed_in_user(self.request), member_id=self.kwargs["pk"])
 
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        member = self.get_object()
+        return Response(GridMemberSerializer(member).data, headers={"ETag": etag(services.member_edit_token(member))})
+
     def _values(self, data: dict) -> dict:
         values = dict(data)
         if "grid" in values:
@@ -150,17 +155,22 @@ class GridMemberViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="修改网格人员",
+        description="带 `If-Match`(读取时的 ETag)则在记录已被他人修改时返回 409,列出变化的字段。",
+        parameters=[IF_MATCH_PARAMETER],
         request=GridMemberWriteSerializer,
-        responses={200: GridMemberSerializer, **error_responses(400, 401, 403, 404)},
+        responses={200: GridMemberSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     def partial_update(self, request: Request, pk: int | None = None) -> Response:
         member = self.get_object()
         serializer = GridMemberWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         member = services.member_update(
-            actor=signed_in_user(request), member=member, **self._values(serializer.validated_data)
+            actor=signed_in_user(request),
+            member=member,
+            edit_token=if_match(request),
+            **self._values(serializer.validated_data),
         )
-        return Response(GridMemberSerializer(member).data)
+        return Response(GridMemberSerializer(member).data, headers={"ETag": etag(services.member_edit_token(member))})
 
     @extend_schema(
         summary="网格人员离岗",

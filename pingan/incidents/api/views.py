@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -19,7 +19,9 @@ from pingan.accounts.access import signed_in_user
 from pingan.cases import selectors as case_selectors
 from pingan.cases.api.serializers import CaseDetailSerializer
 from pingan.cases.models import Case
+from pingan.core import idempotency
 from pingan.core.api import error_responses
+from pingan.core.limits import LimitedJSONParser
 
 from .. import selectors, services
 from .filtersets import IncidentFilter
@@ -70,11 +72,14 @@ class IncidentViewSet(viewsets.GenericViewSet):
         description=(
             "一步上报:类别、情况描述、现场照片(可多张,仅限图片,单张不超过附件上限)、定位(WGS-84,或注明坐标系)"
             "或手选网格。系统按定位落到网格,分流至所在综治中心,按类别计时。"
-            "照片不是图片或过大时返回 400,不写入任何数据。同一 `client_ref` 重发返回已上报的事件(200)。"
+            "照片不是图片或过大时返回 400,不写入任何数据。同一 `client_ref` 重发返回已上报的事件(200);"
+            "`Idempotency-Key` 请求头同样可用(重发返回第一次的应答)。"
         ),
+        parameters=[idempotency.OPENAPI_PARAMETER],
         request={"multipart/form-data": IncidentReportSerializer, "application/json": IncidentReportSerializer},
-        responses={201: IncidentSerializer, 200: IncidentSerializer, **error_responses(400, 401, 403, 409)},
+        responses={201: IncidentSerializer, 200: IncidentSerializer, **error_responses(400, 401, 403, 409, 422)},
     )
+    @idempotency.idempotent
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         user = signed_in_user(request)
         serializer = IncidentReportSerializer(data=report_payload(request.data))
@@ -109,7 +114,7 @@ class IncidentViewSet(viewsets.GenericViewSet):
         request=ConvertSerializer,
         responses={201: CaseDetailSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
+    @action(detail=True, methods=["post"], parser_classes=[LimitedJSONParser])
     def convert(self, request: Request, pk: int | None = None) -> Response:
         user = signed_in_user(request)
         case = self.get_object()

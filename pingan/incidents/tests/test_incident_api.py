@@ -202,3 +202,21 @@ def test_only_a_dispute_lead_converts(api, grids, incident):
         f"{URL}{incident.pk}/convert/", {"dispute_category": "neighbour", "parties": [{"name": "张三"}]}, format="json"
     )
     assert response.status_code == 409
+
+
+def test_the_phone_sends_its_draft_id_as_idempotency_key_and_a_resend_gets_the_first_answer(api, grids, photo):
+    """The report page sends `Idempotency-Key: <draft id>` (static/incidents/report.js); the photos are part
+    of the request's fingerprint, by content."""
+    client = api(grids.worker)
+
+    def send(**extra):
+        body = form(client_ref="draft-9", photos=[photo()]) | extra
+        return client.post(URL, body, format="multipart", HTTP_IDEMPOTENCY_KEY="draft-9")
+
+    first, again = send(), send()
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert Case.objects.count() == 1
+    changed = send(photos=[photo("近景.jpg", JPEG)])  # the same draft id, another photo
+    assert changed.status_code == 422 and changed.json()["error"]["code"] == "idempotency_key_reused"
+    assert Case.objects.count() == 1

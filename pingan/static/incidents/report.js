@@ -373,7 +373,8 @@
       method: "POST",
       body: body(draft),
       credentials: "same-origin",
-      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
+      // The draft's id is also its Idempotency-Key: a resend whose answer was lost gets that answer again.
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json", "Idempotency-Key": draft.id },
     }).then(
       function (response) {
         return response.json().catch(function () {
@@ -387,7 +388,10 @@
           if (response.status === 401 || response.status === 403) {
             return { outcome: "signed-out" };
           }
-          if (response.status === 409 && json.error && json.error.code === "draft_already_reported") {
+          // 409: the same draft arrived twice at once; 422: it was received already, then changed here.
+          var code = json.error && json.error.code;
+          if ((response.status === 409 && code === "draft_already_reported") ||
+              (response.status === 422 && code === "idempotency_key_reused")) {
             return draftDelete(draft.id).then(function () {
               return { outcome: "duplicate", error: json.error };
             });
