@@ -8,13 +8,16 @@ web and the back office, the API's error shape (429 with Retry-After) under /api
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.db.models import Max, Sum
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -25,9 +28,16 @@ from pingan.core.api import error_body
 from pingan.core.audit import audit_log
 from pingan.core.models import AuditAction
 
+from .choices import Role
 from .models import User
 
 LOCKED_OUT = "locked_out"
+
+
+def may_unlock(user: Any) -> bool:
+    """Lifting a lockout is the security administrator's (安全管理员) alone among the three administrators;
+    the superuser, the installation account, may too."""
+    return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.has_role(Role.SECADMIN)))
 
 
 def locked_until(request: HttpRequest, credentials: dict[str, Any] | None = None) -> datetime:
@@ -100,6 +110,32 @@ def _audit_lockout(
             "username": (username or "")[:150],
             "ip_address": ip_address or "",
             "failures": failures,
-            "locked_until": until.isoformat(),
+            "locked_until": timezone.localtime(until).isoformat(),
         },
     )
+
+
+@dataclass(frozen=True)
+class Lockouts:
+    """Accounts and addresses locked now, each with when its lockout ends."""
+
+    usernames: dict[str, datetime]
+    addresses: dict[str, datetime]
+
+
+def current_lockouts() -> Lockouts:
+    """What is locked now, as axes decides it (settings.AXES_LOCKOUT_PARAMETERS: the failures of an account
+    from every address, and of an address for every account, within the cool-off), in two queries."""
+    cool_off = get_cool_off() or timedelta(0)
+    recent = AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - cool_off)
+
+    def locked(field: str) -> dict[str, datetime]:
+        rows = (
+            recent.exclude(**{f"{field}__isnull": True})
+            .values(field)
+            .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+            .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        )
+        return {row[field]: row["last"] + cool_off for row in rows}
+
+    return Lockouts(usernames=locked("username"), addresses=locked("ip_address"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -103,3 +104,13 @@ class ApiToken(AbstractAuthToken):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.client}"
+
+
+class SignInFailures(AccessAttempt):
+    """django-axes' failure counters (one row per account name, address and browser), shown in the back
+    office under accounts, in Chinese, for the security administrator to lift a lockout."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("登录失败与锁定")
+        verbose_name_plural = _("登录失败与锁定")

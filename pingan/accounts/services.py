@@ -30,6 +30,7 @@ from pingan.regions.models import Organization
 from pingan.regions.services import ImportResult, check_table, jurisdiction_check, row_error
 
 from .choices import ADMIN_ROLES, Role
+from .lockout import may_unlock
 from .management.commands.setup_roles import ROLE_PERMISSIONS
 from .models import ApiToken, Membership, User
 
@@ -365,7 +366,7 @@ def sign_in_unlock(*, actor: User, username: str = "", ip_address: str = "") -> 
     """The security administrator lifts a lockout (django-axes): the failures counted against `username`
     (from every address) or against `ip_address` (for every account) are forgotten. Returns how many
     counters were cleared; the unlock is audited (UNLOCK) even when nothing was locked any more."""
-    if not actor.has_role(Role.SECADMIN):
+    if not may_unlock(actor):
         raise PermissionDeniedError(_("只有安全管理员可以解除登录锁定"))
     if bool(username) == bool(ip_address):
         raise ApplicationError(_("请指定要解锁的账号或来源地址之一"))

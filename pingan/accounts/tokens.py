@@ -16,7 +16,6 @@ from knox.auth import TokenAuthentication
 from knox.signals import token_expired
 
 from .models import ApiToken, User
-from .services import api_tokens_revoke_all
 
 
 class ExpiringTokenAuthentication(TokenAuthentication):
@@ -55,4 +54,7 @@ def _revoke_tokens_on_password_change(
     instance._loaded_password = instance.password  # type: ignore[attr-defined]
     if created or (update_fields is not None and "password" not in update_fields) or loaded == instance.password:
         return
+    # Imported here: DRF loads this module (the authentication class) while services are still importing.
+    from .services import api_tokens_revoke_all
+
     api_tokens_revoke_all(user=instance, actor=None, reason=_("密码已修改"))
