@@ -117,14 +117,14 @@ class SignInFailuresAdmin(admin.ModelAdmin):
     list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "account_state", "address_state"]
     search_fields = ["username", "ip_address"]
     ordering = ["-attempt_time"]
-    fields = readonly_fields = [
+    fields = readonly_fields = (
         "username",
         "ip_address",
         "user_agent",
         "path_info",
         "failures_since_start",
         "attempt_time",
-    ]
+    )
     actions = ["unlock_accounts", "unlock_addresses"]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -161,6 +161,7 @@ class SignInFailuresAdmin(admin.ModelAdmin):
         return self._state(self._lockouts.addresses.get(row.ip_address or ""))
 
     def _unlock(self, request: HttpRequest, queryset, field: str) -> None:
+        assert isinstance(request.user, User)  # the back office lets in signed-in staff only
         targets = sorted({value for value in queryset.values_list(field, flat=True) if value})
         for target in targets:
             services.sign_in_unlock(actor=request.user, **{field: target})

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_cool_off
+from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -41,22 +41,21 @@ def may_unlock(user: Any) -> bool:
 
 
 def locked_until(request: HttpRequest, credentials: dict[str, Any] | None = None) -> datetime:
-    """When the lockout of this request's account or address ends: the cool-off counted from the last
-    failure that was recorded (a try during the lockout is refused without being recorded, so it does
-    not move the end; settings.AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT)."""
-    cool_off = get_cool_off(request) or timedelta(0)
-    handler = AxesProxyHandler.get_implementation()
+    """When the lockout of this request's account or address ends (the later of the two): the cool-off
+    counted from the last failure recorded (a try during the lockout is refused without being recorded, so
+    it does not move the end; settings.AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT)."""
     AxesProxyHandler.update_request(request)
-    latest = [
-        attempts.order_by("-attempt_time").values_list("attempt_time", flat=True).first()
-        for attempts in handler.get_user_attempts(request, credentials)
+    username = get_client_username(request, credentials)
+    address = getattr(request, "axes_ip_address", None)
+    ends = [
+        *_lockout_ends("username", [username] if username else []).values(),
+        *_lockout_ends("ip_address", [address] if address else []).values(),
     ]
-    last = max((t for t in latest if t is not None), default=timezone.now())
-    return last + cool_off
+    return max(ends, default=timezone.now())
 
 
 def lockout_message(until: datetime) -> str:
-    return _("登录失败次数过多,该账号或本机地址已被锁定,请于 %(until)s 后再试,或联系安全管理员解锁。") % {
+    return _("登录失败次数过多,该账号或当前网络地址已被锁定,请于 %(until)s 后再试,或联系安全管理员解锁。") % {
         "until": timezone.localtime(until).strftime("%H:%M")
     }
 
@@ -123,19 +122,24 @@ class Lockouts:
     addresses: dict[str, datetime]
 
 
+def _lockout_ends(field: str, values: list[str] | None = None) -> dict[str, datetime]:
+    """The accounts (field "username") or addresses ("ip_address") locked now, among `values` (None: all),
+    each with when its lockout ends: the failures counted within the cool-off reach the limit."""
+    cool_off = get_cool_off() or timedelta(0)
+    recent = AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - cool_off).exclude(
+        **{f"{field}__isnull": True}
+    )
+    if values is not None:
+        recent = recent.filter(**{f"{field}__in": values})
+    rows = (
+        recent.values(field)
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+    )
+    return {row[field]: row["last"] + cool_off for row in rows}
+
+
 def current_lockouts() -> Lockouts:
     """What is locked now, as axes decides it (settings.AXES_LOCKOUT_PARAMETERS: the failures of an account
     from every address, and of an address for every account, within the cool-off), in two queries."""
-    cool_off = get_cool_off() or timedelta(0)
-    recent = AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - cool_off)
-
-    def locked(field: str) -> dict[str, datetime]:
-        rows = (
-            recent.exclude(**{f"{field}__isnull": True})
-            .values(field)
-            .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-            .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
-        )
-        return {row[field]: row["last"] + cool_off for row in rows}
-
-    return Lockouts(usernames=locked("username"), addresses=locked("ip_address"))
+    return Lockouts(usernames=_lockout_ends("username"), addresses=_lockout_ends("ip_address"))

@@ -24,7 +24,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     the user's other tokens on every request, a query per call; they are swept when a token is issued
     (services.api_token_issue) and when the user lists them."""
 
-    def _cleanup_token(self, auth_token: ApiToken) -> bool:  # type: ignore[override]
+    def _cleanup_token(self, auth_token: ApiToken) -> bool:
         if auth_token.expiry is not None and auth_token.expiry < timezone.now():
             username = auth_token.user.get_username()
             auth_token.delete()
