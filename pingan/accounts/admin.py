@@ -14,7 +14,7 @@ from pingan.core.admin import HistoryAdmin, JurisdictionAdminMixin, PermissionLa
 from pingan.regions.admin import ImportAdminMixin
 
 from . import services
-from .lockout import current_lockouts, may_unlock
+from .lockout import current_lockouts, may_unlock, unlockable_usernames
 from .management.commands.setup_roles import ROLE_PERMISSIONS
 from .models import Membership, SignInFailures, User
 
@@ -127,6 +127,12 @@ class SignInFailuresAdmin(admin.ModelAdmin):
     )
     actions = ["unlock_accounts", "unlock_addresses"]
 
+    def get_queryset(self, request: HttpRequest):
+        # A district's security administrator sees (and unlocks) the accounts of the district's people.
+        allowed = unlockable_usernames(request.user)
+        queryset = super().get_queryset(request)
+        return queryset if allowed is None else queryset.filter(username__in=allowed)
+
     def has_module_permission(self, request: HttpRequest) -> bool:
         return may_unlock(request.user) and super().has_module_permission(request)
 
@@ -135,6 +141,10 @@ class SignInFailuresAdmin(admin.ModelAdmin):
 
     def has_unlock_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
+
+    def has_unlock_addresses_permission(self, request: HttpRequest) -> bool:
+        # An address belongs to no district: the city's security administrators unlock it.
+        return self.has_view_permission(request) and unlockable_usernames(request.user) is None
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -171,6 +181,6 @@ class SignInFailuresAdmin(admin.ModelAdmin):
     def unlock_accounts(self, request: HttpRequest, queryset) -> None:
         self._unlock(request, queryset, "username")
 
-    @admin.action(description=_("解除所选来源地址的锁定"), permissions=["unlock"])
+    @admin.action(description=_("解除所选来源地址的锁定"), permissions=["unlock_addresses"])
     def unlock_addresses(self, request: HttpRequest, queryset) -> None:
         self._unlock(request, queryset, "ip_address")

@@ -17,7 +17,7 @@ from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
-from django.db.models import Max, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from pingan.core.api import error_body
 from pingan.core.audit import audit_log
+from pingan.core.jurisdiction import prefix_q
 from pingan.core.models import AuditAction
 
 from .choices import Role
@@ -38,6 +39,24 @@ def may_unlock(user: Any) -> bool:
     """Lifting a lockout is the security administrator's (安全管理员) alone among the three administrators;
     the superuser, the installation account, may too."""
     return bool(user.is_authenticated and user.is_active and (user.is_superuser or user.has_role(Role.SECADMIN)))
+
+
+def administers_citywide(user: Any) -> bool:
+    """A security administrator of the whole city (or the superuser): addresses and accounts without a post
+    belong to no district, so only they unlock them (as only the city's auditors read entries of no place)."""
+    return bool(
+        user.is_superuser
+        or any(len(prefix) <= len(settings.PINGAN_CITY_CODE) - 2 for prefix in user.jurisdiction_prefixes())
+    )
+
+
+def unlockable_usernames(user: Any) -> QuerySet[User, str] | None:
+    """The accounts `user` may unlock: None for all (city-wide), else the people holding a post inside their
+    jurisdiction (the accounts their UserAdmin shows them)."""
+    if administers_citywide(user):
+        return None
+    inside = prefix_q("memberships__organization__region__code", user.jurisdiction_prefixes())
+    return User.objects.filter(inside).values_list("username", flat=True).distinct()
 
 
 def locked_until(request: HttpRequest, credentials: dict[str, Any] | None = None) -> datetime:
@@ -103,7 +122,7 @@ def _audit_lockout(
         actor=None,
         action=AuditAction.LOCKOUT,
         obj=account,
-        object_type="" if account else "axes.accessattempt",
+        object_type="" if account else "accounts.signinfailures",
         object_id="" if account else (username or ip_address or "")[:64],
         changes={
             "username": (username or "")[:150],

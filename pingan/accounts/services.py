@@ -30,7 +30,7 @@ from pingan.regions.models import Organization
 from pingan.regions.services import ImportResult, check_table, jurisdiction_check, row_error
 
 from .choices import ADMIN_ROLES, Role
-from .lockout import may_unlock
+from .lockout import may_unlock, unlockable_usernames
 from .management.commands.setup_roles import ROLE_PERMISSIONS
 from .models import ApiToken, Membership, User
 
@@ -370,13 +370,18 @@ def sign_in_unlock(*, actor: User, username: str = "", ip_address: str = "") -> 
         raise PermissionDeniedError(_("只有安全管理员可以解除登录锁定"))
     if bool(username) == bool(ip_address):
         raise ApplicationError(_("请指定要解锁的账号或来源地址之一"))
+    allowed = unlockable_usernames(actor)
+    if ip_address and allowed is not None:
+        raise PermissionDeniedError(_("来源地址不属于任何辖区,须由市级安全管理员解除锁定"))
+    if username and allowed is not None and not allowed.filter(username=username).exists():
+        raise PermissionDeniedError(_("该账号不在您的管辖范围内,请联系上级安全管理员"))
     cleared = axes_reset(username=username) if username else axes_reset(ip=ip_address)
     account = User.objects.filter(username=username).first() if username else None
     audit_log(
         actor=actor,
         action=AuditAction.UNLOCK,
         obj=account,
-        object_type="" if account else "axes.accessattempt",
+        object_type="" if account else "accounts.signinfailures",
         object_id="" if account else (ip_address or username),
         changes={"username": username, "ip_address": ip_address, "cleared": cleared},
     )

@@ -135,6 +135,7 @@ def test_a_user_revokes_one_of_their_tokens_but_never_anothers(people):
     forbidden = with_token(script).delete(f"/api/v1/auth/tokens/{other.pk}/")
     assert forbidden.status_code == 404 and forbidden.json()["error"]["code"] == "not_found"
     assert works(theirs)
+    assert with_token(script).delete(f"/api/v1/auth/tokens/{2**70}/").status_code == 404  # beyond bigint: no 500
     assert with_token(script).delete(f"/api/v1/auth/tokens/{lost.pk}/").status_code == 204
     assert not works(phone) and works(script)
     assert AuditLog.objects.get(action=AuditAction.TOKEN_REVOKE).reason == "用户吊销"

@@ -129,7 +129,8 @@ def test_five_failures_from_one_address_lock_the_address_for_every_account(clien
     assert locked(door, attempt(client, door, clerk.username, PASSWORD, REMOTE_ADDR="203.0.113.7"))
     assert signed_in(door, attempt(client, door, clerk.username, PASSWORD, REMOTE_ADDR="198.51.100.2"))
     entry = AuditLog.objects.get(action=AuditAction.LOCKOUT)
-    assert entry.ip == "203.0.113.7" and entry.object_type == "axes.accessattempt"
+    assert entry.ip == "203.0.113.7" and entry.object_type == "accounts.signinfailures"
+    assert entry.object_type_label == "登录失败与锁定"
 
 
 @pytest.mark.django_db
@@ -258,3 +259,24 @@ def test_no_other_administrator_may_unlock(client, clerk, administrators, role):
 def test_a_business_user_cannot_unlock(people):
     with pytest.raises(PermissionDeniedError):
         sign_in_unlock(actor=people.head, username=people.clerk.username)
+
+
+@pytest.mark.django_db
+def test_a_district_security_administrator_unlocks_only_the_districts_people(client, people, zhuzhou):
+    call_command("setup_roles", stdout=None)
+    district = make_user("tianyuan_secadmin", "天元区安全管理员", (zhuzhou.tianyuan_centre, Role.SECADMIN))
+    district.is_staff = True
+    district.save()
+    district.groups.add(Group.objects.get(name=SECADMIN))
+    lock_out(client, people.clerk)  # 嵩山路街道, in 天元区
+    lock_out(client, people.hetang_clerk, address="198.51.100.77")  # 荷塘区
+    client.force_login(district)
+    body = client.get(CHANGELIST).content.decode()
+    assert people.clerk.username in body and people.hetang_clerk.username not in body
+    assert "解除所选来源地址的锁定" not in body  # addresses belong to no district
+    with pytest.raises(PermissionDeniedError):
+        sign_in_unlock(actor=district, username=people.hetang_clerk.username)
+    with pytest.raises(PermissionDeniedError):
+        sign_in_unlock(actor=district, ip_address="198.51.100.77")
+    assert sign_in_unlock(actor=district, username=people.clerk.username) == 1
+    assert AuditLog.objects.filter(action=AuditAction.UNLOCK).count() == 1
