@@ -2,10 +2,8 @@
 
 from django.urls import include, path
 
-import pingan.core.api  # noqa: F401  (registers the OpenAPI documentation of the token endpoint)
-
 urlpatterns = [
-    path("", include("pingan.core.api_urls")),
+    path("", include("pingan.accounts.api.urls")),
     path("", include("pingan.regions.api.urls")),
     path("", include("pingan.cases.api.urls")),
     path("", include("pingan.disputes.api.urls")),

@@ -6,6 +6,7 @@ PINGAN_TASK_BACKEND. Without them the site runs on an embedded SQLite database u
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -39,7 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "django_htmx",
@@ -175,7 +177,7 @@ X_FRAME_OPTIONS = "DENY"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated API call answers 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "pingan.accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["pingan.accounts.access.ApiAccess"],
@@ -265,3 +267,43 @@ REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] = [
 PINGAN_RETRY_AFTER_SECONDS = int(os.environ.get("PINGAN_RETRY_AFTER_SECONDS", "30"))
 # How long a stored answer to an Idempotency-Key is replayed; `manage.py idempotency_purge` deletes older ones.
 PINGAN_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("PINGAN_IDEMPOTENCY_TTL_HOURS", "24"))
+# --- Sign-in lockout and API tokens (issue 9) ------------------------------------------------------
+# django-axes counts failed sign-ins on every door that calls authenticate(): the web login, the admin
+# login and the API token endpoint. PINGAN_LOCKOUT_FAILURES failures within PINGAN_LOCKOUT_MINUTES lock
+# the account, and as many from one source address lock that address, for PINGAN_LOCKOUT_MINUTES counted
+# from the failure that locked (docs/access.md, "Sign-in lockout").
+PINGAN_LOCKOUT_FAILURES = int(os.environ.get("PINGAN_LOCKOUT_FAILURES", "5"))
+PINGAN_LOCKOUT_MINUTES = int(os.environ.get("PINGAN_LOCKOUT_MINUTES", "30"))
+AXES_FAILURE_LIMIT = PINGAN_LOCKOUT_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=PINGAN_LOCKOUT_MINUTES)
+# Each entry counts on its own: the account's failures from anywhere, and the address's for any account.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# The client address is our one rule (REMOTE_ADDR unless PINGAN_TRUSTED_PROXY_COUNT proxies), never
+# django-ipware's guesses from headers a client can forge.
+AXES_CLIENT_IP_CALLABLE = "pingan.core.middleware.client_ip"
+# A try during the lockout is refused without moving its end: the lock lasts exactly the configured time.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Failures are not forgiven by a success: one's own good sign-in from an address would otherwise wipe the
+# failures counted against other accounts from that address.
+AXES_RESET_ON_SUCCESS = False
+# Sign-ins are recorded in our own audit log; axes keeps only the failure counters.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False  # the security administrator's unlock page is accounts.admin.LockoutAdmin
+AXES_LOCKOUT_CALLABLE = "pingan.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked account or address before the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last: turns a lockout into our lockout answer
+
+# API tokens (django-rest-knox): stored as SHA-512 digests, one per client and user, expiring after
+# PINGAN_API_TOKEN_TTL_HOURS; revoked by logout, by the revocation endpoint and by a password change.
+PINGAN_API_TOKEN_TTL_HOURS = float(os.environ.get("PINGAN_API_TOKEN_TTL_HOURS", "12"))
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(hours=PINGAN_API_TOKEN_TTL_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}

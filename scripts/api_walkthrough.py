@@ -24,7 +24,8 @@ PASSWORD = "Pingan@2022"
 class Api:
     def __init__(self, base: str, username: str) -> None:
         self.base = base.rstrip("/")
-        self.token = self.call("POST", "/api/v1/auth/token/", {"username": username, "password": PASSWORD})["token"]
+        credentials = {"username": username, "password": PASSWORD, "client": "api_walkthrough"}
+        self.token = self.call("POST", "/api/v1/auth/token/", credentials)["token"]
 
     def call(self, method: str, path: str, body: dict | None = None, *, expect: int = 200, raw: bool = False):
         data = json.dumps(body).encode() if body is not None else None

@@ -20,7 +20,7 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from conftest import GOOD_ID, PASSWORD, mediate_to_agreement, register_dispute
+from conftest import GOOD_ID, mediate_to_agreement, register_dispute
 from pingan.cases.choices import Channel, Light, Urgency
 from pingan.cases.filters import CaseFilter
 from pingan.cases.models import Case, Category
@@ -180,7 +180,7 @@ class Doors:
 
 @pytest.fixture
 def doors(client, api, people):
-    assert client.login(username=people.leader.username, password=PASSWORD)
+    client.force_login(people.leader)
     return Doors(client, api(people.leader))
 
 

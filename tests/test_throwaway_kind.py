@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from conftest import PASSWORD
 from pingan.accounts.choices import Role
 from pingan.cases import action_forms as af
 from pingan.cases import services as cs
@@ -170,7 +169,7 @@ def test_a_kind_declared_in_a_test_walks_through_the_api_and_the_detail_page(pro
         assert inspected["type_label"] == "现场检查"
         assert inspected["params"] == {"result": "hazard", "hazards": 2}
 
-        client.login(username=people.clerk.username, password=PASSWORD)
+        client.force_login(people.clerk)
         page = client.get(reverse("case-detail", args=[case_id]))
         assert page.status_code == 200
         html = page.content.decode()

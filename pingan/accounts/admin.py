@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -14,8 +16,9 @@ from pingan.core.admin import HistoryAdmin, JurisdictionAdminMixin, PermissionLa
 from pingan.regions.admin import ImportAdminMixin
 
 from . import otp, services
+from .lockout import current_lockouts, may_unlock, unlockable_usernames
 from .management.commands.setup_roles import ROLE_PERMISSIONS
-from .models import Membership, User
+from .models import Membership, SignInFailures, User
 
 
 class PingAnUserChangeForm(UserChangeForm):
@@ -131,3 +134,79 @@ class MembershipAdmin(JurisdictionAdminMixin, HistoryAdmin):
 for _device_model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_device_model):
         admin.site.unregister(_device_model)
+@admin.register(SignInFailures)
+class SignInFailuresAdmin(admin.ModelAdmin):
+    """登录失败与锁定: the security administrator's (安全管理员) page to lift a lockout, and only theirs (not the
+    system administrator's nor the auditor's, who reads the LOCKOUT and UNLOCK entries in the audit log).
+    The counters are axes'; they are never edited, only cleared by an unlock, which is audited."""
+
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time", "account_state", "address_state"]
+    search_fields = ["username", "ip_address"]
+    ordering = ["-attempt_time"]
+    fields = readonly_fields = (
+        "username",
+        "ip_address",
+        "user_agent",
+        "path_info",
+        "failures_since_start",
+        "attempt_time",
+    )
+    actions = ["unlock_accounts", "unlock_addresses"]
+
+    def get_queryset(self, request: HttpRequest):
+        # A district's security administrator sees (and unlocks) the accounts of the district's people.
+        allowed = unlockable_usernames(request.user)
+        queryset = super().get_queryset(request)
+        return queryset if allowed is None else queryset.filter(username__in=allowed)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return may_unlock(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return may_unlock(request.user) and super().has_view_permission(request, obj)
+
+    def has_unlock_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_unlock_addresses_permission(self, request: HttpRequest) -> bool:
+        # An address belongs to no district: the city's security administrators unlock it.
+        return self.has_view_permission(request) and unlockable_usernames(request.user) is None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # an unlock clears counters, audited; a plain delete would not be
+
+    def changelist_view(self, request: HttpRequest, extra_context=None):
+        self._lockouts = current_lockouts()
+        return super().changelist_view(request, extra_context)
+
+    def _state(self, until) -> str:
+        return _("锁定至 %(until)s") % {"until": localtime(until).strftime("%m-%d %H:%M")} if until else "—"
+
+    @admin.display(description=_("账号状态"))
+    def account_state(self, row: SignInFailures) -> str:
+        return self._state(self._lockouts.usernames.get(row.username or ""))
+
+    @admin.display(description=_("来源地址状态"))
+    def address_state(self, row: SignInFailures) -> str:
+        return self._state(self._lockouts.addresses.get(row.ip_address or ""))
+
+    def _unlock(self, request: HttpRequest, queryset, field: str) -> None:
+        assert isinstance(request.user, User)  # the back office lets in signed-in staff only
+        targets = sorted({value for value in queryset.values_list(field, flat=True) if value})
+        for target in targets:
+            services.sign_in_unlock(actor=request.user, **{field: target})
+        self.message_user(request, _("已解除锁定:%(targets)s") % {"targets": "、".join(targets) or "—"})
+
+    @admin.action(description=_("解除所选账号的锁定"), permissions=["unlock"])
+    def unlock_accounts(self, request: HttpRequest, queryset) -> None:
+        self._unlock(request, queryset, "username")
+
+    @admin.action(description=_("解除所选来源地址的锁定"), permissions=["unlock_addresses"])
+    def unlock_addresses(self, request: HttpRequest, queryset) -> None:
+        self._unlock(request, queryset, "ip_address")

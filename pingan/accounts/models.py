@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from axes.models import AccessAttempt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 from simple_history.models import HistoricalRecords
 
 from pingan.regions.models import Organization
@@ -81,3 +84,33 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox's model, swapped in by KNOX_TOKEN_MODEL): only the SHA-512 digest of
+    the token is stored; it expires (PINGAN_API_TOKEN_TTL_HOURS) and is one per user and client, so a phone
+    app and a script each hold their own and a new sign-in of one client replaces that client's token.
+    A surrogate id names it in the revocation endpoint, so that neither the digest nor the token's first
+    characters (knox's token_key) ever leave the server."""
+
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True)
+    client = models.CharField(_("客户端"), max_length=50)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+        constraints = [models.UniqueConstraint(fields=["user", "client"], name="one_api_token_per_client")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.client}"
+
+
+class SignInFailures(AccessAttempt):
+    """django-axes' failure counters (one row per account name, address and browser), shown in the back
+    office under accounts, in Chinese, for the security administrator to lift a lockout."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("登录失败与锁定")
+        verbose_name_plural = _("登录失败与锁定")

@@ -14,21 +14,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingan.core.audit import audit_log
+from pingan.core.errors import ApplicationError, PermissionDeniedError
 from pingan.core.models import AuditAction
 from pingan.core.validators import normalize_phone
 from pingan.regions.models import Organization
 from pingan.regions.services import ImportResult, check_table, jurisdiction_check, row_error
 
 from .choices import ADMIN_ROLES, Role
+from .lockout import may_unlock, unlockable_usernames
 from .management.commands.setup_roles import ROLE_PERMISSIONS
-from .models import Membership, User
+from .models import ApiToken, Membership, User
 
 USER_COLUMNS = {
     "username": ("用户名", "账号", "username"),
@@ -309,3 +313,76 @@ def users_import(*, rows: list[dict[str, Any]], actor) -> ImportResult:
         changes=result.as_dict(),
     )
     return result
+
+
+# --- API tokens and sign-in lockout (issue 9) ----------------------------------------------------------
+# Tokens are django-rest-knox's (models.ApiToken): the token itself is shown once, at issue; the database
+# keeps its SHA-512 digest. Every issue and revocation is in the audit log (TOKEN_CREATE, TOKEN_REVOKE).
+
+DEFAULT_TOKEN_CLIENT = "默认"
+
+
+def _audit_token(actor: Any, action: AuditAction, token: ApiToken, reason: str) -> None:
+    audit_log(
+        actor=actor,
+        action=action,
+        object_type="accounts.apitoken",
+        object_id=str(token.pk),
+        reason=reason,
+        changes={"user": token.user.get_username(), "client": token.client},
+    )
+
+
+@transaction.atomic
+def api_token_issue(*, user: User, client: str) -> tuple[ApiToken, str]:
+    """A new token for `user` on `client` (its name, e.g. 网格通-安卓): the client's previous token, if any,
+    is revoked first, and the user's expired tokens are cleared away. Returns the token and its secret."""
+    client = (client or "").strip() or DEFAULT_TOKEN_CLIENT
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one issue per user at a time
+    ApiToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()
+    for old in ApiToken.objects.filter(user=user, client=client):
+        _audit_token(user, AuditAction.TOKEN_REVOKE, old, _("同一客户端重新签发"))
+        old.delete()
+    token, secret = ApiToken.objects.create(user=user, client=client)
+    _audit_token(user, AuditAction.TOKEN_CREATE, token, "")
+    return token, secret
+
+
+def api_token_revoke(*, token: ApiToken, actor: Any, reason: str) -> None:
+    _audit_token(actor, AuditAction.TOKEN_REVOKE, token, reason)
+    token.delete()
+
+
+def api_tokens_revoke_all(*, user: User, actor: Any, reason: str) -> int:
+    """Revoke every token of `user` (a password change). Returns how many there were."""
+    tokens = list(ApiToken.objects.filter(user=user).select_related("user"))
+    for token in tokens:
+        api_token_revoke(token=token, actor=actor, reason=reason)
+    return len(tokens)
+
+
+@transaction.atomic
+def sign_in_unlock(*, actor: User, username: str = "", ip_address: str = "") -> int:
+    """The security administrator lifts a lockout (django-axes): the failures counted against `username`
+    (from every address) or against `ip_address` (for every account) are forgotten. Returns how many
+    counters were cleared; the unlock is audited (UNLOCK) even when nothing was locked any more."""
+    if not may_unlock(actor):
+        raise PermissionDeniedError(_("只有安全管理员可以解除登录锁定"))
+    if bool(username) == bool(ip_address):
+        raise ApplicationError(_("请指定要解锁的账号或来源地址之一"))
+    allowed = unlockable_usernames(actor)
+    if ip_address and allowed is not None:
+        raise PermissionDeniedError(_("来源地址不属于任何辖区,须由市级安全管理员解除锁定"))
+    if username and allowed is not None and not allowed.filter(username=username).exists():
+        raise PermissionDeniedError(_("该账号不在您的管辖范围内,请联系上级安全管理员"))
+    cleared = axes_reset(username=username) if username else axes_reset(ip=ip_address)
+    account = User.objects.filter(username=username).first() if username else None
+    audit_log(
+        actor=actor,
+        action=AuditAction.UNLOCK,
+        obj=account,
+        object_type="" if account else "accounts.signinfailures",
+        object_id="" if account else (ip_address or username),
+        changes={"username": username, "ip_address": ip_address, "cleared": cleared},
+    )
+    return cleared

@@ -11,8 +11,7 @@ from django.http import Http404
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
-from drf_spectacular.extensions import OpenApiViewExtension
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.negotiation import BaseContentNegotiation, DefaultContentNegotiation
 from rest_framework.pagination import PageNumberPagination
@@ -20,7 +19,6 @@ from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import ApplicationError
@@ -136,33 +134,5 @@ _ERROR_DESCRIPTIONS = {
     413: "请求内容过大",
     422: "幂等键(Idempotency-Key)已用于另一请求",
     503: "数据库暂时不可用,请按 Retry-After 稍后重试",
+    429: "登录失败次数过多,账号或来源地址已锁定(何时可再试见 Retry-After 头)",
 }
-
-
-class TokenSerializer(serializers.Serializer[Any]):
-    token = serializers.CharField()
-
-
-class ObtainAuthTokenSchema(OpenApiViewExtension):
-    """Documents DRF's token endpoint: {username, password} → {token}; bad credentials → 400 error shape."""
-
-    target_class = "rest_framework.authtoken.views.ObtainAuthToken"
-    match_subclasses = True
-    priority = 1  # before drf-spectacular's own (no-op) extension for this view
-
-    def view_replacement(self) -> type[APIView]:
-        from rest_framework.authtoken.serializers import AuthTokenSerializer
-        from rest_framework.authtoken.views import ObtainAuthToken  # target_class, the one token view
-
-        @extend_schema(
-            tags=["auth"],
-            summary="获取 API 令牌",
-            description="用用户名和密码换取令牌;之后在请求头中携带 `Authorization: Token <token>`。",
-            auth=[],
-            request=AuthTokenSerializer,
-            responses={200: TokenSerializer, **error_responses(400)},
-        )
-        class DocumentedObtainAuthToken(ObtainAuthToken):
-            pass
-
-        return DocumentedObtainAuthToken

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from conftest import PASSWORD, make_user, mediate_to_agreement, register_dispute
+from conftest import make_user, mediate_to_agreement, register_dispute
 from pingan.accounts.choices import Role
 from pingan.cases.choices import Channel
 from pingan.cases.models import Case
@@ -65,7 +65,7 @@ def after_deadlines(scene) -> datetime.datetime:
 
 
 def signed_in(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 

@@ -24,7 +24,7 @@ def error_of(response, status: int) -> dict[str, Any]:
 def test_token_for_good_credentials_works_as_a_header(people):
     client = APIClient()
     response = client.post("/api/v1/auth/token/", {"username": "songshan_clerk", "password": PASSWORD}, format="json")
-    assert response.status_code == 200 and set(response.json()) == {"token"}
+    assert response.status_code == 200 and set(response.json()) == {"token", "expiry", "client"}
     client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     assert client.get("/api/v1/regions/").status_code == 200
 

@@ -194,8 +194,7 @@ def test_the_import_command_imports_a_file_and_refuses_a_broken_one(grids, tmp_p
 
 
 def test_the_admin_import_page_imports_a_file(client, grids):
-    User.objects.create_superuser(username="root", password=PASSWORD)
-    client.login(username="root", password=PASSWORD)
+    client.force_login(User.objects.create_superuser(username="root", password=PASSWORD))
     url = reverse("admin:geo_regionshape_import")
     assert client.get(url).status_code == 200
     form = {"file": geojson_upload(*SPLIT_YUETANG), "coord_system": "wgs84", "source": "imported"}
@@ -207,8 +206,7 @@ def test_the_admin_import_page_imports_a_file(client, grids):
 
 
 def test_the_admin_import_page_can_only_check_a_file(client, grids):
-    User.objects.create_superuser(username="root", password=PASSWORD)
-    client.login(username="root", password=PASSWORD)
+    client.force_login(User.objects.create_superuser(username="root", password=PASSWORD))
     form = {"file": geojson_upload(*SPLIT_YUETANG), "coord_system": "wgs84", "source": "imported", "dry_run": "on"}
     response = client.post(
         reverse("admin:geo_regionshape_import"), {**form, "overlap_share": "0.01", "overlap_m2": "100"}

@@ -8,6 +8,7 @@ import re
 
 import pytest
 import xmltodict
+from django.http import HttpRequest
 from django.utils import timezone
 
 from pingan.accounts.models import User
@@ -486,4 +487,5 @@ def test_an_unknown_request_is_404(client, db):
 def test_the_service_account_cannot_sign_in(client, app):
     user = User.objects.get(pk=app.client.service_user_id)
     assert not user.is_active and not user.has_usable_password()
-    assert not client.login(username=user.username, password="")
+    # A password sign-in passes the request, which the lockout backend (django-axes) needs.
+    assert not client.login(request=HttpRequest(), username=user.username, password="")

@@ -9,9 +9,9 @@ model permissions, and the back office (/admin/) enforces them:
   (放假通知, 节假日调整), grid people and rosters, outlines and the camera register. Cannot touch accounts or the
   audit log, and reads no cases, parties or patrols (pingan.accounts.access).
 - 安全管理员 (security administrator): manages accounts — users, their posts (岗位) and group
-  membership. Sees organisations (to pick them for a post) but cannot change them. Cannot make anyone
-  a superuser or change their own groups (pingan.accounts.admin.UserAdmin), and cannot see the
-  audit log.
+  membership — and lifts sign-in lockouts (登录失败与锁定). Sees organisations (to pick them for a post)
+  but cannot change them. Cannot make anyone a superuser or change their own groups
+  (pingan.accounts.admin.UserAdmin), and cannot see the audit log.
 - 安全审计员 (security auditor): reads the audit log (审计日志) and the change history of what the
   administrators change (regions, organisations, accounts and posts, Open311 client keys); changes
   nothing (reverting a history entry needs the change permission, which the auditor lacks; see
@@ -65,6 +65,8 @@ ROLE_PERMISSIONS: dict[str, dict[tuple[str, str], tuple[str, ...]]] = {
         ("regions", "region"): VIEW,
         # Open311 client keys are credentials: issued, rotated and deactivated by security, never deleted.
         ("open311", "open311client"): NO_DELETE,
+        # Sign-in lockouts (django-axes' counters): seen and lifted (an audited unlock), never edited.
+        ("accounts", "signinfailures"): VIEW,
     },
     AUDITOR: {
         ("core", "auditlog"): VIEW,
