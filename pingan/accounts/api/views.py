@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import authenticate, user_logged_out
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from pingan.core.errors import ApplicationError, NotFoundError
 from .. import services
 from ..lockout import lockout_response
 from ..models import ApiToken, User
+from ..otp import has_confirmed_device, otp_required, verify_code
 from ..tokens import ExpiringTokenAuthentication
 from .serializers import ApiTokenSerializer, TokenIssuedSerializer, TokenObtainSerializer
 
@@ -38,17 +39,24 @@ def check_credentials(request: HttpRequest, *, username: str, password: str, otp
     authenticate() runs the lockout backend first (axes.backends.AxesStandaloneBackend): a locked account or
     address is refused before its password is looked at, and every failure is counted.
 
-    SECOND FACTOR (issue 9, helper "otp"): once pingan.accounts.otp exists, add here, after the password
-    check: `if otp_required(user) and not verify_code(user, otp):` count the failure
-    (django.contrib.auth.signals.user_login_failed.send(sender=__name__, credentials={"username": username},
-    request=request), so that guessing codes locks too) and raise ApplicationError(_("动态口令不正确"),
-    field="otp"). The serializer already accepts `otp`."""
+    The second factor: a user who must have one (accounts.otp.otp_required) gets a token only with a good
+    code (TOTP or recovery code) in `otp`; a wrong code counts as a failed sign-in (django's
+    user_login_failed, which axes counts and the audit log records), so guessing codes locks too. A user who
+    has not enrolled a device yet enrols on the web first."""
     user = authenticate(request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
         raise SignInLocked
     if user is None:
         raise ApplicationError(_("用户名或密码不正确,或账号已停用"))
     assert isinstance(user, User)
+    if otp_required(user):
+        if not has_confirmed_device(user):
+            raise ApplicationError(_("该账号须先在网页端绑定动态口令,再获取接口令牌"), field="otp")
+        if not verify_code(user, otp):
+            user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+            if getattr(request, "axes_locked_out", False):
+                raise SignInLocked
+            raise ApplicationError(_("动态口令不正确"), field="otp")
     return user
 
 

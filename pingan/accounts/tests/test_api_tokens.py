@@ -214,3 +214,36 @@ def test_a_token_call_costs_one_query_for_authentication(people, django_assert_n
     client = with_token(token)
     with django_assert_num_queries(2):  # the token with its user (knox's would also sweep the others), the list
         assert client.get("/api/v1/auth/tokens/").status_code == 200
+
+
+# --- The second factor on the token endpoint ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_user_who_needs_a_second_factor_gets_a_token_only_with_a_good_code(people, settings):
+    """A clerk (centre staff, who may unmask personal data) must give a TOTP code: without an enrolled device
+    the endpoint says to enrol on the web; a wrong code is a failed sign-in (counted by the lockout, audited);
+    the current code gives a token. The code is computed here from RFC 6238's formula (django_otp.oath.totp
+    over the device's key), not read from our code."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.PINGAN_OTP_ENFORCED = True
+    body = {"username": "songshan_clerk", "password": PASSWORD}
+    refused = APIClient().post(TOKEN_URL, body, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["error"]["fields"]["otp"] == ["该账号须先在网页端绑定动态口令,再获取接口令牌"]
+
+    device = TOTPDevice.objects.create(user=people.clerk, name="phone", confirmed=True)
+    failures_before = AuditLog.objects.filter(action=AuditAction.LOGIN_FAILED).count()
+    now_code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+    wrong_code = "000000" if now_code != "000000" else "000001"
+    wrong = APIClient().post(TOKEN_URL, {**body, "otp": wrong_code}, format="json")
+    assert wrong.status_code == 400 and "otp" in wrong.json()["error"]["fields"]
+    assert AuditLog.objects.filter(action=AuditAction.LOGIN_FAILED).count() == failures_before + 1
+
+    with time_machine.travel(TEST_NOW + datetime.timedelta(minutes=2), tick=False):
+        code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+        issued = APIClient().post(TOKEN_URL, {**body, "otp": code}, format="json")
+    assert issued.status_code == 200, issued.content
+    assert works(issued.json()["token"])
