@@ -5,19 +5,23 @@ The import shares the reader and the checking machinery of the region and organi
 and only a clean file is written, in one transaction, and logged once in the audit log.
 
 Passwords never travel in a spreadsheet: new users get an unusable password and the security
-administrator (安全管理员) sets their first password in the back office. Administrator roles (三员分立)
+administrator (安全管理员) sets their first password in the back office, which they must change at their
+first sign-in (`password_change_require`, pingan.accounts.passwords). Administrator roles (三员分立)
 are never granted by import, and administrator accounts are not touched by it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.hashers import is_password_usable
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingan.core.audit import audit_log
@@ -28,7 +32,7 @@ from pingan.regions.services import ImportResult, check_table, jurisdiction_chec
 
 from .choices import ADMIN_ROLES, Role
 from .management.commands.setup_roles import ROLE_PERMISSIONS
-from .models import Membership, User
+from .models import Membership, PasswordHistory, User
 
 USER_COLUMNS = {
     "username": ("用户名", "账号", "username"),
@@ -258,6 +262,7 @@ def users_import(*, rows: list[dict[str, Any]], actor) -> ImportResult:
             )
             details["users_created"] += 1
             new_usernames.append(person.username)
+            users[person.username] = user
         else:
             values = {"full_name": person.full_name}
             if person.phone:
@@ -287,6 +292,8 @@ def users_import(*, rows: list[dict[str, Any]], actor) -> ImportResult:
             else:
                 row_outcome[r.row] = "unchanged"
 
+    # Their first password, whoever sets it, is to be changed at their first sign-in.
+    password_change_require(users[u].pk for u in new_usernames)
     result.created = sum(1 for outcome in row_outcome.values() if outcome == "created")
     result.updated = sum(1 for outcome in row_outcome.values() if outcome == "updated")
     result.unchanged = sum(1 for outcome in row_outcome.values() if outcome == "unchanged")
@@ -309,3 +316,24 @@ def users_import(*, rows: list[dict[str, Any]], actor) -> ImportResult:
         changes=result.as_dict(),
     )
     return result
+
+
+def password_change_require(user_ids: Iterable[int]) -> int:
+    """These users' passwords were set by someone else (imported accounts, the demo's, a batch reset): each
+    must choose a new one at the next sign-in (pingan.accounts.passwords). Their current password hashes go
+    into the history, so that the new password cannot be the one they were given. Returns how many users."""
+    ids = list(user_ids)
+    now = timezone.now()
+    count = User.objects.filter(pk__in=ids).update(must_change_password=True, password_changed_at=now)
+    latest: dict[int, str] = {}
+    for user_id, password in PasswordHistory.objects.filter(user_id__in=ids).values_list("user_id", "password"):
+        latest.setdefault(user_id, password)  # newest first (the model's ordering)
+    PasswordHistory.objects.bulk_create(
+        [
+            PasswordHistory(user_id=user_id, password=password, created_at=now)
+            for user_id, password in User.objects.filter(pk__in=ids).values_list("pk", "password")
+            if is_password_usable(password) and latest.get(user_id) != password
+        ],
+        batch_size=500,
+    )
+    return count
