@@ -71,9 +71,11 @@ def _via(request: HttpRequest | None) -> str:
 @receiver(post_save, sender=User, dispatch_uid="pingan_user_saved")
 def _user_saved(sender: type[User], instance: User, created: bool, **kwargs: Any) -> None:
     actor = current_actor()
-    if getattr(instance, "_password_changed", False):
+    password_changed = getattr(instance, "_password_changed", False)
+    if password_changed:
         instance._password_changed = False  # type: ignore[attr-defined]
         password_history_add(instance)
+    if password_changed and not created:  # a new account's first password is not a change
         audit_log(
             actor=actor,
             action=AuditAction.PASSWORD_CHANGE,
