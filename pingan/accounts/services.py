@@ -318,13 +318,15 @@ def users_import(*, rows: list[dict[str, Any]], actor) -> ImportResult:
     return result
 
 
-def password_change_require(user_ids: Iterable[int]) -> int:
+def password_change_require(user_ids: Iterable[int], *, required: bool = True) -> int:
     """These users' passwords were set by someone else (imported accounts, the demo's, a batch reset): each
     must choose a new one at the next sign-in (pingan.accounts.passwords). Their current password hashes go
-    into the history, so that the new password cannot be the one they were given. Returns how many users."""
+    into the history, so that the new password cannot be the one they were given. `required=False` waives
+    the change (the demo loaded for automated walkthroughs: `load_demo --keep-demo-passwords`); the password's
+    age still counts from now. Returns how many users."""
     ids = list(user_ids)
     now = timezone.now()
-    count = User.objects.filter(pk__in=ids).update(must_change_password=True, password_changed_at=now)
+    count = User.objects.filter(pk__in=ids).update(must_change_password=required, password_changed_at=now)
     latest: dict[int, str] = {}
     for user_id, password in PasswordHistory.objects.filter(user_id__in=ids).values_list("user_id", "password"):
         latest.setdefault(user_id, password)  # newest first (the model's ordering)

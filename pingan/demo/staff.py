@@ -203,7 +203,7 @@ def account_specs() -> tuple[AccountSpec, ...]:
 
 
 @transaction.atomic
-def accounts_load(org_ids: dict[str, int]) -> int:
+def accounts_load(org_ids: dict[str, int], *, first_login_change: bool = True) -> int:
     """Upsert the demo users by username (one password hash for all, to be changed at the first sign-in)
     and their memberships."""
     specs = account_specs()
@@ -230,8 +230,9 @@ def accounts_load(org_ids: dict[str, int]) -> int:
     )
     user_ids = dict(User.objects.filter(username__in=[s.username for s in specs]).values_list("username", "id"))
     # The demo password is one everybody knows: like an imported account's first password, each demo user
-    # changes it at their first sign-in (a reload puts the demo password back and asks again).
-    password_change_require(user_ids.values())
+    # changes it at their first sign-in (a reload puts the demo password back and asks again), unless the
+    # demo is loaded for automated walkthroughs and benches (`load_demo --keep-demo-passwords`).
+    password_change_require(user_ids.values(), required=first_login_change)
     Membership.objects.bulk_create(
         [Membership(user_id=user_ids[s.username], organization_id=org_ids[s.organization], role=s.role) for s in specs],
         batch_size=500,
