@@ -25,6 +25,7 @@ from .actor import current_actor
 from .models import Membership, PasswordHistory, User
 
 FLAGS = ("is_active", "is_staff", "is_superuser")
+FLAG_DEFAULTS = {"is_active": True, "is_staff": False, "is_superuser": False}  # AbstractUser's defaults
 USERNAME_MAX = 150
 
 
@@ -73,7 +74,7 @@ def _user_saved(sender: type[User], instance: User, created: bool, **kwargs: Any
     actor = current_actor()
     password_changed = getattr(instance, "_password_changed", False)
     if password_changed:
-        instance._password_changed = False  # type: ignore[attr-defined]
+        instance._password_changed = False
         password_history_add(instance)
     if password_changed and not created:  # a new account's first password is not a change
         audit_log(
@@ -96,7 +97,7 @@ def _user_saved(sender: type[User], instance: User, created: bool, **kwargs: Any
         if (update_fields is None or name in update_fields)
         and name in instance.__dict__
         and getattr(instance, name) != instance.stored_value(name)
-        and not (created and getattr(instance, name) == User._meta.get_field(name).get_default())
+        and not (created and getattr(instance, name) == FLAG_DEFAULTS[name])
     }
     if changed:
         audit_log(actor=actor, action=AuditAction.PERMISSION_CHANGE, obj=instance, changes=changed)

@@ -31,7 +31,7 @@ from pingan.accounts.services import password_change_require
 from pingan.core.models import AuditAction, AuditLog
 
 
-def refusals(password: str, user=None) -> set[str]:
+def refusals(password: str, user=None) -> set[str | None]:
     """The codes of the configured validators (settings.AUTH_PASSWORD_VALIDATORS) that refuse `password`."""
     try:
         password_validation.validate_password(password, user)

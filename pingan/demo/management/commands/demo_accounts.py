@@ -41,7 +41,7 @@ class Command(BaseCommand):
         }
         # load_demo hashes the demo password once for everyone: an account whose hash differs has changed it.
         demo_hash = Counter(password for _must, password in existing.values()).most_common(1)
-        accounts = [
+        accounts: list[dict[str, Any]] = [
             {
                 **spec.as_dict(),
                 "must_change_password": existing[spec.username][0],
@@ -72,7 +72,7 @@ class Command(BaseCommand):
         for row in [header, tuple("-" * w for w in widths), *rows]:
             self.stdout.write("  ".join(_pad(str(cell), width) for cell, width in zip(row, widths, strict=True)))
         self.stdout.write(f"\n共 {len(accounts)} 个演示账号,初始密码均为 {accounts[0]['password']}。")
-        waiting = sum(a["must_change_password"] for a in accounts)
+        waiting = sum(1 for a in accounts if a["must_change_password"])
         self.stdout.write(
             f"按密码策略(等保 2.0),演示密码与导入账号的初始密码一样,首次登录后须先修改:仍待修改的 {waiting} 个;"
             "已修改的账号以新密码为准(重新运行 load_demo 会恢复演示密码并再次要求修改)。"
