@@ -26,7 +26,9 @@ from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from pingan.core.errors import PermissionDeniedError
@@ -182,14 +184,9 @@ class PasswordChangeMiddleware:
             return None
         if getattr(view_func, "login_required", True) is False and "admin" not in match.namespaces:
             return None  # a public page (the login page, /track/, /healthz)
-        reason = password_change_due(request.user)
-        if reason is None:
+        if password_change_due(request.user) is None:
             return None
-        from django.contrib import messages
-        from django.urls import reverse
-        from django.utils.http import urlencode
-
-        messages.warning(request, password_change_message(reason), fail_silently=True)
+        # The page says why (password_change_message), every time it is shown.
         target = reverse(PASSWORD_CHANGE_URL_NAME)
         if request.method == "GET" and not request.headers.get("HX-Request"):
             target += "?" + urlencode({"next": request.get_full_path()})
