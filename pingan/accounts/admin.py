@@ -48,7 +48,7 @@ class UserAdmin(JurisdictionAdminMixin, PermissionLabelsMixin, ImportAdminMixin,
     list_filter = ["is_active", "is_staff", "is_superuser", "groups", "memberships__role"]
     search_fields = ["username", "full_name", "phone", "email"]
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
+        (None, {"fields": ("username", "password", "must_change_password", "password_changed_at")}),
         (_("个人信息"), {"fields": ("full_name", "phone", "email")}),
         (
             _("权限"),
@@ -59,7 +59,7 @@ class UserAdmin(JurisdictionAdminMixin, PermissionLabelsMixin, ImportAdminMixin,
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "phone", "password1", "password2")}),
     )
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "password_changed_at"]
     inlines = [MembershipInline]
     # "从Excel/CSV导入" on the changelist, for those who may add and change users (the 安全管理员).
     import_service = staticmethod(services.users_import)
