@@ -8,6 +8,7 @@ urlpatterns = [
     path("track/", track, name="track"),
     path("", include("pingan.core.web_urls")),
     path("", include("pingan.accounts.otp_urls")),
+    path("", include("pingan.accounts.urls")),
     path("", include("pingan.cases.urls")),
     path("", include("pingan.disputes.urls")),
     path("dashboard/", include("pingan.stats.urls")),

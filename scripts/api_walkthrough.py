@@ -7,6 +7,10 @@ Registers a dispute at the 嵩山路街道 counter, sees it routed, has a mediat
 downloads the 调解协议书, has it verified by someone else and closed, records the follow-up rating, and
 reads the statistics before and after; then checks that a user of another district gets 404. Uses only
 the standard library, so it also serves as a smoke test of a deployment. Exits non-zero on any surprise.
+
+The password policy asks every demo account to change the demo password at its first sign-in, and until
+then the API answers 403 `password_change_required`: load the demo for this walkthrough with
+`manage.py load_demo --keep-demo-passwords`.
 """
 
 from __future__ import annotations
@@ -38,6 +42,11 @@ class Api:
                 status, payload = response.status, response.read()
         except urllib.error.HTTPError as error:
             status, payload = error.code, error.read()
+        if status == 403 and b"password_change_required" in payload:
+            sys.exit(
+                f"{method} {path}: the demo accounts must change their password first; for this walkthrough load "
+                "the demo with `manage.py load_demo --keep-demo-passwords`"
+            )
         if status != expect:
             sys.exit(f"{method} {path}: expected {expect}, got {status}: {payload[:500]!r}")
         return payload if raw else (json.loads(payload) if payload else None)

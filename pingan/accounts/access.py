@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from pingan.core.admin_types import ModelAdminMixinBase
 
 from .choices import BUSINESS_ROLES
+from .passwords import password_change_refusal
 
 if TYPE_CHECKING:
     from .models import User
@@ -57,6 +58,12 @@ def open_to_administrators(*roles: str) -> Callable:
     return mark
 
 
+def open_to_everyone(view):
+    """Mark a view as open to every signed-in user, business post or not (their own account: 修改密码)."""
+    view.open_to_everyone = True
+    return view
+
+
 def requires(predicate: Callable[[Any], bool], message) -> Callable:
     """Mark a view as open only to users for whom `predicate(user)` holds (checked before the view runs)."""
 
@@ -78,6 +85,8 @@ def refusal(user, view) -> str | None:
     # Public pages carry Django's login_not_required mark (DRF marks every API view so, and leaves its
     # views to their permission classes: ApiAccess).
     if not user.is_authenticated or (marks is view and getattr(view, "login_required", True) is False):
+        return None
+    if getattr(marks, "open_to_everyone", False):
         return None
     if not sees_business_data(user):
         admitted: frozenset[str] = getattr(marks, "administrator_roles", frozenset())
@@ -118,7 +127,10 @@ class ApiAccess(IsAuthenticated):
     in the API's error shape)."""
 
     def has_permission(self, request, view) -> bool:
-        return super().has_permission(request, view) and may_open(request.user, type(view))
+        if not super().has_permission(request, view):
+            return False
+        password_change_refusal(request.user)  # a password to change first: 403 with its own code
+        return may_open(request.user, type(view))
 
 
 class BusinessRecordAdminMixin(ModelAdminMixinBase):

@@ -53,7 +53,7 @@ class UserAdmin(JurisdictionAdminMixin, PermissionLabelsMixin, ImportAdminMixin,
     list_filter = ["is_active", "is_staff", "is_superuser", "groups", "memberships__role"]
     search_fields = ["username", "full_name", "phone", "email"]
     fieldsets = (
-        (None, {"fields": ("username", "password")}),
+        (None, {"fields": ("username", "password", "must_change_password", "password_changed_at")}),
         (_("个人信息"), {"fields": ("full_name", "phone", "email")}),
         (
             _("权限"),
@@ -64,7 +64,7 @@ class UserAdmin(JurisdictionAdminMixin, PermissionLabelsMixin, ImportAdminMixin,
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "phone", "password1", "password2")}),
     )
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "password_changed_at"]
     inlines = [MembershipInline]
     actions = ["reset_second_factor"]
     # "从Excel/CSV导入" on the changelist, for those who may add and change users (the 安全管理员).
@@ -134,6 +134,8 @@ class MembershipAdmin(JurisdictionAdminMixin, HistoryAdmin):
 for _device_model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_device_model):
         admin.site.unregister(_device_model)
+
+
 @admin.register(SignInFailures)
 class SignInFailuresAdmin(admin.ModelAdmin):
     """登录失败与锁定: the security administrator's (安全管理员) page to lift a lockout, and only theirs (not the

@@ -8,4 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与角色")
 
     def ready(self) -> None:
-        from . import lockout, tokens  # noqa: F401  (signal receivers: lockout audit, password change)
+        # Signal receivers: the lockout's audit, tokens dying with a password change, the audit of sign-ins and
+        # changes of rights, the password history, the session limits.
+        from . import lockout, sessions, signals, tokens  # noqa: F401

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from axes.models import AccessAttempt
+from django.contrib.auth.hashers import is_password_usable
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 from knox.settings import CONSTANTS
@@ -14,6 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from pingan.regions.models import Organization
 
+from .actor import current_actor
 from .choices import Role
 
 
@@ -24,6 +28,20 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    # Password policy (pingan.accounts.passwords): when the password last changed (its age counts from here)
+    # and whether the user must choose a new one before doing anything else (a password someone else set:
+    # imported and demo accounts, a reset by the security administrator).
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True, editable=False)
+    must_change_password = models.BooleanField(
+        _("须修改密码"), default=False, help_text=_("下次登录时须先修改密码(由他人设置的初始密码或重置的密码)")
+    )
+    # The sign-in that holds this account's one session when PINGAN_SINGLE_SESSION is on (pingan.accounts.sessions).
+    current_signin = models.CharField(max_length=32, blank=True, editable=False)
+
+    # What the row held when it was read, to see on save what changed (pingan.accounts.signals).
+    WATCHED_FIELDS = ("password", "is_active", "is_staff", "is_superuser")
+    _stored: dict[str, Any]
+    _rehashing = False
 
     class Meta:
         verbose_name = _("用户")
@@ -31,6 +49,52 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        instance._stored = {name: instance.__dict__[name] for name in cls.WATCHED_FIELDS if name in instance.__dict__}
+        return instance
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        stored = getattr(self, "_stored", {})
+        self._stored = {**stored, **{n: self.__dict__[n] for n in self.WATCHED_FIELDS if n in self.__dict__}}
+
+    def stored_value(self, name: str) -> Any:
+        """What `name` held when the row was read or last saved (None for a new user)."""
+        return getattr(self, "_stored", {}).get(name)
+
+    def check_password(self, raw_password: str | None) -> bool:
+        # Django rehashes a password whose hasher is outdated on a successful check: the password stays the same.
+        self._rehashing = True
+        try:
+            return super().check_password(raw_password)
+        finally:
+            self._rehashing = False
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        password_changed = (
+            "password" in self.__dict__
+            and (update_fields is None or "password" in update_fields)
+            and self.password != self.stored_value("password")
+            and is_password_usable(self.password)
+            and not self._rehashing
+        )
+        if password_changed:
+            # Read by the signal receivers (history, audit), which run after the row is written.
+            self.password_changed_at = timezone.now()
+            self._password_changed = True
+            # A password the user chose themselves is theirs; one that someone else set (the security
+            # administrator in the back office) must be changed at the next sign-in. Outside a request (a
+            # command, the demo loader, a test's fixture) the flag is left as the caller set it.
+            actor = current_actor()
+            if actor is not None:
+                self.must_change_password = actor.pk != self.pk
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "password_changed_at", "must_change_password"}
+        super().save(*args, **kwargs)
 
     @cached_property
     def active_memberships(self) -> list[Membership]:
@@ -61,6 +125,24 @@ class User(AbstractUser):
     @property
     def primary_membership(self) -> Membership | None:
         return self.active_memberships[0] if self.active_memberships else None
+
+
+class PasswordHistory(models.Model):
+    """A password the user has had (its hash only), so that a new one cannot repeat one of the last few
+    (PINGAN_PASSWORD_HISTORY). Written whenever the stored hash changes, by whichever path changed it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("密码"), max_length=128)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="password_history_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class Membership(models.Model):

@@ -5,16 +5,19 @@ The import shares the reader and the checking machinery of the region and organi
 and only a clean file is written, in one transaction, and logged once in the audit log.
 
 Passwords never travel in a spreadsheet: new users get an unusable password and the security
-administrator (安全管理员) sets their first password in the back office. Administrator roles (三员分立)
+administrator (安全管理员) sets their first password in the back office, which they must change at their
+first sign-in (`password_change_require`, pingan.accounts.passwords). Administrator roles (三员分立)
 are never granted by import, and administrator accounts are not touched by it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from axes.utils import reset as axes_reset
+from django.contrib.auth.hashers import is_password_usable
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -32,7 +35,7 @@ from pingan.regions.services import ImportResult, check_table, jurisdiction_chec
 from .choices import ADMIN_ROLES, Role
 from .lockout import may_unlock, unlockable_usernames
 from .management.commands.setup_roles import ROLE_PERMISSIONS
-from .models import ApiToken, Membership, User
+from .models import ApiToken, Membership, PasswordHistory, User
 
 USER_COLUMNS = {
     "username": ("用户名", "账号", "username"),
@@ -262,6 +265,7 @@ def users_import(*, rows: list[dict[str, Any]], actor) -> ImportResult:
             )
             details["users_created"] += 1
             new_usernames.append(person.username)
+            users[person.username] = user
         else:
             values = {"full_name": person.full_name}
             if person.phone:
@@ -291,6 +295,8 @@ def users_import(*, rows: list[dict[str, Any]], actor) -> ImportResult:
             else:
                 row_outcome[r.row] = "unchanged"
 
+    # Their first password, whoever sets it, is to be changed at their first sign-in.
+    password_change_require(users[u].pk for u in new_usernames)
     result.created = sum(1 for outcome in row_outcome.values() if outcome == "created")
     result.updated = sum(1 for outcome in row_outcome.values() if outcome == "updated")
     result.unchanged = sum(1 for outcome in row_outcome.values() if outcome == "unchanged")
@@ -386,3 +392,26 @@ def sign_in_unlock(*, actor: User, username: str = "", ip_address: str = "") -> 
         changes={"username": username, "ip_address": ip_address, "cleared": cleared},
     )
     return cleared
+
+
+def password_change_require(user_ids: Iterable[int], *, required: bool = True) -> int:
+    """These users' passwords were set by someone else (imported accounts, the demo's, a batch reset): each
+    must choose a new one at the next sign-in (pingan.accounts.passwords). Their current password hashes go
+    into the history, so that the new password cannot be the one they were given. `required=False` waives
+    the change (the demo loaded for automated walkthroughs: `load_demo --keep-demo-passwords`); the password's
+    age still counts from now. Returns how many users."""
+    ids = list(user_ids)
+    now = timezone.now()
+    count = User.objects.filter(pk__in=ids).update(must_change_password=required, password_changed_at=now)
+    latest: dict[int, str] = {}
+    for user_id, password in PasswordHistory.objects.filter(user_id__in=ids).values_list("user_id", "password"):
+        latest.setdefault(user_id, password)  # newest first (the model's ordering)
+    PasswordHistory.objects.bulk_create(
+        [
+            PasswordHistory(user_id=user_id, password=password, created_at=now)
+            for user_id, password in User.objects.filter(pk__in=ids).values_list("pk", "password")
+            if is_password_usable(password) and latest.get(user_id) != password
+        ],
+        batch_size=500,
+    )
+    return count

@@ -26,6 +26,7 @@ from django.db import transaction
 from pingan.accounts.choices import ADMIN_ROLES, Role
 from pingan.accounts.management.commands.setup_roles import AUDITOR, SECADMIN, SYSADMIN
 from pingan.accounts.models import Membership, User
+from pingan.accounts.services import password_change_require
 from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Organization
 
@@ -202,8 +203,9 @@ def account_specs() -> tuple[AccountSpec, ...]:
 
 
 @transaction.atomic
-def accounts_load(org_ids: dict[str, int]) -> int:
-    """Upsert the demo users by username (one password hash for all) and their memberships."""
+def accounts_load(org_ids: dict[str, int], *, first_login_change: bool = True) -> int:
+    """Upsert the demo users by username (one password hash for all, to be changed at the first sign-in)
+    and their memberships."""
     specs = account_specs()
     password = make_password(DEMO_PASSWORD)
     users = []
@@ -227,6 +229,10 @@ def accounts_load(org_ids: dict[str, int]) -> int:
         update_fields=["full_name", "password", "is_active", "is_staff", "is_superuser"],
     )
     user_ids = dict(User.objects.filter(username__in=[s.username for s in specs]).values_list("username", "id"))
+    # The demo password is one everybody knows: like an imported account's first password, each demo user
+    # changes it at their first sign-in (a reload puts the demo password back and asks again), unless the
+    # demo is loaded for automated walkthroughs and benches (`load_demo --keep-demo-passwords`).
+    password_change_require(user_ids.values(), required=first_login_change)
     Membership.objects.bulk_create(
         [Membership(user_id=user_ids[s.username], organization_id=org_ids[s.organization], role=s.role) for s in specs],
         batch_size=500,
@@ -284,6 +290,7 @@ def duty_accounts_load(orgs: dict[str, str]) -> int:
     user_ids = dict(
         User.objects.filter(username__in=[duty_username(code) for code, _role in needed]).values_list("username", "id")
     )
+    password_change_require(user_ids.values())
     org_ids = dict(Organization.objects.filter(code__in=[code for code, _role in needed]).values_list("code", "id"))
     Membership.objects.bulk_create(
         [

@@ -53,6 +53,7 @@ def test_good_xlsx_creates_users_without_passwords_and_their_posts(zhuzhou, peop
     li = User.objects.get(username="grid_li")
     assert li.full_name == "李网格" and li.phone == "13800138001"
     assert not li.has_usable_password() and li.is_active and not li.is_staff
+    assert li.must_change_password  # whoever sets the first password, li changes it at the first sign-in
     assert posts("grid_li") == {("C430211004001", Role.GRID_WORKER, True), ("C430211004", Role.CENTRE_STAFF, True)}
     assert li.can_see_code("430211004001")
 

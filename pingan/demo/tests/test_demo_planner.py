@@ -148,7 +148,7 @@ def test_a_planned_history_is_written_as_the_services_leave_it(planner, cast, zh
     assert party.history.get().history_user_id == cast["songshan_clerk"].pk
     assert MediationResult.history.model.objects.filter(case_id=case.pk).count() == 1
     # The audit entries of cases.services: CREATE, then TRANSITION with the action and the states.
-    audit = list(AuditLog.objects.filter(object_id=str(case.pk)).order_by("created_at", "id"))
+    audit = list(AuditLog.objects.filter(object_type="cases.case", object_id=str(case.pk)).order_by("created_at", "id"))
     assert audit[0].action == AuditAction.CREATE and audit[0].changes == {"number": case.number, "kind": "dispute"}
     assert [a.changes for a in audit[1:]] == [
         {"action": action, "from": e.from_status, "to": e.to_status}

@@ -219,13 +219,38 @@ def test_demo_accounts_lists_a_user_for_every_role(db):
         "level",
         "full_name",
         "role_label",
+        "must_change_password",
+        "password_changed",
     }
+    # The demo password is to be changed at each account's first sign-in (the password policy).
+    assert all(a["must_change_password"] and not a["password_changed"] for a in accounts)
     assert {a["level"] for a in accounts} == {"city", "county", "township", "community"}
     grid = next(a for a in accounts if a["role"] == Role.GRID_WORKER)
     assert Organization.objects.get(code=grid["organization"]).region.code == grid["region"]
     table = StringIO()
     call_command("demo_accounts", stdout=table)
     assert "tianyuan_songshan_mediator1" in table.getvalue() and "调解员" in table.getvalue()
+    assert "首次登录后须先修改" in table.getvalue()
+
+
+def test_demo_accounts_change_the_demo_password_at_the_first_sign_in(client, db, settings):
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # the demo was loaded with the default ones
+    clerk = User.objects.get(username="tianyuan_songshan_clerk")
+    assert clerk.must_change_password
+    assert client.login(username=clerk.username, password="Pingan@2022")
+    assert client.get("/")["Location"] == "/accounts/password/?next=%2F"
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": "Pingan@2022", "new_password1": "Pingan@2022", "new_password2": "Pingan@2022"},
+    )
+    assert "新密码不能与最近使用过的 5 个密码(含当前密码)相同" in response.content.decode()
+    new = {"old_password": "Pingan@2022", "new_password1": "Songshan#2026", "new_password2": "Songshan#2026"}
+    assert client.post("/accounts/password/", new).status_code == 302
+    assert client.get("/").status_code == 200
+    out = StringIO()
+    call_command("demo_accounts", json=True, stdout=out)
+    [listed] = [a for a in json.loads(out.getvalue()) if a["username"] == clerk.username]
+    assert listed["password_changed"] and not listed["must_change_password"]
 
 
 # --- ID numbers and phones (issue 7 §1) ------------------------------------------------------------
@@ -628,7 +653,7 @@ def test_sessions_are_held_after_the_registration_and_before_the_cutoff(db):
 
 
 @pytest.mark.parametrize("username", ["city_sysadmin", "city_secadmin", "city_auditor"])
-def test_the_three_administrators_do_their_jobs_in_the_back_office(client, db, username):
+def test_the_three_administrators_do_their_jobs_in_the_back_office(client, db, settings, username):
     """三员分立 without a superuser: the system administrator maintains reference data, the security
     administrator the accounts, the auditor reads the log; none of them does another's job."""
     pages = {
@@ -636,7 +661,14 @@ def test_the_three_administrators_do_their_jobs_in_the_back_office(client, db, u
         "city_secadmin": "/admin/accounts/user/add/",
         "city_auditor": "/admin/core/auditlog/",
     }
-    client.force_login(User.objects.get(username=username))
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # the demo was loaded with the default ones
+    user = User.objects.get(username=username)
+    assert client.login(username=username, password="Pingan@2022")
+    assert client.get("/admin/")["Location"].startswith("/accounts/password/")  # the demo password first
+    changed = {"old_password": "Pingan@2022", "new_password1": "Admin#Changed1", "new_password2": "Admin#Changed1"}
+    assert client.post("/accounts/password/", changed)["Location"] == "/admin/"  # no business post: the back office
+    user.refresh_from_db()
+    assert not user.must_change_password
     assert client.get("/admin/").status_code == 200
     for owner, url in pages.items():
         assert client.get(url).status_code == (200 if owner == username else 403), url

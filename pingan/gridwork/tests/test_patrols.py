@@ -360,6 +360,7 @@ def test_just_after_midnight_on_the_first_last_nights_patrol_counts_for_the_mont
             ended_at=timezone.now() - HOUR,
             summary="夜巡无异常",
         )
+        worker_client.force_login(grids.worker)  # the session of the scene's morning ended 12 hours after it began
         december = worker_client.get(reverse("patrol-counts"))
         november = worker_client.get(reverse("patrol-counts"), {"start": "2026-11-01", "end": "2026-11-30"})
     assert (december.context["start"], december.context["end"]) == (datetime.date(2026, 12, 1),) * 2

@@ -1,9 +1,15 @@
-"""List the demo accounts that `load_demo` created, with their password, role and place."""
+"""List the demo accounts that `load_demo` created, with their password, role and place.
+
+The password policy (pingan.accounts.passwords) treats the demo password like any password someone else
+set: each account must change it at its first sign-in, after which the listed password no longer opens it
+(`load_demo` again puts the demo password back and asks again; `load_demo --keep-demo-passwords` waives
+the change for automated walkthroughs). The list says which accounts still have to change it."""
 
 from __future__ import annotations
 
 import json
 from argparse import ArgumentParser
+from collections import Counter
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -18,7 +24,8 @@ class Command(BaseCommand):
     help = (
         "列出演示账号(用户名、密码、角色、所在单位及区划)。Lists the demo accounts created by load_demo; "
         "--json prints a list of objects with username, password, role, organization, region, level, "
-        "full_name and role_label."
+        "full_name, role_label, must_change_password (the demo password must still be changed at the first "
+        "sign-in) and password_changed (changed: the listed password no longer opens the account)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -26,8 +33,23 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, json: bool = False, **options: Any) -> None:
         specs = account_specs()
-        existing = set(User.objects.filter(username__in=[s.username for s in specs]).values_list("username", flat=True))
-        accounts = [spec.as_dict() for spec in specs if spec.username in existing]
+        existing = {
+            username: (must_change, password)
+            for username, must_change, password in User.objects.filter(
+                username__in=[s.username for s in specs]
+            ).values_list("username", "must_change_password", "password")
+        }
+        # load_demo hashes the demo password once for everyone: an account whose hash differs has changed it.
+        demo_hash = Counter(password for _must, password in existing.values()).most_common(1)
+        accounts: list[dict[str, Any]] = [
+            {
+                **spec.as_dict(),
+                "must_change_password": existing[spec.username][0],
+                "password_changed": existing[spec.username][1] != demo_hash[0][0],
+            }
+            for spec in specs
+            if spec.username in existing
+        ]
         if not accounts:
             raise CommandError("尚未加载演示数据,请先运行 python manage.py load_demo")
         if json:
@@ -37,7 +59,7 @@ class Command(BaseCommand):
         rows = [
             (
                 a["username"],
-                a["password"],
+                "(已修改)" if a["password_changed"] else a["password"],
                 a["full_name"],
                 a["role_label"],
                 a["organization"],
@@ -49,7 +71,12 @@ class Command(BaseCommand):
         widths = [max(_width(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
         for row in [header, tuple("-" * w for w in widths), *rows]:
             self.stdout.write("  ".join(_pad(str(cell), width) for cell, width in zip(row, widths, strict=True)))
-        self.stdout.write(f"\n共 {len(accounts)} 个演示账号,密码均为 {accounts[0]['password']}")
+        self.stdout.write(f"\n共 {len(accounts)} 个演示账号,初始密码均为 {accounts[0]['password']}。")
+        waiting = sum(1 for a in accounts if a["must_change_password"])
+        self.stdout.write(
+            f"按密码策略(等保 2.0),演示密码与导入账号的初始密码一样,首次登录后须先修改:仍待修改的 {waiting} 个;"
+            "已修改的账号以新密码为准(重新运行 load_demo 会恢复演示密码并再次要求修改)。"
+        )
 
 
 def _dumps(data: Any) -> str:

@@ -46,7 +46,8 @@ class Command(BaseCommand):
         "and 119 village committees in a fixed order), whose cases the township centre takes — plus the "
         "政法委, courts, procuratorates, police, justice, labour, housing, arbitration and letters offices of "
         "the city and counties, and each township's 派出所, 司法所 and 人民调解委员会;\n"
-        "3) the named demo accounts (see `manage.py demo_accounts`), all with the password Pingan@2022;\n"
+        "3) the named demo accounts (see `manage.py demo_accounts`), all with the password Pingan@2022, to be changed "
+        "at each account's first sign-in (--keep-demo-passwords waives that, for automated walkthroughs);\n"
         "4) the disputes of 2022 (11,841 mediated at a 97.8%% success rate, plus some still open at year end and "
         "finished early in 2023) and of 2021 (0.9 times as many), and those of the twelve months before --today, "
         "each as far along as it would be at the start of --today (most closed on time, some late, the open ones "
@@ -73,6 +74,14 @@ class Command(BaseCommand):
             help="只加载区划(含边界)、组织、账号和网格力量,不生成案件、巡查走访、监控点位和事件",
         )
         parser.add_argument(
+            "--keep-demo-passwords",
+            action="store_true",
+            help=(
+                "演示账号首次登录不要求修改密码(仅供自动化演练、基准测试使用,如 scripts/api_walkthrough.py;"
+                "对外演示或部署时不要使用)。默认每个演示账号首次登录须先修改密码,重新加载会恢复演示密码并再次要求修改"
+            ),
+        )
+        parser.add_argument(
             "--today",
             type=datetime.date.fromisoformat,
             default=None,
@@ -83,7 +92,14 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args: Any, scale: float, seed: int, no_cases: bool, today: datetime.date | None, **options: Any
+        self,
+        *args: Any,
+        scale: float,
+        seed: int,
+        no_cases: bool,
+        today: datetime.date | None,
+        keep_demo_passwords: bool = False,
+        **options: Any,
     ) -> None:
         if not 0 < scale <= 5:
             raise CommandError("--scale must be in (0, 5]")
@@ -92,12 +108,20 @@ class Command(BaseCommand):
         collecting = gc.isenabled()
         gc.disable()
         try:
-            self.load(scale=scale, seed=seed, no_cases=no_cases, today=today or timezone.localdate())
+            self.load(
+                scale=scale,
+                seed=seed,
+                no_cases=no_cases,
+                today=today or timezone.localdate(),
+                first_login_change=not keep_demo_passwords,
+            )
         finally:
             if collecting:
                 gc.enable()
 
-    def load(self, *, scale: float, seed: int, no_cases: bool, today: datetime.date) -> None:
+    def load(
+        self, *, scale: float, seed: int, no_cases: bool, today: datetime.date, first_login_change: bool = True
+    ) -> None:
         started = time.perf_counter()
         if connection.vendor == "sqlite":
             # A page cache big enough for the indexes of the million rows written below (this connection only).
@@ -106,7 +130,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             region_ids = geography.regions_load()
             org_ids = geography.organizations_load(region_ids)
-            accounts = staff.accounts_load(org_ids)
+            accounts = staff.accounts_load(org_ids, first_login_change=first_login_change)
         reference_seconds = time.perf_counter() - started
         self.stdout.write(
             f"区划 {len(region_ids) - len(geography.grid_rows())} 个,网格 {len(geography.grid_rows())} 个,"
