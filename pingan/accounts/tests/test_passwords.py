@@ -18,6 +18,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from conftest import PASSWORD, TEST_NOW, make_user
 from pingan.accounts.models import PasswordHistory, User
@@ -145,7 +146,7 @@ def test_a_rehash_on_sign_in_is_not_a_change(settings, client):
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
         "django.contrib.auth.hashers.MD5PasswordHasher",
     ]
-    assert client.login(username="rehash", password=PASSWORD)
+    assert client.login(request=HttpRequest(), username="rehash", password=PASSWORD)
     user.refresh_from_db()
     assert user.password.startswith("pbkdf2_sha256$")  # upgraded, as Django documents
     assert PasswordHistory.objects.filter(user=user).count() == 1

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.http import HttpRequest
 from django.test import Client
 
 from conftest import PASSWORD, TEST_NOW
@@ -20,7 +21,7 @@ SECOND = datetime.timedelta(seconds=1)
 def signed_in(people) -> Client:
     client = Client()
     with time_machine.travel(T, tick=False):
-        assert client.login(username=people.clerk.username, password=PASSWORD)
+        assert client.login(request=HttpRequest(), username=people.clerk.username, password=PASSWORD)
     return client
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from conftest import PASSWORD
+from pingan.accounts.models import ApiToken
 from pingan.core.limits import json_depth
 from pingan.core.testing import database_unreachable
 from pingan.core.tests.test_api_errors import error_of
@@ -32,9 +33,9 @@ def test_healthz_answers_503_json_with_retry_after_while_the_database_is_down_an
 
 
 def test_the_api_answers_503_json_even_when_authentication_needs_the_database(people):
-    token = Token.objects.create(user=people.clerk)
+    _token, secret = ApiToken.objects.create(user=people.clerk, client="test")
     client = APIClient(raise_request_exception=False)  # answer as a server would, not re-raise to the test
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
     with database_unreachable():
         response = client.get("/api/v1/cases/")
         posted = client.post("/api/v1/cases/", {"title": "x"}, format="json")
@@ -46,7 +47,7 @@ def test_the_api_answers_503_json_even_when_authentication_needs_the_database(pe
 
 def test_pages_answer_a_chinese_503_page(people):
     client = Client(raise_request_exception=False)
-    assert client.login(username="songshan_clerk", password=PASSWORD)
+    assert client.login(request=HttpRequest(), username="songshan_clerk", password=PASSWORD)
     with database_unreachable():
         response = client.get("/")
     assert response.status_code == 503 and response["Retry-After"]

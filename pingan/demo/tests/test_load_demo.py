@@ -19,6 +19,7 @@ from django.conf import global_settings
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
+from django.http import HttpRequest
 from django.utils import timezone
 
 from conftest import restore_migration_data
@@ -237,7 +238,7 @@ def test_demo_accounts_change_the_demo_password_at_the_first_sign_in(client, db,
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # the demo was loaded with the default ones
     clerk = User.objects.get(username="tianyuan_songshan_clerk")
     assert clerk.must_change_password
-    assert client.login(username=clerk.username, password="Pingan@2022")
+    assert client.login(request=HttpRequest(), username=clerk.username, password="Pingan@2022")
     assert client.get("/")["Location"] == "/accounts/password/?next=%2F"
     response = client.post(
         "/accounts/password/",
@@ -663,7 +664,7 @@ def test_the_three_administrators_do_their_jobs_in_the_back_office(client, db, s
     }
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS  # the demo was loaded with the default ones
     user = User.objects.get(username=username)
-    assert client.login(username=username, password="Pingan@2022")
+    assert client.login(request=HttpRequest(), username=username, password="Pingan@2022")
     assert client.get("/admin/")["Location"].startswith("/accounts/password/")  # the demo password first
     changed = {"old_password": "Pingan@2022", "new_password1": "Admin#Changed1", "new_password2": "Admin#Changed1"}
     assert client.post("/accounts/password/", changed)["Location"] == "/admin/"  # no business post: the back office
