@@ -24,7 +24,7 @@ class _StrictBooleanWidget(BooleanWidget):
 class _StrictBooleanField(forms.NullBooleanField):
     widget = _StrictBooleanWidget
 
-    def to_python(self, value: Any) -> bool | None:
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]  # NullBooleanField is typed as BooleanField
         if value is None or isinstance(value, bool):
             return value
         raise ValidationError(_("须为 true 或 false"), code="invalid")
