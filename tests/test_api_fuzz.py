@@ -17,6 +17,7 @@ from typing import Any
 import hypothesis
 import pytest
 import schemathesis
+import werkzeug.test
 from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
@@ -101,15 +102,13 @@ def wsgi_app() -> Iterator[WSGIHandler]:
 
 
 @pytest.fixture
-def token(scene, client) -> str:
-    """The clerk's API token, obtained as a client does, through the token endpoint."""
-    response = client.post(
-        "/api/v1/auth/token/",
-        {"username": scene.people.clerk.username, "password": PASSWORD},
-        content_type="application/json",
-    )
-    assert response.status_code == 200, response.content
-    return response.json()["token"]
+def token(scene, wsgi_app) -> str:
+    """The clerk's API token, obtained as a client does, through the token endpoint of the same application
+    (Django's test client would connect the signals that close the connection again when it is done)."""
+    credentials = {"username": scene.people.clerk.username, "password": PASSWORD}
+    response = werkzeug.test.Client(wsgi_app).post("/api/v1/auth/token/", json=credentials)
+    assert response.status_code == 200, response.get_data()
+    return response.get_json()["token"]
 
 
 @pytest.fixture
