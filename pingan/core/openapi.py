@@ -26,11 +26,14 @@ class AutoSchema(openapi.AutoSchema):
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
-        if self.method == "GET" and isinstance(self._get_paginator(), Pagination) and self._is_list_view():
+        paginator = self._get_paginator()  # type: ignore[no-untyped-call]  # drf-spectacular, untyped
+        if self.method == "GET" and isinstance(paginator, Pagination) and self._is_list_view():
             pages = {**error_responses(400), 404: OpenApiResponse(ErrorSerializer, description=_PAGE_NOT_FOUND)}
             for code, response in pages.items():
                 if str(code) not in responses:  # what the view declares itself wins
-                    responses[str(code)] = self._get_response_for_code(response, str(code), direction=direction)
+                    responses[str(code)] = self._get_response_for_code(  # type: ignore[no-untyped-call]
+                        response, str(code), direction=direction
+                    )
         return responses
 
 
