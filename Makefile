@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-$(shell cat $(REQS) | sha1sum | cut -c1-12)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install migrate demo serve test test-only lint types check clean
+.PHONY: install migrate demo serve test test-only fuzz lint types check clean
 
 $(STAMP): $(REQS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ test: install test-only
 
 test-only:
 	$(BIN)/python -m pytest -n 2 -q
+
+# Schemathesis against the OpenAPI document, longer than the suite's bounded run: more examples per operation
+# and the coverage phase (every boundary of every parameter). See docs/api-fuzzing.md.
+FUZZ_EXAMPLES ?= 100
+fuzz: install
+	PINGAN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) PINGAN_FUZZ_COVERAGE=1 $(BIN)/python -m pytest -n 2 -q tests/test_api_fuzz.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -187,7 +187,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "pingan.core.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "pingan.core.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "pingan.core.api.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
 }

@@ -15,6 +15,9 @@ urlpatterns = [
     path("", include("pingan.web_urls")),
 ]
 
+# Under /api/ an unknown URL answers 404 in the API's JSON error shape, elsewhere the 404 page.
+handler404 = "pingan.core.views.page_not_found"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

@@ -35,6 +35,7 @@ from django_filters.constants import EMPTY_VALUES
 from django_filters.fields import ModelChoiceField
 
 from pingan.core.audit import audit_log
+from pingan.core.filters import BooleanFilter
 from pingan.core.models import AuditAction
 from pingan.regions.filters import RegionFilter
 from pingan.regions.models import Organization
@@ -176,7 +177,7 @@ class CaseFilter(django_filters.FilterSet):
         help_text=_("承办单位的机构代码,如 C430211004"),
         error_messages={"invalid_choice": _("承办单位代码“%(value)s”不存在")},
     )
-    supervised = django_filters.BooleanFilter(
+    supervised = BooleanFilter(
         label=_("督办中"), method="filter_supervised", help_text=_("督办中(未结案且被督办);false 为其余案件")
     )
     due = django_filters.ChoiceFilter(

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from django.http import Http404
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -36,6 +37,16 @@ _DRF_MESSAGES: dict[type[exceptions.APIException], tuple[str, Callable[[], str]]
 }
 
 
+class ReasonField(serializers.CharField):
+    """The reason given for seeing personal data in full (查看事由): at least two characters that are not spaces
+    (core.audit.unmask_reason's rule), written as a pattern so that the OpenAPI document carries the rule."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+        self.validators.append(RegexValidator(r"\S[\s\S]*\S", message=_("请填写事由(至少两个字)")))
+
+
 class ErrorDetailSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     message = serializers.CharField()
@@ -52,6 +63,12 @@ class ErrorSerializer(serializers.Serializer[Any]):
 
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def not_found_body() -> dict[str, Any]:
+    """The 404 of the API, also for URLs that match no route (core.views.page_not_found)."""
+    code, message = _DRF_MESSAGES[exceptions.NotFound]
+    return error_body(code, message())
 
 
 def _flatten(detail: object, prefix: str = "") -> dict[str, list[str]]:
@@ -102,8 +119,29 @@ compressed = method_decorator(gzip_page)
 
 
 class Pagination(PageNumberPagination):
+    """Pages of 50, `page_size` 1–500. What the OpenAPI document says is what is accepted: a `page_size` that is
+    not an integer in range answers 400 (DRF would quietly fall back to 50 or clamp), a `page` that is not a
+    positive integer or lies past the last page answers 404 (DRF's own rule), both in the one error shape."""
+
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request: Request) -> int | None:
+        raw = request.query_params.get(self.page_size_query_param)
+        if not raw:
+            return self.page_size
+        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            message = _("每页条数须为 1 到 %(max)d 之间的整数") % {"max": self.max_page_size}
+            raise exceptions.ValidationError({self.page_size_query_param: [message]})
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
 
 
 class FirstRendererNegotiation(BaseContentNegotiation):

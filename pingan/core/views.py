@@ -1,7 +1,9 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 
+from .api import not_found_body
 from .faults import UNAVAILABLE, service_unavailable
 
 
@@ -15,3 +17,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except UNAVAILABLE:
         return service_unavailable(request)
     return JsonResponse({"status": "ok"})
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler404: under /api/ a URL that matches no route (an id that is not a number, a mistyped path)
+    answers in the API's one JSON error shape, as the OpenAPI document says every 404 does; pages keep the
+    Chinese 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(not_found_body(), status=404, json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception)

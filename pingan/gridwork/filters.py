@@ -7,6 +7,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pingan.core.filters import BooleanFilter
 from pingan.regions.filters import RegionFilter
 
 from .choices import MemberRole, PatrolKind, PatrolStatus
@@ -16,7 +17,7 @@ class GridMemberFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("姓名包含"), field_name="name", lookup_expr="icontains")
     region = RegionFilter(label=_("区划(该区划及其下级网格)"))
     role = django_filters.ChoiceFilter(label=_("身份"), choices=MemberRole.choices, empty_label=_("全部身份"))
-    active = django_filters.BooleanFilter(label=_("在岗"), field_name="is_active")
+    active = BooleanFilter(label=_("在岗"), field_name="is_active")
 
     class Meta:
         fields: list[str] = []

@@ -22,6 +22,7 @@ from pingan.core.concurrency import IF_MATCH_PARAMETER, etag, if_match
 from pingan.core.errors import ApplicationError
 
 from .. import selectors, services
+from ..choices import CameraStatus
 from ..filters import CameraFilter
 from ..importing import read_camera_file
 from ..models import Camera
@@ -111,15 +112,22 @@ class CameraViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="点位图层",
         description="地图用的紧凑点位数据:每个点位 [经度, 纬度, 状态序号]。",
-        parameters=[REGION_PARAM, OpenApiParameter("status", str, many=True, description="只要这些状态")],
-        responses={200: CameraPointsSerializer, **error_responses(401, 404)},
+        parameters=[
+            REGION_PARAM,
+            OpenApiParameter("status", str, many=True, enum=CameraStatus.values, description="只要这些状态"),
+        ],
+        responses={200: CameraPointsSerializer, **error_responses(400, 401, 404)},
     )
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     @compressed
     def points(self, request: Request) -> Response:
         user = signed_in_user(request)
         region = selectors.scope_region(user=user, code=request.query_params.get("region", ""))
-        statuses = request.query_params.getlist("status")
+        statuses = [value for value in request.query_params.getlist("status") if value]
+        unknown = sorted(set(statuses) - set(CameraStatus.values))
+        if unknown:
+            message = _("未知的点位状态:%(values)s") % {"values": "、".join(unknown)}
+            raise ApplicationError(message, field="status")
         return Response(selectors.camera_points(user=user, region=region, statuses=statuses))
 
     @extend_schema(

@@ -33,6 +33,7 @@ from pingan.cases.models import (
     Notification,
     Party,
 )
+from pingan.core.api import ReasonField
 from pingan.core.validators import ID_NUMBER_INPUT_MAX_LENGTH, id_number_conversion_notice
 from pingan.geo.coords import CoordSystem
 from pingan.regions.api.serializers import OrganizationRefSerializer, RegionRefSerializer
@@ -455,7 +456,7 @@ class CaseCreateSerializer(serializers.Serializer[Any]):
 
 
 class UnmaskSerializer(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=200, help_text=_("查看完整个人信息的事由(记入审计日志)"))
+    reason = ReasonField(help_text=_("查看完整个人信息的事由(记入审计日志)"))
 
 
 class EventSerializer(serializers.ModelSerializer[CaseEvent]):

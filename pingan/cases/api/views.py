@@ -29,7 +29,7 @@ from pingan.core import idempotency
 from pingan.core.api import FirstRendererNegotiation, error_responses
 from pingan.core.audit import audit_log
 from pingan.core.concurrency import IF_MATCH_PARAMETER, etag, if_match
-from pingan.core.errors import NotFoundError
+from pingan.core.errors import ApplicationError, NotFoundError
 from pingan.core.models import AuditAction
 
 from ..filters import CaseFilter
@@ -281,7 +281,10 @@ class NotificationViewSet(viewsets.GenericViewSet[Notification]):
 
     def get_queryset(self) -> QuerySet[Notification]:
         queryset = Notification.objects.filter(user=signed_in_user(self.request)).select_related("case")
-        if self.request.query_params.get("unread") in ("true", "1"):
+        unread = self.request.query_params.get("unread", "")
+        if unread not in ("", "true", "false", "1", "0"):  # as core.filters.BooleanFilter reads a yes/no
+            raise ApplicationError(_("须为 true 或 false"), field="unread")
+        if unread in ("true", "1"):
             queryset = queryset.filter(read_at__isnull=True)
         return queryset.order_by(F("read_at").desc(nulls_first=True), "-created_at", "-id")
 

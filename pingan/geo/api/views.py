@@ -22,7 +22,7 @@ from pingan.accounts.models import User
 from pingan.core.api import compressed, error_responses
 from pingan.core.errors import ApplicationError, PermissionDeniedError
 
-from ..selectors import feature_collection, shapes_for
+from ..selectors import MAX_SIMPLIFY_M, feature_collection, shapes_for
 from ..services import read_features, shapes_import
 from .serializers import (
     ShapeCollectionSerializer,
@@ -60,7 +60,11 @@ class ShapeListView(APIView):
             OpenApiParameter(
                 "level", OpenApiTypes.INT, enum=[1, 2, 3, 4, 5], description=gettext_lazy("层级:1 市 … 5 网格")
             ),
-            OpenApiParameter("simplify", OpenApiTypes.FLOAT, description=gettext_lazy("简化容差(米,0–1000)")),
+            OpenApiParameter(
+                "simplify",
+                {"type": "number", "minimum": 0, "maximum": MAX_SIMPLIFY_M},
+                description=gettext_lazy("简化容差(米,0–1000)"),
+            ),
         ],
         responses={200: ShapeCollectionSerializer, **error_responses(400, 401, 404)},
     )

@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from pingan.cases.api.serializers import CaseListSerializer, CaseRefSerializer
 from pingan.cases.choices import Urgency
+from pingan.core.api import ReasonField
 from pingan.core.validators import ID_NUMBER_INPUT_MAX_LENGTH
 from pingan.regions.api.serializers import RegionRefSerializer
 
@@ -98,7 +99,7 @@ class GridMemberWriteSerializer(serializers.Serializer):
 
 
 class GridMemberUnmaskSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200, help_text=_("查看事由,记入审计日志"))
+    reason = ReasonField(help_text=_("查看事由,记入审计日志"))
 
 
 class GridMemberImportSerializer(serializers.Serializer):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -265,7 +265,8 @@ class DutyShiftViewSet(viewsets.GenericViewSet):
         request=DutyRosterPlanSerializer,
         responses={200: DutyShiftSerializer(many=True), **error_responses(400, 401, 403)},
     )
-    @action(detail=False, methods=["post"])
+    # JSON only: a week's shifts are a list of objects, which a form encoding cannot carry.
+    @action(detail=False, methods=["post"], parser_classes=[JSONParser])
     def plan(self, request: Request) -> Response:
         user = signed_in_user(request)
         serializer = DutyRosterPlanSerializer(data=request.data)
