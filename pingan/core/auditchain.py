@@ -130,13 +130,18 @@ def chain_head() -> tuple[int, str]:
 def chain_rows(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
     """Give each row (a dict of AuditLog attnames with `created_at` set) its seq, prev_hash and hash, in
     order, continuing the chain. For bulk writers (the demo's loader): call inside a transaction after
-    lock_chain() and insert every row yielded before the transaction ends."""
-    seq, prev = chain_head()
-    for row in rows:
-        seq += 1
-        row.update(seq=seq, prev_hash=prev, chain_version=CHAIN_VERSION)
-        row["hash"] = prev = row_hash(row)
-        yield row
+    lock_chain() and insert every row yielded before the transaction ends. The head is read here, at the
+    call, not when the first row is drawn: a COPY that consumes the rows cannot run another query."""
+    head = chain_head()
+
+    def chained(seq: int, prev: str) -> Iterator[dict[str, Any]]:
+        for row in rows:
+            seq += 1
+            row.update(seq=seq, prev_hash=prev, chain_version=CHAIN_VERSION)
+            row["hash"] = prev = row_hash(row)
+            yield row
+
+    return chained(*head)
 
 
 def append(entry: AuditLog) -> AuditLog:
