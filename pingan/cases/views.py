@@ -279,7 +279,7 @@ def case_export(request: HttpRequest) -> HttpResponse:
     rows = queryset.count()
     if exports.needs_job(user=request.user, rows=rows, region_filter=request.GET.get("region", "")):
         # The whole city or a large list: an export job, with a reason (cases.exports).
-        context = {"rows": rows, "query": query, "filters": filterset.active_filters(), "back_to_list": back_to_list}
+        context = {"rows": rows, "query": query, "filters": _filter_labels(filterset), "back_to_list": back_to_list}
         return render(request, "cases/export_request.html", context)
     content = cases_xlsx(queryset, masked=True)
     audit_log(
@@ -297,6 +297,15 @@ def case_export(request: HttpRequest) -> HttpResponse:
             "Cache-Control": "no-store",
         },
     )
+
+
+def _filter_labels(filterset: CaseFilter) -> list[tuple[str, Any]]:
+    """The filters in effect as the form names them (区划: 430202), for the export request page."""
+    fields = filterset.form.fields
+    return [
+        (str(fields[name].label) if name in fields else name, value)
+        for name, value in filterset.active_filters().items()
+    ]
 
 
 @login_required
@@ -318,7 +327,13 @@ def export_job_new(request: HttpRequest) -> HttpResponse:
             actor=user, query=params.dict(), filters=filters, rows=rows, reason=request.POST.get("reason", "")
         )
     except ApplicationError as exc:
-        context = {"rows": rows, "query": query, "filters": filters, "back_to_list": back_to_list, "error": exc.message}
+        context = {
+            "rows": rows,
+            "query": query,
+            "filters": _filter_labels(filterset),
+            "back_to_list": back_to_list,
+            "error": exc.message,
+        }
         return render(request, "cases/export_request.html", context, status=exc.status_code)
     return redirect("case-export-job", job_id=job.pk)
 

@@ -165,3 +165,9 @@ def test_api_export_job(people, three_cases, api):
     response = leader.get(job["download"])
     assert response.status_code == 200
     assert sorted(_numbers(b"".join(response.streaming_content))) == sorted(c.number for c in three_cases)
+
+
+def test_the_request_page_names_the_filters_in_chinese(leader_client, three_cases):
+    response = leader_client.get(reverse("case-export"), {"region": "430200", "kind": "dispute"})
+    body = response.content.decode()
+    assert "导出事由" in body and "案件类型:dispute" in body, body
