@@ -330,3 +330,13 @@ MIDDLEWARE += [
 MIDDLEWARE.insert(
     MIDDLEWARE.index("pingan.accounts.access.AccessMiddleware"), "pingan.accounts.passwords.PasswordChangeMiddleware"
 )
+# --- The audit trail and exports (issue 9: audit) ----------------------------------------------------
+# Audit rows are kept at least this many days before `manage.py audit_archive` may move them to a file
+# (网络安全法 第二十一条: 留存相关的网络日志不少于六个月; 183 days is the floor, a smaller value is refused).
+PINGAN_AUDIT_RETENTION_DAYS = max(183, int(os.environ.get("PINGAN_AUDIT_RETENTION_DAYS", "183")))
+# Where audit_archive writes its compressed JSON-lines files and manifests (keep them on backed-up storage).
+PINGAN_AUDIT_ARCHIVE_DIR = Path(os.environ.get("PINGAN_AUDIT_ARCHIVE_DIR", VAR_DIR / "audit-archive"))
+# Case exports with more rows than this (and every whole-city export) run as a background job with a reason.
+PINGAN_EXPORT_IMMEDIATE_ROWS = int(os.environ.get("PINGAN_EXPORT_IMMEDIATE_ROWS", "5000"))
+# Hours an export job's file stays downloadable; then `manage.py export_cleanup` deletes it.
+PINGAN_EXPORT_TTL_HOURS = int(os.environ.get("PINGAN_EXPORT_TTL_HOURS", "24"))

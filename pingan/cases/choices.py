@@ -186,6 +186,14 @@ class ExtensionStatus(models.TextChoices):
     REJECTED = "rejected", _("未批准")
 
 
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("正在导出")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("导出失败")
+    EXPIRED = "expired", _("已过期")
+
+
 class EventType(models.TextChoices):
     """The engine's own timeline events. Each kind declares its own in its Workflow's `event_types` (see
     `cases.events`); the timeline stores the type as text."""

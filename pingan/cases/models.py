@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,7 @@ from .choices import (
     ClockState,
     ClockUnit,
     Ethnicity,
+    ExportStatus,
     ExtensionStatus,
     Gender,
     Light,
@@ -598,3 +600,47 @@ class ClockAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clock_id} {self.get_level_display()} {self.deadline:%Y-%m-%d %H:%M}"
+
+
+def export_path(instance: ExportJob, filename: str) -> str:
+    # Private: served only through the job's download view to its requester (never under MEDIA_URL).
+    return f"exports/{instance.requester_id}/{uuid.uuid4().hex}.xlsx"
+
+
+class ExportJob(models.Model):
+    """A case export run in the background (导出任务): the whole city, or more rows than
+    PINGAN_EXPORT_IMMEDIATE_ROWS. Asked for with a reason, written by the task queue with its progress,
+    downloadable by its requester alone until `expires_at`, then its file is deleted (export_cleanup)."""
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人"), on_delete=models.PROTECT, related_name="+"
+    )
+    query = models.JSONField(_("筛选参数"), default=dict, blank=True)  # the list's query parameters, re-applied
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)  # what they mean, as the audit log shows
+    reason = models.CharField(_("事由"), max_length=200)
+    status = models.CharField(_("状态"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度(%)"), default=0)
+    rows_total = models.PositiveIntegerField(_("总条数"), default=0)
+    rows_done = models.PositiveIntegerField(_("已导出条数"), default=0)
+    file = models.FileField(_("文件"), upload_to=export_path, blank=True)
+    error = models.CharField(_("失败原因"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("过期时间"))
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} {self.pk}"
+
+    @property
+    def downloadable(self) -> bool:
+        return self.status == ExportStatus.DONE and bool(self.file) and self.expires_at > timezone.now()
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED, ExportStatus.EXPIRED)

@@ -40,3 +40,19 @@ def sla_sweep() -> dict[str, int]:
     from .clocks import sweep
 
     return sweep().as_dict()
+
+
+@task()
+def export_run(*, job_id: int) -> str:
+    """Write an export job's file (cases.exports.export_job_run), updating its progress as it goes."""
+    from .exports import export_job_run
+
+    return export_job_run(job_id)
+
+
+@task()
+def export_cleanup() -> int:
+    """Delete the files of export jobs past PINGAN_EXPORT_TTL_HOURS (`manage.py export_cleanup`, hourly)."""
+    from .exports import export_jobs_expire
+
+    return export_jobs_expire()

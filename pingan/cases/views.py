@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,12 +32,12 @@ from pingan.core.forms import add_service_errors
 from pingan.core.models import AuditAction
 from pingan.geo.coords import CoordSystem
 
-from . import files, selectors, services, workflows
+from . import exports, files, selectors, services, workflows
 from .choices import ExtensionStatus, Light
 from .exports import cases_xlsx
 from .filters import CaseFilter
 from .forms import BasePartyFormSet, CaseIntakeForm, PartyEditForm, PartyFormSet, action_form, intake_regions
-from .models import Case, ExtensionRequest, Notification, Party, open_light_q
+from .models import Case, ExportJob, ExtensionRequest, Notification, Party, open_light_q
 from .parties import party_values
 from .workbench import sections_for
 
@@ -54,7 +54,6 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 50
 WORKBENCH_LIMIT = 100
-EXPORT_LIMIT = 50_000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 INLINE_TYPES = ("image/",)
 PARTY_ERROR_KEY = re.compile(r"^parties\[(\d+)\]\.(\w+)$")
@@ -278,13 +277,10 @@ def case_export(request: HttpRequest) -> HttpResponse:
         return redirect(back_to_list)
     queryset = filterset.qs
     rows = queryset.count()
-    if rows > EXPORT_LIMIT:
-        messages.error(
-            request,
-            _("符合条件的案件有 %(rows)s 件,超过单次导出上限 %(limit)s 件,请缩小筛选范围")
-            % {"rows": rows, "limit": EXPORT_LIMIT},
-        )
-        return redirect(back_to_list)
+    if exports.needs_job(user=request.user, rows=rows, region_filter=request.GET.get("region", "")):
+        # The whole city or a large list: an export job, with a reason (cases.exports).
+        context = {"rows": rows, "query": query, "filters": _filter_labels(filterset), "back_to_list": back_to_list}
+        return render(request, "cases/export_request.html", context)
     content = cases_xlsx(queryset, masked=True)
     audit_log(
         actor=request.user,
@@ -301,6 +297,72 @@ def case_export(request: HttpRequest) -> HttpResponse:
             "Cache-Control": "no-store",
         },
     )
+
+
+def _filter_labels(filterset: CaseFilter) -> list[tuple[str, Any]]:
+    """The filters in effect as the form names them (区划: 430202), for the export request page."""
+    fields = filterset.form.fields
+    return [
+        (str(fields[name].label) if name in fields else name, value)
+        for name, value in filterset.active_filters().items()
+    ]
+
+
+@login_required
+@require_POST
+def export_job_new(request: HttpRequest) -> HttpResponse:
+    """Start an export job with the list's filters (as the request form carried them) and a reason."""
+    user = signed_in_user(request)
+    query = request.POST.get("query", "")
+    params = QueryDict(query)
+    filterset = CaseFilter(params, queryset=selectors.case_list(user=user), request=request)
+    back_to_list = reverse("case-list") + (f"?{query}" if query else "")
+    if not filterset.is_valid():
+        messages.error(request, _("筛选条件有误,请修改后再导出"))
+        return redirect(back_to_list)
+    rows = filterset.qs.count()
+    filters = filterset.active_filters()
+    try:
+        job = exports.export_job_start(
+            actor=user, query=params.dict(), filters=filters, rows=rows, reason=request.POST.get("reason", "")
+        )
+    except ApplicationError as exc:
+        context = {
+            "rows": rows,
+            "query": query,
+            "filters": _filter_labels(filterset),
+            "back_to_list": back_to_list,
+            "error": exc.message,
+        }
+        return render(request, "cases/export_request.html", context, status=exc.status_code)
+    return redirect("case-export-job", job_id=job.pk)
+
+
+@login_required
+@never_cache
+def export_job(request: HtmxHttpRequest, job_id: int) -> HttpResponse:
+    """The job's progress; the page polls its status part with htmx until it is finished."""
+    job = ExportJob.objects.filter(pk=job_id, requester=signed_in_user(request)).first()
+    if job is None:
+        raise Http404(_("导出任务不存在"))
+    template = "cases/partials/export_status.html" if request.htmx else "cases/export_job.html"
+    return render(request, template, {"job": job})
+
+
+@login_required
+@never_cache
+def export_job_download(request: HttpRequest, job_id: int) -> HttpResponse | FileResponse:
+    try:
+        job, handle = exports.export_job_open(job_id=job_id, actor=signed_in_user(request))
+    except ApplicationError as exc:
+        if exc.status_code == 404:
+            raise Http404(exc.message) from None
+        messages.error(request, exc.message)
+        return redirect("case-export-job", job_id=job_id)
+    filename = _("案件列表-%(date)s.xlsx") % {"date": timezone.localtime(job.created_at).strftime("%Y%m%d-%H%M")}
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- detail ----------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
+from .auditchain import append
 from .context import current_request_info
 from .errors import ApplicationError
 from .models import AuditAction, AuditLog
@@ -29,7 +30,7 @@ def audit_log(
         object_id = object_id or str(obj.pk)
         owner = getattr(obj, "case", None)  # parties, files, sessions: the case's place
         region_code = region_code or getattr(obj, "region_code", "") or getattr(owner, "region_code", "") or ""
-    return AuditLog.objects.create(
+    entry = AuditLog(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         object_type=object_type,
@@ -37,10 +38,11 @@ def audit_log(
         object_repr=str(obj)[:200] if obj is not None else "",
         region_code=region_code,
         ip=info.ip,
-        user_agent=info.user_agent,
+        user_agent=info.user_agent[:200],
         reason=reason[:200],
         changes=changes or {},
     )
+    return append(entry)  # at the head of the hash chain (core.auditchain)
 
 
 def unmask_reason(reason: str) -> str:

@@ -7,6 +7,7 @@ from typing import Any, NoReturn
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -33,6 +34,8 @@ class AuditAction(models.TextChoices):
     OTP_RESET = "otp_reset", _("重置动态口令")
     TOKEN_CREATE = "token_create", _("签发接口令牌")
     TOKEN_REVOKE = "token_revoke", _("吊销接口令牌")
+    # The audit trail itself: old rows moved to an archive file (audit_archive).
+    ARCHIVE = "archive", _("归档审计日志")
 
 
 def object_type_label(object_type: str) -> str:
@@ -58,7 +61,9 @@ class AuditLog(models.Model):
     Views, exports and unmasking of personal data are logged here as well as changes, so that the
     security auditor (安全审计员) can answer "who saw this citizen's ID number"."""
 
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    # Set when the row is appended (inside the chain's lock, so time follows seq), not by auto_now_add:
+    # the hash is computed before the INSERT.
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
@@ -76,6 +81,11 @@ class AuditLog(models.Model):
     user_agent = models.CharField(_("客户端"), max_length=200, blank=True)
     reason = models.CharField(_("事由"), max_length=200, blank=True)
     changes = models.JSONField(_("变更内容"), default=dict, blank=True)
+    # The hash chain (core.auditchain): the row's place, the previous row's hash and its own.
+    seq = models.PositiveBigIntegerField(_("序号"), unique=True, editable=False)
+    prev_hash = models.CharField(_("前一条摘要"), max_length=64, editable=False)
+    hash = models.CharField(_("摘要"), max_length=64, editable=False)
+    chain_version = models.PositiveSmallIntegerField(_("摘要算法版本"), default=1, editable=False)
 
     objects = AuditLogQuerySet.as_manager()
 
@@ -157,3 +167,28 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task} #{self.pk}"
+
+
+class AuditArchive(models.Model):
+    """One archive of old audit rows (审计日志归档), written by `manage.py audit_archive`: where the file is,
+    what it holds, and the anchor from which the rows still in the table verify (their first row's
+    prev_hash is `last_hash`)."""
+
+    created_at = models.DateTimeField(_("归档时间"), default=timezone.now)
+    before = models.DateTimeField(_("归档截止"))
+    rows = models.PositiveBigIntegerField(_("条数"))
+    first_seq = models.PositiveBigIntegerField(_("起始序号"))
+    last_seq = models.PositiveBigIntegerField(_("结束序号"), unique=True)
+    anchor_prev_hash = models.CharField(_("起始前摘要"), max_length=64)
+    first_hash = models.CharField(_("首条摘要"), max_length=64)
+    last_hash = models.CharField(_("末条摘要"), max_length=64)
+    file_name = models.CharField(_("文件"), max_length=200)
+    file_sha256 = models.CharField(_("文件摘要"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计日志归档")
+        verbose_name_plural = _("审计日志归档")
+        ordering = ["-last_seq"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.first_seq}–{self.last_seq})"

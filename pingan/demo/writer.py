@@ -25,6 +25,7 @@ from simple_history.utils import get_history_model_for_model
 from pingan.cases.clocks import clocks_backfill
 from pingan.cases.models import Case, CaseEvent, CaseNumberSequence, Party
 from pingan.cases.services import clock_reset
+from pingan.core.auditchain import chain_rows, lock_chain
 from pingan.core.models import AuditAction, AuditLog
 from pingan.workcalendar.calendar import WorkCalendar
 
@@ -157,41 +158,35 @@ def _case_history(plans: list[CasePlan]) -> Iterator[list]:
             yield record
 
 
-def _audit(plans: list[CasePlan]) -> Iterator[list]:
+def _audit(plans: list[CasePlan]) -> Iterator[dict[str, Any]]:
     """The audit entries of `cases.services`: CREATE at registration, TRANSITION for each step (the action
-    and the states it led from and to)."""
-    table = Table(AuditLog)
-    at, actor, action, changes = (table.index[name] for name in ("created_at", "actor_id", "action", "changes"))
-    transitions: dict[tuple[str, str, str], Any] = {}  # a few dozen distinct ones: prepared once each
+    and the states it led from and to). Chained (core.auditchain.chain_rows) before they are written."""
     for plan in plans:
         case = plan.case
-        created = table.values(
-            {
-                "created_at": case.registered_at,
-                "actor_id": plan.registrar.pk,
-                "action": AuditAction.CREATE,
-                "object_type": Case._meta.label_lower,
-                "object_id": str(case.pk),
-                "object_repr": f"{case.number} {case.title}"[:200],
-                "region_code": case.region_code,
-                "changes": {"number": case.number, "kind": case.kind},
-            }
-        )
+        created = {
+            "created_at": case.registered_at,
+            "actor_id": plan.registrar.pk,
+            "action": AuditAction.CREATE.value,
+            "object_type": Case._meta.label_lower,
+            "object_id": str(case.pk),
+            "object_repr": f"{case.number} {case.title}"[:200],
+            "region_code": case.region_code,
+            "ip": None,
+            "user_agent": "",
+            "reason": "",
+            "changes": {"number": case.number, "kind": case.kind},
+        }
         yield created
         for event in plan.events:
             if "action" not in event:
                 continue
-            key = (event["action"], event["from_status"], event["to_status"])
-            if key not in transitions:
-                transitions[key] = table.prepare(changes, dict(zip(("action", "from", "to"), key, strict=True)))
-            entry = created.copy()
-            entry[at], entry[actor], entry[action] = (
-                table.prepare(at, event["created_at"]),
-                event["actor_id"],
-                "transition",
-            )
-            entry[changes] = transitions[key]
-            yield entry
+            yield {
+                **created,
+                "created_at": event["created_at"],
+                "actor_id": event["actor_id"],
+                "action": AuditAction.TRANSITION.value,
+                "changes": {"action": event["action"], "from": event["from_status"], "to": event["to_status"]},
+            }
 
 
 # --- the whole --------------------------------------------------------------------------------------
@@ -233,7 +228,9 @@ def cases_write(
     events = Table(CaseEvent)
     event_count = events.insert(events.values(event) for p in plans for event in p.events)
     history_count = Table(get_history_model_for_model(Case)).insert(_case_history(plans))
-    audit_count = Table(AuditLog).insert(_audit(plans))
+    audit = Table(AuditLog)
+    lock_chain()  # the entries continue the audit log's hash chain, in the order they are written
+    audit_count = audit.insert(audit.values(row) for row in chain_rows(_audit(plans)))
     # The cases' clocks (时限): the primary one from the case's own figures, with the kind's other clocks
     # that start at registration, as the engine would have started them.
     clock_count = clocks_backfill(case_ids=[plan.case.pk for plan in plans])

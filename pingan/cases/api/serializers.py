@@ -30,6 +30,7 @@ from pingan.cases.models import (
     CaseEvent,
     Category,
     ClockPause,
+    ExportJob,
     Notification,
     Party,
 )
@@ -505,3 +506,39 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
 
     def get_is_read(self, notification: Notification) -> bool:
         return notification.read_at is not None
+
+
+class ExportJobCreateSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(max_length=200, help_text="导出事由(必填,记入审计日志)")
+    filters = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=dict,
+        help_text='与案件列表相同的筛选参数,如 {"region": "430202", "light": "red"};不填即全部可见案件',
+    )
+
+
+class ExportJobSerializer(serializers.ModelSerializer[ExportJob]):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    download = serializers.SerializerMethodField(help_text="完成且未过期时的下载地址,否则为 null")
+
+    class Meta:
+        model = ExportJob
+        fields = [
+            "id",
+            "status",
+            "status_display",
+            "progress",
+            "rows_total",
+            "rows_done",
+            "reason",
+            "filters",
+            "created_at",
+            "finished_at",
+            "expires_at",
+            "download",
+        ]
+        read_only_fields = fields
+
+    def get_download(self, job: ExportJob) -> str | None:
+        return reverse("api-export-download", args=[job.pk]) if job.downloadable else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import F, QuerySet
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -24,7 +25,7 @@ from rest_framework.response import Response
 
 from pingan.accounts.access import signed_in_user
 from pingan.cases import selectors, services, workflows
-from pingan.cases.models import Case, Category, Notification
+from pingan.cases.models import Case, Category, ExportJob, Notification
 from pingan.core import idempotency
 from pingan.core.api import FirstRendererNegotiation, error_responses
 from pingan.core.audit import audit_log
@@ -42,6 +43,8 @@ from .serializers import (
     CaseListSerializer,
     CategorySerializer,
     EventSerializer,
+    ExportJobCreateSerializer,
+    ExportJobSerializer,
     NotificationSerializer,
     PartyFullSerializer,
     PartyUpdateSerializer,
@@ -229,15 +232,24 @@ class CaseViewSet(viewsets.GenericViewSet[Case]):
         summary="导出案件(Excel)",
         operation_id="v1_cases_export_xlsx",
         filters=True,
-        description="与案件列表相同的筛选条件;个人信息脱敏;记入审计日志。",
+        description="与案件列表相同的筛选条件;个人信息脱敏;记入审计日志。导出全市或超过设定条数的案件时"
+        "答 400(export_job_required),须改用导出任务 POST /api/v1/exports/。",
         responses={(200, XLSX): OpenApiTypes.BINARY, **error_responses(400, 401)},
     )
     def export(self, request: Request) -> HttpResponse:
         """GET cases/export.xlsx (mapped in urls.py)."""
-        from pingan.cases.exports import cases_xlsx  # written alongside; imported here so this module always loads
+        from pingan.cases.exports import (
+            cases_xlsx,  # written alongside; imported here so this module always loads
+            needs_job,
+        )
 
         queryset = self.filter_queryset(self.get_queryset())
         rows = queryset.count()
+        if needs_job(user=request.user, rows=rows, region_filter=request.query_params.get("region", "")):
+            raise ApplicationError(
+                _("导出全市或大批量案件(%(rows)s 件)须申请导出任务并填写事由:POST /api/v1/exports/") % {"rows": rows},
+                code="export_job_required",
+            )
         content = cases_xlsx(queryset)
         audit_log(
             actor=request.user,
@@ -303,3 +315,79 @@ class NotificationViewSet(viewsets.GenericViewSet[Notification]):
         services.notification_mark_read(user=signed_in_user(request), notification_id=notification.pk)
         notification.refresh_from_db(fields=["read_at"])
         return Response(NotificationSerializer(notification).data)
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="导出任务进度",
+        description="状态、进度与条数;完成且未过期时给出下载地址。仅申请人可见,其他人 404。",
+        responses={200: ExportJobSerializer, **error_responses(401, 404)},
+    ),
+)
+@extend_schema(tags=["cases"])
+class ExportJobViewSet(viewsets.GenericViewSet[ExportJob]):
+    """Export jobs (导出任务): the whole city or a large list, written in the background (cases.exports).
+    Only the requester sees a job; anyone else gets 404."""
+
+    serializer_class = ExportJobSerializer
+    lookup_value_converter = "int"
+    filter_backends: list[type[BaseFilterBackend]] = []
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[ExportJob]:
+        return ExportJob.objects.filter(requester_id=self.request.user.pk)
+
+    def get_object(self) -> ExportJob:
+        job = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        if job is None:
+            raise NotFoundError(_("导出任务不存在"))
+        return job
+
+    @extend_schema(
+        summary="申请导出任务",
+        description="按案件列表的筛选参数导出(个人信息脱敏),须填写事由;在后台生成,进度见返回的任务。"
+        "申请与每次下载均记入审计日志;文件仅申请人可下载,过期后删除。",
+        request=ExportJobCreateSerializer,
+        responses={202: ExportJobSerializer, **error_responses(400, 401)},
+    )
+    def create(self, request: Request) -> Response:
+        from pingan.cases.exports import export_job_start
+
+        serializer = ExportJobCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        params = QueryDict(mutable=True)
+        params.update(serializer.validated_data["filters"])
+        user = signed_in_user(request)
+        filterset = CaseFilter(params, queryset=selectors.case_list(user=user), request=request)
+        if not filterset.is_valid():
+            raise ValidationError({"filters": filterset.errors})
+        job = export_job_start(
+            actor=user,
+            query=params.dict(),
+            filters=filterset.active_filters(),
+            rows=filterset.qs.count(),
+            reason=serializer.validated_data["reason"],
+        )
+        job.refresh_from_db()
+        return Response(ExportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    def retrieve(self, request: Request, pk: int) -> Response:
+        return Response(ExportJobSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="下载导出文件",
+        description="仅申请人可下载,每次下载记入审计日志;未完成或已过期答 409。",
+        responses={(200, XLSX): OpenApiTypes.BINARY, **error_responses(401, 404, 409)},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="file",
+        url_name="download",
+        content_negotiation_class=FirstRendererNegotiation,
+    )
+    def download(self, request: Request, pk: int) -> FileResponse:
+        from pingan.cases.exports import export_job_open
+
+        job, handle = export_job_open(job_id=pk, actor=signed_in_user(request))
+        return FileResponse(handle, as_attachment=True, filename=f"cases-{job.pk}.xlsx", content_type=XLSX)
