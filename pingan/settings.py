@@ -26,7 +26,10 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("PINGAN_DEBUG", False)
-SECRET_KEY = os.environ.get("PINGAN_SECRET_KEY", "insecure-dev-key-change-me-in-production-" + "x" * 20)
+# The key a checkout runs with when PINGAN_SECRET_KEY is unset (the demo); the production server refuses it
+# (pingan.core.deploy).
+PINGAN_DEFAULT_SECRET_KEY = "insecure-dev-key-change-me-in-production-" + "x" * 20
+SECRET_KEY = os.environ.get("PINGAN_SECRET_KEY", PINGAN_DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = os.environ.get("PINGAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -236,3 +239,25 @@ PINGAN_GRID_INDEX_TTL = float(os.environ.get("PINGAN_GRID_INDEX_TTL", "10"))
 # Open311 GeoReport v2 discovery.
 PINGAN_OPEN311_JURISDICTION_ID = os.environ.get("PINGAN_OPEN311_JURISDICTION_ID", "zhuzhou.gov.cn")
 PINGAN_OPEN311_CONTACT = _("株洲市综治中心(市域社会治理平台)")
+
+# --- Production server (issue 9; docs/deployment.md) ----------------------------------------------
+# PINGAN_HTTPS=1: the site is served over HTTPS (nginx terminates TLS, deploy/nginx/pingan.conf). Plain HTTP is
+# redirected (but /healthz, which a local monitor asks gunicorn directly), cookies are Secure, and browsers are
+# told by HSTS to use HTTPS only, for PINGAN_HSTS_SECONDS (one year), subdomains included unless
+# PINGAN_HSTS_INCLUDE_SUBDOMAINS=0. Preloading (PINGAN_HSTS_PRELOAD=1) asks browser makers to hard-code the
+# domain, which is slow to undo: the operator opts in, and otherwise Django's reminder (W021) is silenced.
+PINGAN_HTTPS = env_bool("PINGAN_HTTPS", False)
+if PINGAN_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("PINGAN_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PINGAN_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("PINGAN_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Whether a request came over HTTPS is the word of our own proxy (X-Forwarded-Proto, which nginx sets and
+# overwrites), so it is believed only when a trusted proxy is configured (PINGAN_TRUSTED_PROXY_COUNT above).
+if PINGAN_TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
