@@ -186,6 +186,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "平安 — 市域社会治理平台 API (v1). All writes go through the same services as the web UI.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and Swagger UI (/api/schema/, /api/docs/) need a signed-in user (session or token).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -17,7 +17,9 @@ from pingan.cases.services import attachment_add
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
-PUBLIC = {"healthz", "login", "logout", "track", "api-token", "api-schema", "api-docs"}
+PUBLIC = {"healthz", "login", "logout", "track", "api-token"}
+# Any signed-in user, administrators included: the API's schema and documentation name no data (tested below).
+SIGNED_IN = {"api-schema", "api-docs"}
 # One object, addressed by id: outside the jurisdiction it answers 404 (tested in the apps' suites, and
 # below for anonymous callers).
 OBJECT = {
@@ -86,7 +88,18 @@ def _url_names(patterns, top=True):
 
 def test_every_url_is_classified():
     names = set(_url_names(get_resolver().url_patterns))
-    assert names == PUBLIC | OBJECT | SCOPED_LIST
+    assert names == PUBLIC | SIGNED_IN | OBJECT | SCOPED_LIST
+
+
+@pytest.mark.django_db
+def test_the_api_documentation_needs_a_sign_in(client, people):
+    schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/json")
+    assert schema.status_code == 401 and schema.json()["error"]["code"] == "not_authenticated"
+    docs = client.get(reverse("api-docs"))
+    assert docs.status_code == 302 and docs["Location"].startswith(reverse("login"))
+    client.force_login(people.clerk)
+    assert client.get(reverse("api-schema")).status_code == 200
+    assert client.get(reverse("api-docs")).status_code == 200
 
 
 @pytest.fixture
