@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-$(shell cat $(REQS) | sha1sum | cut -c1-12)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install migrate demo serve test test-only fuzz lint types check clean
+.PHONY: install migrate demo serve production test test-only fuzz lint types check clean
 
 $(STAMP): $(REQS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ demo: migrate
 
 serve: install
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Serve the site for real (docs/deployment.md): refuses unsafe settings, migrates, collects static files, then
+# runs gunicorn, the task worker and the scheduler, and stops them all if one ends.
+production:
+	$(BIN)/python scripts/serve_production.py
 
 test: install test-only
 

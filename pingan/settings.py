@@ -27,7 +27,10 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = env_bool("PINGAN_DEBUG", False)
-SECRET_KEY = os.environ.get("PINGAN_SECRET_KEY", "insecure-dev-key-change-me-in-production-" + "x" * 20)
+# The key a checkout runs with when PINGAN_SECRET_KEY is unset (the demo); the production server refuses it
+# (pingan.core.deploy).
+PINGAN_DEFAULT_SECRET_KEY = "insecure-dev-key-change-me-in-production-" + "x" * 20
+SECRET_KEY = os.environ.get("PINGAN_SECRET_KEY", PINGAN_DEFAULT_SECRET_KEY)
 ALLOWED_HOSTS = os.environ.get("PINGAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -196,6 +199,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "平安 — 市域社会治理平台 API (v1). All writes go through the same services as the web UI.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and Swagger UI (/api/schema/, /api/docs/) need a signed-in user (session or token).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -340,3 +345,24 @@ PINGAN_AUDIT_ARCHIVE_DIR = Path(os.environ.get("PINGAN_AUDIT_ARCHIVE_DIR", VAR_D
 PINGAN_EXPORT_IMMEDIATE_ROWS = int(os.environ.get("PINGAN_EXPORT_IMMEDIATE_ROWS", "5000"))
 # Hours an export job's file stays downloadable; then `manage.py export_cleanup` deletes it.
 PINGAN_EXPORT_TTL_HOURS = int(os.environ.get("PINGAN_EXPORT_TTL_HOURS", "24"))
+# --- Production server (issue 9; docs/deployment.md) ----------------------------------------------
+# PINGAN_HTTPS=1: the site is served over HTTPS (nginx terminates TLS, deploy/nginx/pingan.conf). Plain HTTP is
+# redirected (but /healthz, which a local monitor asks gunicorn directly), cookies are Secure, and browsers are
+# told by HSTS to use HTTPS only, for PINGAN_HSTS_SECONDS (one year), subdomains included unless
+# PINGAN_HSTS_INCLUDE_SUBDOMAINS=0. Preloading (PINGAN_HSTS_PRELOAD=1) asks browser makers to hard-code the
+# domain, which is slow to undo: the operator opts in, and otherwise Django's reminder (W021) is silenced.
+PINGAN_HTTPS = env_bool("PINGAN_HTTPS", False)
+if PINGAN_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("PINGAN_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PINGAN_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("PINGAN_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Whether a request came over HTTPS is the word of our own proxy (X-Forwarded-Proto, which nginx sets and
+# overwrites), so it is believed only when a trusted proxy is configured (PINGAN_TRUSTED_PROXY_COUNT above).
+if PINGAN_TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

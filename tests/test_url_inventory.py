@@ -17,7 +17,9 @@ from pingan.cases.services import attachment_add
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
-PUBLIC = {"healthz", "login", "logout", "track", "api-token", "api-schema", "api-docs"}
+PUBLIC = {"healthz", "login", "logout", "track", "api-token"}
+# Any signed-in user, administrators included: the API's schema and documentation name no data (tested below).
+SIGNED_IN = {"api-schema", "api-docs"}
 # The caller's own records, never anyone else's (their API tokens): anonymous callers get 401, another
 # user's token is 404 (pingan/accounts/tests/test_api_tokens.py). Open to administrators too: they may hold
 # a token and must be able to revoke it.
@@ -90,7 +92,18 @@ def _url_names(patterns, top=True):
 
 def test_every_url_is_classified():
     names = set(_url_names(get_resolver().url_patterns))
-    assert names == PUBLIC | OWN | OBJECT | SCOPED_LIST
+    assert names == PUBLIC | SIGNED_IN | OWN | OBJECT | SCOPED_LIST
+
+
+@pytest.mark.django_db
+def test_the_api_documentation_needs_a_sign_in(client, people):
+    schema = client.get(reverse("api-schema"), HTTP_ACCEPT="application/json")
+    assert schema.status_code == 401 and schema.json()["error"]["code"] == "not_authenticated"
+    docs = client.get(reverse("api-docs"))
+    assert docs.status_code == 302 and docs["Location"].startswith(reverse("login"))
+    client.force_login(people.clerk)
+    assert client.get(reverse("api-schema")).status_code == 200
+    assert client.get(reverse("api-docs")).status_code == 200
 
 
 @pytest.fixture
