@@ -164,8 +164,19 @@ def password_change_refusal(user: Any) -> None:
 
 
 # Pages a user who must change their password may still open: the change itself and signing out (the back
-# office's own change and sign-out as well).
-_ALLOWED_URL_NAMES = frozenset({PASSWORD_CHANGE_URL_NAME, "logout", "admin:password_change", "admin:logout"})
+# office's own change and sign-out as well), and the second factor's pages, which come first (the
+# SecondFactorMiddleware runs before this one: a user verifies the code, then changes the password).
+_ALLOWED_URL_NAMES = frozenset(
+    {
+        PASSWORD_CHANGE_URL_NAME,
+        "logout",
+        "admin:password_change",
+        "admin:logout",
+        "otp-enrol",
+        "otp-verify",
+        "otp-recovery-codes",
+    }
+)
 
 
 class PasswordChangeMiddleware:
