@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -28,7 +29,7 @@ def three_cases(zhuzhou, people, category):
 
 @pytest.fixture
 def leader_client(client, people):
-    assert client.login(username=people.leader.username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=people.leader.username, password=PASSWORD)
     return client
 
 
