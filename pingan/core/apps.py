@@ -9,6 +9,9 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("平台基础")
 
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the data key checks)
+
 
 class TasksDatabaseConfig(TasksAppConfig):
     """django-tasks-db, the database-backed queue of background work, named in Chinese in the back office
