@@ -269,9 +269,9 @@ def _generate_key_file(path: Path) -> None:
 
 def load_keyring() -> Keyring:
     """Read the keys as configured: the environment, else the key file, else the generated file."""
-    env_keys = str(getattr(settings, "PINGAN_DATA_KEYS", "") or "")
-    env_index = str(getattr(settings, "PINGAN_DATA_INDEX_KEY", "") or "")
-    key_file = str(getattr(settings, "PINGAN_DATA_KEY_FILE", "") or "")
+    env_keys = str(settings.PINGAN_DATA_KEYS or "")
+    env_index = str(settings.PINGAN_DATA_INDEX_KEY or "")
+    key_file = str(settings.PINGAN_DATA_KEY_FILE or "")
     if env_keys:
         keys, index = parse_keys(env_keys.split(","), where="PINGAN_DATA_KEYS")
         if env_index:
