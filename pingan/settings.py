@@ -236,7 +236,7 @@ PINGAN_GRID_INDEX_TTL = float(os.environ.get("PINGAN_GRID_INDEX_TTL", "10"))
 # Open311 GeoReport v2 discovery.
 PINGAN_OPEN311_JURISDICTION_ID = os.environ.get("PINGAN_OPEN311_JURISDICTION_ID", "zhuzhou.gov.cn")
 PINGAN_OPEN311_CONTACT = _("株洲市综治中心(市域社会治理平台)")
-# Encryption at rest of ID numbers and phones (pingan.core.crypto; docs/security.md). PINGAN_DATA_KEYS:
+# Encryption at rest of ID numbers and phones (pingan.core.crypto; docs/personal-data.md). PINGAN_DATA_KEYS:
 # "kid:base64key,kid:base64key", 32-byte AES-256 keys, newest first (older ones still open what they sealed;
 # `manage.py rotate_data_key` moves everything to the newest); PINGAN_DATA_INDEX_KEY: the blind index secret
 # (base64, 32 bytes). Or PINGAN_DATA_KEY_FILE: a file of "kid:base64key" lines, newest first, and one

@@ -8,6 +8,7 @@ from typing import Any
 from django.apps import AppConfig
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 from . import crypto
 
@@ -19,7 +20,7 @@ def data_keys_readable(app_configs: Sequence[AppConfig] | None = None, **kwargs:
     try:
         crypto.load_keyring()
     except ImproperlyConfigured as exc:
-        return [checks.Error(f"数据加密密钥配置有误:{exc}", id="pingan.E101")]
+        return [checks.Error(_("数据加密密钥配置有误:%(error)s") % {"error": exc}, id="pingan.E101")]
     return []
 
 
@@ -31,12 +32,12 @@ def data_keys_not_generated(app_configs: Sequence[AppConfig] | None = None, **kw
     try:
         ring = crypto.load_keyring()
     except ImproperlyConfigured as exc:
-        return [checks.Error(f"未配置数据加密密钥:{exc}", id="pingan.E102")]
+        return [checks.Error(_("未配置数据加密密钥:%(error)s") % {"error": exc}, id="pingan.E102")]
     if ring.source == crypto.KeySource.GENERATED:
         return [
             checks.Error(
-                f"数据加密密钥来自首次运行自动生成的文件 {ring.path}",
-                hint="生产环境请通过 PINGAN_DATA_KEYS 与 PINGAN_DATA_INDEX_KEY,或 PINGAN_DATA_KEY_FILE 提供密钥",
+                _("数据加密密钥来自首次运行自动生成的文件 %(path)s") % {"path": ring.path},
+                hint=_("生产环境请通过 PINGAN_DATA_KEYS 与 PINGAN_DATA_INDEX_KEY,或 PINGAN_DATA_KEY_FILE 提供密钥"),
                 id="pingan.E102",
             )
         ]

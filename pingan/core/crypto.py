@@ -255,7 +255,7 @@ def _generate_key_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     kid = "k" + secrets.token_hex(3)
     text = (
-        "# Ping'an data keys, generated on first run (not for production: see docs/security.md).\n"
+        "# Ping'an data keys, generated on first run (not for production: see docs/personal-data.md).\n"
         f"{kid}:{base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()}\n"
         f"{INDEX_KID}:{base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode()}\n"
     )

@@ -10,6 +10,7 @@ check. The primitives are pinned to published vectors:
 from __future__ import annotations
 
 import base64
+import secrets
 import stat
 
 import pytest
@@ -59,7 +60,7 @@ def test_the_sealed_format_is_the_gcm_of_the_spec_under_our_header(monkeypatch, 
     """With the vector's key and nonce, `encrypt` writes pa1:<kid>:base64(nonce ‖ GCM(plain, aad=header))."""
     settings.PINGAN_DATA_KEYS = "tc16:" + base64.b64encode(bytes.fromhex(TC16_KEY)).decode()
     settings.PINGAN_DATA_INDEX_KEY = INDEX
-    monkeypatch.setattr(crypto.secrets, "token_bytes", lambda n: bytes.fromhex(TC16_IV))
+    monkeypatch.setattr(secrets, "token_bytes", lambda n: bytes.fromhex(TC16_IV))
     token = crypto.encrypt("13800138000", purpose="phone")
     prefix, kid, body = token.split(":")
     raw = base64.urlsafe_b64decode(body)

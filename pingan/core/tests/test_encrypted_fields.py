@@ -104,8 +104,8 @@ def test_rotate_data_key_moves_every_row_and_its_history_to_the_newest_key(peopl
     party = people_on_file.parties.get(role="applicant")
     assert (party.id_number, party.phone) == (GOOD_ID, "13800138000")
     assert Party.objects.filter(phone="13800138000").get() == party  # the index did not move
-    table = next(t for t in encrypted_tables() if t.name == "cases_historicalparty")
-    assert reseal_table(connection, table, Mode.ROTATE) == 0  # a second run finds nothing to do
+    history = next(t for t in encrypted_tables() if t.name == "cases_historicalparty")
+    assert reseal_table(connection, history, Mode.ROTATE) == 0  # a second run finds nothing to do
 
 
 def test_the_data_migration_encrypts_plain_rows_and_its_reverse_decrypts_them(people_on_file):

@@ -15,6 +15,7 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from pingan.core import crypto
 from pingan.core.audit import audit_log
@@ -29,8 +30,8 @@ def encrypted_tables() -> list[Table]:
     for model in apps.get_models():
         fields = encrypted_fields(model)
         if fields and not model._meta.proxy and model._meta.managed:
-            columns = tuple(Column(field.column, field.purpose) for field in fields)
-            tables.append(Table(model._meta.db_table, model._meta.pk.column, columns))
+            columns = tuple(Column(str(field.column), field.purpose) for field in fields)
+            tables.append(Table(model._meta.db_table, str(model._meta.pk.column), columns))
     return sorted(tables, key=lambda table: table.name)
 
 
@@ -67,6 +68,6 @@ class Command(BaseCommand):
             action=AuditAction.UPDATE,
             object_type="core.datakey",
             object_id=ring.current_kid,
-            reason="数据密钥轮换" if not reindex else "数据密钥轮换并重建检索索引",
+            reason=_("数据密钥轮换并重建检索索引") if reindex else _("数据密钥轮换"),
             changes={"key": ring.current_kid, "mode": str(mode), "rows": changed},
         )
