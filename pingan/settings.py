@@ -366,3 +366,11 @@ if PINGAN_HTTPS:
 # overwrites), so it is believed only when a trusted proxy is configured (PINGAN_TRUSTED_PROXY_COUNT above).
 if PINGAN_TRUSTED_PROXY_COUNT > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Encryption at rest of ID numbers and phones (pingan.core.crypto; docs/personal-data.md). PINGAN_DATA_KEYS:
+# "kid:base64key,kid:base64key", 32-byte AES-256 keys, newest first (older ones still open what they sealed;
+# `manage.py rotate_data_key` moves everything to the newest); PINGAN_DATA_INDEX_KEY: the blind index secret
+# (base64, 32 bytes). Or PINGAN_DATA_KEY_FILE: a file of "kid:base64key" lines, newest first, and one
+# "index:base64key". Without either, a key file is generated once under VAR_DIR (check --deploy refuses it).
+PINGAN_DATA_KEYS = os.environ.get("PINGAN_DATA_KEYS", "")
+PINGAN_DATA_INDEX_KEY = os.environ.get("PINGAN_DATA_INDEX_KEY", "")
+PINGAN_DATA_KEY_FILE = os.environ.get("PINGAN_DATA_KEY_FILE", "")

@@ -7,6 +7,7 @@ scripts/serve_production.py refuses bad settings and stops everything when one o
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import signal
@@ -45,6 +46,10 @@ def production_env(tmp_path) -> dict[str, str]:
             "PINGAN_VAR_DIR": str(tmp_path / "var"),
             "PINGAN_WEB_WORKERS": "1",
             "PINGAN_WEB_THREADS": "2",
+            # The data keys from the environment (never the first run's generated file, which check --deploy
+            # refuses: pingan.E102).
+            "PINGAN_DATA_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+            "PINGAN_DATA_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         }
     )
     return env

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from pingan.core.admin import HistoryAdmin, JurisdictionAdminMixin, PermissionLabelsMixin
+from pingan.core.admin import (
+    HistoryAdmin,
+    JurisdictionAdminMixin,
+    MaskedPersonalDataAdminMixin,
+    MaskedPersonalDataForm,
+    PermissionLabelsMixin,
+)
+from pingan.core.validators import normalize_phone
 from pingan.regions.admin import ImportAdminMixin
 
 from . import otp, services
@@ -21,7 +28,7 @@ from .management.commands.setup_roles import ROLE_PERMISSIONS
 from .models import Membership, SignInFailures, User
 
 
-class PingAnUserChangeForm(UserChangeForm):
+class PingAnUserChangeForm(MaskedPersonalDataForm, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
 
@@ -44,14 +51,17 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(JurisdictionAdminMixin, PermissionLabelsMixin, ImportAdminMixin, DjangoUserAdmin):
+class UserAdmin(
+    MaskedPersonalDataAdminMixin, JurisdictionAdminMixin, PermissionLabelsMixin, ImportAdminMixin, DjangoUserAdmin
+):
     # A district's security administrator sees the people who hold a post in the district.
     jurisdiction_field = "memberships__organization__region__code"
     jurisdiction_distinct = True
     form = PingAnUserChangeForm
-    list_display = ["username", "full_name", "phone", "organizations", "is_active", "is_staff", "last_login"]
+    list_display = ["username", "full_name", "masked_phone", "organizations", "is_active", "is_staff", "last_login"]
     list_filter = ["is_active", "is_staff", "is_superuser", "groups", "memberships__role"]
-    search_fields = ["username", "full_name", "phone", "email"]
+    # The phone is encrypted (core.fields): found by its blind index, typed in full (get_search_results).
+    search_fields = ["username", "full_name", "email"]
     fieldsets = (
         (None, {"fields": ("username", "password", "must_change_password", "password_changed_at")}),
         (_("个人信息"), {"fields": ("full_name", "phone", "email")}),
@@ -85,6 +95,15 @@ class UserAdmin(JurisdictionAdminMixin, PermissionLabelsMixin, ImportAdminMixin,
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("memberships__organization")
+
+    def get_search_results(self, request, queryset, search_term):
+        """A full phone number typed into the search box finds its holder (exact, by the blind index)."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        try:
+            phone = normalize_phone(search_term)
+        except ValidationError:
+            return found, may_have_duplicates
+        return found | queryset.filter(phone=phone), may_have_duplicates
 
     @admin.display(description=_("所在单位"))
     def organizations(self, obj: User) -> str:

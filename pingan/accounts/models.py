@@ -15,19 +15,21 @@ from knox.models import AbstractAuthToken
 from knox.settings import CONSTANTS
 from simple_history.models import HistoricalRecords
 
+from pingan.core.fields import BlindIndexed, BlindIndexField, EncryptedCharField
 from pingan.regions.models import Organization
 
 from .actor import current_actor
 from .choices import Role
 
 
-class User(AbstractUser):
+class User(BlindIndexed, AbstractUser):
     """A person who signs in: centre staff, mediator, department staff, grid worker, leader or admin.
 
     What they may see is the union of the jurisdictions of the organisations they belong to."""
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("手机号"), max_length=20, blank=True, purpose="phone")  # core.fields
+    phone_index = BlindIndexField(source="phone")
     # Password policy (pingan.accounts.passwords): when the password last changed (its age counts from here)
     # and whether the user must choose a new one before doing anything else (a password someone else set:
     # imported and demo accounts, a reset by the security administrator).

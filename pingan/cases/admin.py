@@ -87,6 +87,8 @@ PERSONAL_FIELDS: dict[str, Callable[[Any], str]] = {
     "ethnicity": _hidden,
     "employer": _hidden,
     "legal_representative": _hidden,
+    "id_number_index": _hidden,  # the blind indexes (core.fields)
+    "phone_index": _hidden,
 }
 
 

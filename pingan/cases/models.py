@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pingan.core.fields import BlindIndexed, BlindIndexField, EncryptedCharField
 from pingan.core.masking import mask_id_number, mask_name, mask_phone
 from pingan.regions.models import Organization, Region, prefix_q
 
@@ -291,8 +292,9 @@ class CaseNumberSequence(models.Model):
         return f"{self.prefix}{self.day:%Y%m%d}: {self.last}"
 
 
-class Party(models.Model):
-    """A party to a case (当事人). Name, ID number and phone are stored whole and shown masked.
+class Party(BlindIndexed, models.Model):
+    """A party to a case (当事人). Name, ID number and phone are shown masked; ID number and
+    phone are stored encrypted (core.fields), found by their blind index.
 
     Besides them, the basic details a 调解协议书 states (人民调解法 第二十九条): for a person 性别、出生日期
     (年龄)、民族、职业、工作单位或住址, for an organisation its 住所 and 法定代表人. With an 18-digit ID
@@ -302,8 +304,10 @@ class Party(models.Model):
     role = models.CharField(_("身份"), max_length=20, choices=PartyRole.choices)
     party_type = models.CharField(_("当事人类型"), max_length=12, choices=PartyType.choices, default=PartyType.PERSON)
     name = models.CharField(_("姓名/名称"), max_length=100)
-    id_number = models.CharField(_("身份证号码"), max_length=18, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    id_number = EncryptedCharField(_("身份证号码"), max_length=18, blank=True, purpose="id_number")
+    id_number_index = BlindIndexField(source="id_number")
+    phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True, purpose="phone")
+    phone_index = BlindIndexField(source="phone")
     address = models.CharField(_("住址"), max_length=200, blank=True, help_text=_("单位当事人填写住所"))
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)

@@ -5,6 +5,7 @@ the admin is for reference data and accounts, never a side door around the workf
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group, Permission
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -22,12 +23,16 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import HistoricalChanges
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .admin_types import BaseModelAdminMixinBase, ModelAdminMixinBase
 from .concurrency import TOKEN_FIELD, check_unchanged, edit_token, token_field
 from .errors import ApplicationError
 from .jurisdiction import prefix_q
+from .masking import mask_id_number, mask_name, mask_phone
 from .models import AuditLog, object_type_label
+from .validators import normalize_id_number, normalize_phone
 
 admin.site.site_header = _("平安 · 后台管理")
 admin.site.site_title = settings.PINGAN_SITE_NAME
@@ -48,6 +53,92 @@ class HistoryAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         response: HttpResponse = super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[no-untyped-call]
         return response
+
+
+# Personal identifiers in the back office are shown masked, on lists, change pages (for those who may only look
+# too: the security auditor, the system administrator) and in the history; the full values only through the
+# audited unmask of the pages (cases.services.parties_unmask, gridwork.services.member_unmask).
+PERSONAL_MASKS: dict[str, Callable[[str], str]] = {"phone": mask_phone, "id_number": mask_id_number}
+PERSONAL_NORMALIZE: dict[str, Callable[[str], str]] = {"phone": normalize_phone, "id_number": normalize_id_number}
+
+
+class MaskedPersonalDataForm(forms.ModelForm[Any]):
+    """A change form that shows the phone and ID number masked (138****8000): posted back unchanged, the
+    stored value stays; a new full value replaces it, checked and normalised as the pages do."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._stored: dict[str, str] = {}
+        for name, mask in PERSONAL_MASKS.items():
+            stored = str(getattr(self.instance, name, "") or "")
+            if name in self.fields and stored:
+                self._stored[name] = stored
+                self.initial[name] = mask(stored)
+                self.fields[name].help_text = _("已脱敏显示;不修改则保持原值,修改请输入完整号码")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        for name, mask in PERSONAL_MASKS.items():
+            if name not in self.fields or name not in cleaned:
+                continue
+            value = str(cleaned[name] or "").strip()
+            stored = self._stored.get(name, "")
+            if stored and value == mask(stored):
+                cleaned[name] = stored
+            elif value:
+                try:
+                    cleaned[name] = PERSONAL_NORMALIZE[name](value)
+                except ValidationError as exc:
+                    self.add_error(name, exc)
+        return cleaned
+
+
+class MaskedPersonalDataAdminMixin(BaseModelAdminMixinBase):
+    """Phone and ID number masked on the change page: editable as masked values (MaskedPersonalDataForm)
+    for those who may change the record, shown as masked read-only values to those who may only look."""
+
+    @admin.display(description=_("联系电话"))
+    def masked_phone(self, obj: Any) -> str:
+        return mask_phone(getattr(obj, "phone", "") or "")
+
+    @admin.display(description=_("身份证号码"))
+    def masked_id_number(self, obj: Any) -> str:
+        return mask_id_number(getattr(obj, "id_number", "") or "")
+
+    def _looks_only(self, request: HttpRequest, obj: Any) -> bool:
+        return obj is not None and not self.has_change_permission(request, obj)
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self._looks_only(request, obj):
+            return fieldsets
+        swap = {name: f"masked_{name}" for name in PERSONAL_MASKS}
+        return [
+            (title, {**options, "fields": [swap.get(str(f), f) for f in options.get("fields", ())]})
+            for title, options in fieldsets
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if self._looks_only(request, obj):
+            fields += [f"masked_{name}" for name in PERSONAL_MASKS]
+        return fields
+
+
+class PersonalDataHistoryHelper(HistoricalRecordContextHelper):
+    """The history page's changes with names, phones and ID numbers masked as everywhere else."""
+
+    masks: dict[str, Callable[[str], str]] = {**PERSONAL_MASKS, "name": mask_name}
+
+    def prepare_delta_change_value(self, change: Any, value: Any) -> Any:
+        if change.field.endswith("_index"):  # the blind index (core.fields): nothing to read in it
+            return "***" if value else ""
+        mask = self.masks.get(change.field)
+        return mask(str(value or "")) if mask else super().prepare_delta_change_value(change, value)
+
+
+def personal_data_history_helper(model: type[models.Model], record: HistoricalChanges) -> HistoricalRecordContextHelper:
+    return PersonalDataHistoryHelper(model, record)
 
 
 PERMISSION_ACTIONS = {"add": _("新增"), "change": _("修改"), "delete": _("删除"), "view": _("查看")}

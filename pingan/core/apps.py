@@ -10,7 +10,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台基础")
 
     def ready(self) -> None:
-        from . import deploy  # noqa: F401 (registers the production settings' system check)
+        # System checks: the production settings (deploy) and the data keys (checks).
+        from . import checks, deploy  # noqa: F401
 
 
 class TasksDatabaseConfig(TasksAppConfig):

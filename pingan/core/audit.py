@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.db import models
@@ -45,9 +46,19 @@ def audit_log(
     return append(entry)  # at the head of the hash chain (core.auditchain)
 
 
+# A reason for seeing personal data in full (查看事由) says why: at least this many characters, and words,
+# not a number or a row of dots ("12", "....", "1234" are refused; "核实身份" is the shortest kind accepted).
+UNMASK_REASON_MIN_LENGTH = 4
+UNMASK_REASON_MIN_LETTERS = 2
+
+
 def unmask_reason(reason: str) -> str:
     """The reason given for seeing personal data in full (查看事由), required before anything is shown."""
-    reason = (reason or "").strip()
-    if len(reason) < 2:
-        raise ApplicationError(_("查看完整个人信息须填写事由"), field="reason")
+    reason = " ".join((reason or "").split())
+    letters = sum(1 for char in reason if unicodedata.category(char).startswith("L"))
+    if len(reason) < UNMASK_REASON_MIN_LENGTH or letters < UNMASK_REASON_MIN_LETTERS:
+        raise ApplicationError(
+            _("查看完整个人信息须填写事由(至少%(count)d个字,不能只是数字或符号)") % {"count": UNMASK_REASON_MIN_LENGTH},
+            field="reason",
+        )
     return reason

@@ -15,6 +15,9 @@ from django.db import connection, models
 from django.db.models import Model
 from django.utils import timezone
 
+from pingan.core import crypto
+from pingan.core.fields import BlindIndexField, EncryptedCharField
+
 Row = dict
 BATCH = 2000
 
@@ -50,6 +53,8 @@ def _column(field: models.Field[Any, Any]) -> str:
 
 def _preparer(field: models.Field[Any, Any]) -> Preparer | None:
     """How a Python value becomes a query parameter for `field`, as the ORM would do it (None: as it is)."""
+    if isinstance(field, EncryptedCharField):  # sealed as the ORM seals it (core.fields)
+        return lambda value: field.get_db_prep_save(value, connection)
     if isinstance(field, models.DateTimeField):
         if connection.vendor == "sqlite":
             return _sqlite_time
@@ -76,6 +81,12 @@ class Table:
         self.defaults = [f.get_default() for f in self.fields]
         self.preparers = [_preparer(f) for f in self.fields]
         self.prepared = [(i, prepare) for i, prepare in enumerate(self.preparers) if prepare]
+        # Blind indexes (core.fields) of the encrypted fields, from the row's plain value.
+        self.indexed = [
+            (i, f.source_field().attname, f.source_field().purpose)
+            for i, f in enumerate(self.fields)
+            if isinstance(f, BlindIndexField)
+        ]
         self.stamped = [
             i for i, f in enumerate(self.fields) if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
         ]
@@ -87,6 +98,8 @@ class Table:
         for i in self.stamped:
             if values[i] is None:
                 values[i] = self.now
+        for i, source, purpose in self.indexed:
+            values[i] = crypto.blind_index(row.get(source) or "", purpose=purpose)
         for i, prepare in self.prepared:
             values[i] = prepare(values[i])
         return values

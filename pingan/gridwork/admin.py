@@ -1,13 +1,23 @@
-"""Back office for grid people (with the Excel/CSV import), duty rosters and patrols. Lists show personal
-data masked; the full values are edited on the change form, which the audit history records."""
+"""Back office for grid people (with the Excel/CSV import), duty rosters and patrols. Personal data is shown
+masked on lists, change pages and the history (core.admin.MaskedPersonalDataAdminMixin); the full values only
+through the audited unmask of the grid pages."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
+from simple_history.models import HistoricalChanges
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from pingan.accounts.access import BusinessRecordAdminMixin
-from pingan.core.admin import HistoryAdmin, JurisdictionAdminMixin
+from pingan.core.admin import (
+    HistoryAdmin,
+    JurisdictionAdminMixin,
+    MaskedPersonalDataAdminMixin,
+    MaskedPersonalDataForm,
+    personal_data_history_helper,
+)
 from pingan.regions.admin import ImportAdminMixin
 
 from . import services
@@ -15,7 +25,8 @@ from .models import DutyShift, GridMember, Patrol, PatrolFinding
 
 
 @admin.register(GridMember)
-class GridMemberAdmin(JurisdictionAdminMixin, ImportAdminMixin, HistoryAdmin):
+class GridMemberAdmin(MaskedPersonalDataAdminMixin, JurisdictionAdminMixin, ImportAdminMixin, HistoryAdmin):
+    form = MaskedPersonalDataForm
     list_display = ["masked_name", "role", "grid", "masked_phone", "building", "user", "is_active"]
     list_filter = ["role", "is_active"]
     search_fields = ["region_code", "grid__name"]
@@ -41,9 +52,10 @@ class GridMemberAdmin(JurisdictionAdminMixin, ImportAdminMixin, HistoryAdmin):
     def masked_name(self, obj: GridMember) -> str:
         return obj.masked_name
 
-    @admin.display(description=gettext_lazy("联系电话"))
-    def masked_phone(self, obj: GridMember) -> str:
-        return obj.masked_phone
+    def get_historical_record_context_helper(
+        self, request: HttpRequest, historical_record: HistoricalChanges
+    ) -> HistoricalRecordContextHelper:
+        return personal_data_history_helper(self.model, historical_record)
 
 
 @admin.register(DutyShift)

@@ -59,6 +59,10 @@ class MemberChoiceField(forms.ModelMultipleChoiceField[GridMember]):
         return f"{name} · {member.grid.name} · {member.get_role_display()}"
 
 
+# Shown masked when editing a member: the full values only through the audited unmask (member_unmask).
+MASKED_FIELDS = ("phone", "id_number")
+
+
 class GridMemberForm(forms.Form):
     grid = GridChoiceField(label=_("网格"), queryset=None, to_field_name="code")
     role = forms.ChoiceField(label=_("身份"), choices=MemberRole.choices)
@@ -78,8 +82,8 @@ class GridMemberForm(forms.Form):
                 "grid": member.grid.code,
                 "role": member.role,
                 "name": member.name,
-                "phone": member.phone,
-                "id_number": member.id_number,
+                "phone": member.masked_phone,  # full values only through the audited unmask
+                "id_number": member.masked_id_number,
                 "building": member.building,
                 "started_on": member.started_on,
                 "account": member.user.username if member.user is not None else "",
@@ -87,12 +91,29 @@ class GridMemberForm(forms.Form):
                 "is_active": member.is_active,
             }
         super().__init__(*args, **kwargs)
+        self.member = member
         cast(GridChoiceField, self.fields["grid"]).queryset = selectors.grids_visible_to(user).order_by("code")
         if member is not None:
             self.fields["is_active"] = forms.BooleanField(label=_("在岗"), required=False)
             # The version of the member this form was filled from: a stale save is refused (409).
             self.fields[TOKEN_FIELD] = token_field()
             self.fields[TOKEN_FIELD].initial = member_edit_token(member)
+            for name in MASKED_FIELDS:
+                if getattr(member, name):
+                    self.fields[name].help_text = _("已脱敏显示;不修改则保持原值,修改请输入完整号码")
+
+    def _unchanged_or_typed(self, name: str, masked: str) -> str:
+        """The stored value when the masked one comes back untouched, else what was typed."""
+        value = self.cleaned_data[name].strip()
+        if self.member is not None and masked and value == masked:
+            return str(getattr(self.member, name))
+        return str(value)
+
+    def clean_phone(self) -> str:
+        return self._unchanged_or_typed("phone", self.member.masked_phone if self.member else "")
+
+    def clean_id_number(self) -> str:
+        return self._unchanged_or_typed("id_number", self.member.masked_id_number if self.member else "")
 
     def clean_account(self) -> User | None:
         username = self.cleaned_data["account"].strip()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from pingan.core.fields import BlindIndexed, BlindIndexField, EncryptedCharField
 from pingan.core.masking import mask_id_number, mask_name, mask_phone
 from pingan.regions.models import Region, prefix_q
 
@@ -26,7 +27,7 @@ class GridMemberQuerySet(models.QuerySet["GridMember"]):
         return self.filter(is_active=True)
 
 
-class GridMember(models.Model):
+class GridMember(BlindIndexed, models.Model):
     """A person who works a grid cell (网格力量): a full- or part-time grid worker (专职/兼职网格员),
     a building head (楼栋长) or a 格格平安 volunteer. Grid workers usually have a platform account
     (`user`); building heads and volunteers often do not. Phone and ID number are personal data:
@@ -44,8 +45,10 @@ class GridMember(models.Model):
     )
     role = models.CharField(_("身份"), max_length=20, choices=MemberRole.choices)
     name = models.CharField(_("姓名"), max_length=50)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
-    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True, purpose="phone")
+    phone_index = BlindIndexField(source="phone")
+    id_number = EncryptedCharField(_("身份证号"), max_length=18, blank=True, purpose="id_number")
+    id_number_index = BlindIndexField(source="id_number")
     building = models.CharField(_("负责楼栋/片区"), max_length=100, blank=True)
     started_on = models.DateField(_("上岗日期"), null=True, blank=True)
     is_active = models.BooleanField(_("在岗"), default=True)

@@ -328,7 +328,12 @@ def test_unmask_shows_full_parties_and_logs(dispute, people, api):
 @pytest.mark.django_db
 def test_unmask_needs_a_reason_and_the_right(dispute, people, api):
     assert_error(api(people.clerk).post(f"/api/v1/cases/{dispute.pk}/unmask/", {}, format="json"), 400, "reason")
-    assert_error(api(people.leader).post(f"/api/v1/cases/{dispute.pk}/unmask/", {"reason": "查看"}, format="json"), 403)
+    assert_error(
+        api(people.clerk).post(f"/api/v1/cases/{dispute.pk}/unmask/", {"reason": "12"}, format="json"), 400, "reason"
+    )
+    assert_error(
+        api(people.leader).post(f"/api/v1/cases/{dispute.pk}/unmask/", {"reason": "查看完整信息"}, format="json"), 403
+    )
     assert not AuditLog.objects.filter(action=AuditAction.UNMASK).exists()
 
 

@@ -252,7 +252,7 @@ class TestPersonalData:
 
     def test_leader_cannot_unmask(self, dispute, people):
         with pytest.raises(PermissionDeniedError):
-            parties_unmask(case=dispute, actor=people.leader, reason="查看")
+            parties_unmask(case=dispute, actor=people.leader, reason="查看完整信息")
 
 
 class TestAttachments:

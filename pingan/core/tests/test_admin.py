@@ -271,3 +271,56 @@ def test_district_security_administrator_sees_only_the_district_people(client, d
     assert "hetang_clerk" in users and "songshan_clerk" not in users
     memberships = client.get("/admin/accounts/membership/").content.decode()
     assert "荷塘区综治中心" in memberships and "嵩山路街道综治中心" not in memberships
+
+
+# --- personal data in the back office: masked on change pages too (issue 9) -----------------------------
+
+
+def test_change_pages_show_phones_and_id_numbers_masked_and_keep_them(superuser_client, grids, people):
+    member = grids.volunteer
+    member.id_number = GOOD_ID
+    member.save()
+    url = admin_url(type(member), "change", member.pk)
+    body = superuser_client.get(url).content.decode()
+    assert "13907330002" not in body and GOOD_ID not in body and 'value="139****0002"' in body
+    data = {
+        "grid": member.grid.pk,
+        "role": member.role,
+        "name": member.name,
+        "phone": "139****0002",
+        "id_number": "430211********0016",
+        "building": "5栋",
+        "is_active": "on",
+    }
+    assert superuser_client.post(url, data).status_code == 302
+    member.refresh_from_db()
+    assert (member.phone, member.id_number, member.building) == ("13907330002", GOOD_ID, "5栋")
+    history = superuser_client.get(admin_url(type(member), "history", member.pk)).content.decode()
+    assert "13907330002" not in history and GOOD_ID not in history
+    user = people.clerk
+    user.phone = "13800138000"
+    user.save()
+    page = superuser_client.get(admin_url(type(user), "change", user.pk)).content.decode()
+    assert "13800138000" not in page and 'value="138****8000"' in page
+    listing = superuser_client.get(admin_url(type(user), "changelist"), {"q": "138 0013 8000"}).content.decode()
+    assert "138****8000" in listing and "13800138000" not in listing and user.username in listing
+
+
+def test_who_may_only_look_sees_phones_and_id_numbers_masked(client, django_user_model, grids, people, zhuzhou):
+    """An auditor-like view-only account: the change page shows the masked values as text, no inputs."""
+    from django.contrib.auth.models import Permission
+
+    looker = django_user_model.objects.create_user("looker", password=PASSWORD, is_staff=True)
+    looker.user_permissions.add(*Permission.objects.filter(codename__in=["view_gridmember", "view_user"]))
+    Membership.objects.create(user=looker, organization=zhuzhou.city_centre, role=Role.AUDITOR)
+    client.force_login(looker)
+    member = grids.volunteer
+    member.id_number = GOOD_ID
+    member.save()
+    body = client.get(admin_url(type(member), "change", member.pk)).content.decode()
+    assert "13907330002" not in body and GOOD_ID not in body
+    assert "139****0002" in body and "430211********0016" in body and 'name="phone"' not in body
+    people.clerk.phone = "13800138000"
+    people.clerk.save()
+    page = client.get(admin_url(type(people.clerk), "change", people.clerk.pk)).content.decode()
+    assert "13800138000" not in page and "138****8000" in page

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from pingan.core.audit import audit_log
+from pingan.core.audit import audit_log, unmask_reason
 from pingan.core.context import RequestInfo, reset_request_info, set_request_info
+from pingan.core.errors import ApplicationError
 from pingan.core.models import AuditAction, AuditLog
 
 
@@ -55,3 +56,17 @@ def test_bulk_update_and_delete_are_refused(entry):
     with pytest.raises(RuntimeError):
         AuditLog.objects.all().delete()
     assert AuditLog.objects.get(pk=entry.pk).reason == "核实当事人身份"
+
+
+@pytest.mark.parametrize("reason", ["", " ", "12", "1234", "....", "12 34", "a1", "查看"])
+def test_an_unmask_reason_that_says_nothing_is_refused_in_chinese(reason):
+    with pytest.raises(ApplicationError, match="至少4个字") as caught:
+        unmask_reason(reason)
+    assert caught.value.fields == {"reason": ["查看完整个人信息须填写事由(至少4个字,不能只是数字或符号)"]}
+
+
+@pytest.mark.parametrize(
+    ("reason", "kept"), [("核实身份", "核实身份"), ("  电话  回访 ", "电话 回访"), ("回访 2026-11", "回访 2026-11")]
+)
+def test_a_real_unmask_reason_is_kept_with_its_spaces_collapsed(reason, kept):
+    assert unmask_reason(reason) == kept

@@ -112,7 +112,7 @@ def test_unmasking_a_member_needs_a_reason_and_is_logged(grids, people):
 
 def test_a_mediator_may_not_unmask_grid_people(grids, people):
     with pytest.raises(PermissionDeniedError):
-        services.member_unmask(actor=people.mediator, member=grids.volunteer, reason="想看看")
+        services.member_unmask(actor=people.mediator, member=grids.volunteer, reason="想看看号码")
 
 
 # --- import ----------------------------------------------------------------------------------------
@@ -347,3 +347,33 @@ def test_grid_page_keeps_to_a_query_budget(clerk_client, grids, people, django_a
         )
     with django_assert_max_num_queries(16):
         assert clerk_client.get(reverse("grid-detail", args=[grids.taishan_1.code])).status_code == 200
+
+
+def test_the_edit_form_shows_phone_and_id_number_masked_and_keeps_them_when_untouched(clerk_client, grids):
+    """Full values only through the audited unmask: the form shows 139****0002, and posting it back unchanged
+    keeps the stored number (issue 9)."""
+    member = grids.volunteer
+    member.id_number = GOOD_ID
+    member.save()
+    url = reverse("grid-member-edit", args=[member.pk])
+    body = clerk_client.get(url).content.decode()
+    assert "13907330002" not in body and GOOD_ID not in body
+    assert 'value="139****0002"' in body and 'value="430211********0016"' in body
+    data = {
+        "grid": member.grid.code,
+        "role": member.role,
+        "name": member.name,
+        "phone": "139****0002",
+        "id_number": "430211********0016",
+        "is_active": "on",
+    }
+    assert clerk_client.post(url, data).status_code == 302
+    member.refresh_from_db()
+    assert (member.phone, member.id_number) == ("13907330002", GOOD_ID)
+    data["phone"] = "139 0733 0099"  # a new full number replaces it
+    assert clerk_client.post(url, data).status_code == 302
+    member.refresh_from_db()
+    assert member.phone == "13907330099"
+    data["phone"] = "139****0099x"  # anything else typed is checked as a number
+    response = clerk_client.post(url, data)
+    assert response.status_code == 400 and "电话号码" in response.content.decode()
