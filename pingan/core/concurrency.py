@@ -107,6 +107,7 @@ IF_MATCH_PARAMETER = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     required=False,
+    pattern=r'^(\*|(W/)?"[0-9a-f]+")$',
     description=(
         "读取记录时应答头 ETag 的值。记录自读取后已被他人修改时返回 409,error.fields 列出已变化的字段;"
         "不带此头则不检查。"
