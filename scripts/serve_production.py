@@ -7,8 +7,10 @@
    - web: gunicorn with gunicorn.conf.py (workers sized to the machine);
    - worker: `manage.py db_worker`, the background-task worker (django-tasks-db; PINGAN_TASK_BACKEND=database);
    - scheduler: `manage.py scheduler`, the periodic jobs of pingan/core/schedule.py (the SLA sweep, clean-ups).
-   If any of them ends, the others are stopped and this command exits non-zero, so that systemd (or whatever
-   started it) restarts the whole site; SIGTERM or Ctrl-C stops all three cleanly and exits 0.
+   The worker and the scheduler are restarted when they end (after 5 s, doubling up to a minute while they keep
+   failing: while the database is down they cannot start, and the web answers 503 meanwhile); if the web server
+   ends, the others are stopped and this command exits non-zero, so that systemd (or whatever started it)
+   restarts the site. SIGTERM or Ctrl-C stops all three cleanly and exits 0.
 
 `--prepare` does steps 1 and 2 only (deploy/systemd/pingan-prepare.service runs it before the three units).
 Settings come from the environment (docs/deployment.md); PINGAN_TASK_BACKEND defaults to "database" here."""
@@ -26,6 +28,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 STOP_TIMEOUT = 40  # seconds: gunicorn's graceful_timeout (30) and a little
+# A worker or scheduler that ended is started again after RESTART_DELAY seconds, doubled after each failure
+# in a row up to RESTART_DELAY_MAX; one that ran RESTART_RESET seconds before ending starts the count afresh.
+RESTART_DELAY = 5.0
+RESTART_DELAY_MAX = 60.0
+RESTART_RESET = 60.0
+# The child whose end ends the site (the others are restarted).
+ESSENTIAL = "web"
 
 
 def manage(*args: str) -> list[str]:
@@ -63,20 +72,39 @@ def supervise(env: dict[str, str]) -> int:
     stopping: list[int] = []
     signal.signal(signal.SIGTERM, lambda signum, frame: stopping.append(signum))
     signal.signal(signal.SIGINT, lambda signum, frame: stopping.append(signum))
-    # Each child in a session of its own: a Ctrl-C reaches this supervisor only, which stops them in order.
-    children = {
-        name: subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True) for name, command in CHILDREN.items()
-    }
+
+    def start(name: str) -> subprocess.Popen[bytes]:
+        # Each child in a session of its own: a Ctrl-C reaches this supervisor only, which stops them in order.
+        return subprocess.Popen(CHILDREN[name], env=env, cwd=ROOT, start_new_session=True)
+
+    children = {name: start(name) for name in CHILDREN}
+    started = dict.fromkeys(CHILDREN, time.monotonic())
+    delay = dict.fromkeys(CHILDREN, RESTART_DELAY)
+    restart_at: dict[str, float] = {}
     say("running " + ", ".join(f"{name} (pid {child.pid})" for name, child in children.items()))
     status = 0
     while not stopping:
-        ended = {name: child.returncode for name, child in children.items() if child.poll() is not None}
-        if ended:
-            name, code = next(iter(ended.items()))
-            say(f"{name} ended (exit status {code}); stopping the others")
-            status = code or 1
+        now = time.monotonic()
+        for name, child in children.items():
+            if name in restart_at or child.poll() is None:
+                continue
+            if name == ESSENTIAL:
+                say(f"{name} ended (exit status {child.returncode}); stopping the others")
+                status = child.returncode or 1
+                break
+            if now - started[name] >= RESTART_RESET:
+                delay[name] = RESTART_DELAY
+            say(f"{name} ended (exit status {child.returncode}); restarting it in {delay[name]:.0f} s")
+            restart_at[name] = now + delay[name]
+            delay[name] = min(delay[name] * 2, RESTART_DELAY_MAX)
+        if status:
             break
-        time.sleep(0.5)
+        for name, when in list(restart_at.items()):
+            if now >= when:
+                del restart_at[name]
+                children[name], started[name] = start(name), now
+                say(f"{name} restarted (pid {children[name].pid})")
+        time.sleep(0.2)
     for child in children.values():
         if child.poll() is None:
             child.send_signal(signal.SIGTERM)

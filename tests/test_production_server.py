@@ -167,25 +167,33 @@ def test_serve_production_refuses_bad_settings_before_touching_anything(producti
     assert not (tmp_path / "var" / "staticfiles").exists()  # nothing collected (nor migrated: it comes first)
 
 
-def test_serve_production_stops_everything_when_one_process_ends(monkeypatch):
-    """The supervisor: the 'worker' ends with status 3, so the 'web' process is stopped and the whole command
-    exits non-zero (systemd's Restart=on-failure then restarts the site)."""
+def _serve_production(monkeypatch, children):
     sys.path.insert(0, str(ROOT / "scripts"))
     try:
         import serve_production
     finally:
         sys.path.remove(str(ROOT / "scripts"))
-    monkeypatch.setattr(
-        serve_production,
-        "CHILDREN",
-        {
-            "web": [sys.executable, "-c", "import time; time.sleep(600)"],
-            "worker": [sys.executable, "-c", "import sys; sys.exit(3)"],
-        },
-    )
+    monkeypatch.setattr(serve_production, "CHILDREN", children)
+    monkeypatch.setattr(serve_production, "RESTART_DELAY", 0.1)
     previous = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
     try:
-        assert serve_production.supervise(dict(os.environ)) == 3
+        return serve_production.supervise(dict(os.environ))
     finally:
         signal.signal(signal.SIGTERM, previous[0])
         signal.signal(signal.SIGINT, previous[1])
+
+
+def test_serve_production_restarts_the_worker_and_keeps_serving(monkeypatch, tmp_path):
+    """A worker that ends (the database is down: it cannot start) is started again while the web server keeps
+    answering (503 while the database is away); the web server's own end stops the site with its status."""
+    starts = tmp_path / "starts"
+    worker = f"open({str(starts)!r}, 'a').write('x'); import sys; sys.exit(3)"
+    web = (  # serves until the worker has been started three times, then ends with status 4
+        f"import time, os, sys\np = {str(starts)!r}\n"
+        "while not os.path.exists(p) or os.path.getsize(p) < 3: time.sleep(0.05)\nsys.exit(4)"
+    )
+    status = _serve_production(
+        monkeypatch, {"web": [sys.executable, "-c", web], "worker": [sys.executable, "-c", worker]}
+    )
+    assert status == 4  # the web server's end is the site's end
+    assert len(starts.read_text()) >= 3  # the worker was started again after each end
