@@ -21,6 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pingan.settings")
+# The clerks' sessions are made with force_login: this measures the pages and the API, not the second factor
+# (which centre staff need at sign-in, docs/second-factor.md).
+os.environ.setdefault("PINGAN_OTP_ENFORCED", "0")
 
 import django  # noqa: E402
 

@@ -10,7 +10,8 @@ the standard library, so it also serves as a smoke test of a deployment. Exits n
 
 The password policy asks every demo account to change the demo password at its first sign-in, and until
 then the API answers 403 `password_change_required`: load the demo for this walkthrough with
-`manage.py load_demo --keep-demo-passwords`.
+`manage.py load_demo --keep-demo-passwords`. The accounts it uses (centre staff, mediators) need a second
+factor at sign-in (docs/second-factor.md): serve the demo with `PINGAN_OTP_ENFORCED=0` for the walkthrough.
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ class Api:
             sys.exit(
                 f"{method} {path}: the demo accounts must change their password first; for this walkthrough load "
                 "the demo with `manage.py load_demo --keep-demo-passwords`"
+            )
+        if status == 400 and path == "/api/v1/auth/token/" and b'"otp"' in payload:
+            sys.exit(
+                f"{method} {path}: this account needs a second factor; for this walkthrough serve the demo with "
+                "PINGAN_OTP_ENFORCED=0 (docs/second-factor.md)"
             )
         if status != expect:
             sys.exit(f"{method} {path}: expected {expect}, got {status}: {payload[:500]!r}")
