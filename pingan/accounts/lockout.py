@@ -17,6 +17,8 @@ from axes.helpers import get_client_username, get_cool_off
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_login_failed
 from django.db.models import Max, QuerySet, Sum
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -105,6 +107,25 @@ def lockout_response(
         )
     response["Retry-After"] = str(retry_after)
     return response
+
+
+def second_factor_failed(request: HttpRequest, username: str) -> HttpResponse | None:
+    """A wrong code on the second factor's page counts as a failed sign-in, like a wrong password: it is
+    audited (LOGIN_FAILED) and counted by the lockout, so guessing codes locks the account too (django-otp's
+    own throttle only slows the guessing). Returns the lockout answer when this failure locks, else None."""
+    credentials = {"username": username}
+    user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+    return end_locked_session(request, username) if getattr(request, "axes_locked_out", False) else None
+
+
+def end_locked_session(request: HttpRequest, username: str) -> HttpResponse | None:
+    """A half-signed-in session (password given, code not yet) of an account or address that is locked out
+    ends here, with the lockout answer: a code is not checked while the lockout lasts. None when not locked."""
+    credentials = {"username": username}
+    if not (getattr(request, "axes_locked_out", False) or AxesProxyHandler.is_locked(request, credentials)):
+        return None
+    logout(request)
+    return lockout_response(request, credentials=credentials)
 
 
 @receiver(user_locked_out)

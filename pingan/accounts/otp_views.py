@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import otp
 from .access import signed_in_user
+from .lockout import end_locked_session, second_factor_failed
 
 
 class CodeForm(forms.Form):
@@ -113,6 +114,9 @@ def verify(request: HttpRequest) -> HttpResponse:
         return elsewhere
     if not otp.has_confirmed_device(request.user):
         return redirect(otp.second_factor_url(request.user, _next_url(request)))
+    username = request.user.get_username()
+    if request.method == "POST" and (locked := end_locked_session(request, username)) is not None:
+        return locked
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         check = otp.check_code(request.user, form.cleaned_data["code"])
@@ -129,6 +133,8 @@ def verify(request: HttpRequest) -> HttpResponse:
         if check.locked_until is not None:
             form.add_error("code", _throttled_message(check.locked_until))
         else:
+            if (locked := second_factor_failed(request, username)) is not None:
+                return locked
             form.add_error("code", _("动态口令或恢复码不正确,或已使用过"))
     context = {"form": form, "next": _next_url(request)}
     return render(request, "accounts/otp_verify.html", context, status=400 if form.errors else 200)

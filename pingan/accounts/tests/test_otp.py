@@ -282,6 +282,32 @@ def test_wrong_codes_are_throttled(enforced, client, people):
 
 
 @pytest.mark.django_db
+def test_guessing_codes_locks_the_account_like_guessing_passwords(enforced, client, people):
+    """A wrong code is a failed sign-in (audited, counted by the lockout): the 5th wrong code answers the
+    lockout (429) and ends the half-signed-in session; the right code cannot be used after that, nor can the
+    password (django-axes' rule, PINGAN_LOCKOUT_FAILURES = 5)."""
+    device = confirmed_device(people.clerk)
+    client.force_login(people.clerk)
+    url = reverse("otp-verify")
+    wrong = "000000" if current_code(device) != "000000" else "000001"
+    moment = timezone.now()
+    for attempt in range(1, 6):
+        moment += datetime.timedelta(seconds=2**attempt)  # past django-otp's doubling throttle each time
+        with time_machine.travel(moment, tick=False):
+            response = client.post(url, {"code": wrong})
+        assert response.status_code == (429 if attempt == 5 else 400), attempt
+    assert "登录失败次数过多" in response.content.decode() and int(response["Retry-After"]) > 0
+    failures = AuditLog.objects.filter(action=AuditAction.LOGIN_FAILED, changes__username=people.clerk.username)
+    assert failures.count() == 5
+    assert AuditLog.objects.filter(action=AuditAction.LOCKOUT).count() == 1
+    with time_machine.travel(moment + datetime.timedelta(seconds=40), tick=False):
+        after = client.post(url, {"code": current_code(device)})
+        assert after.status_code == 302 and after["Location"].startswith(reverse("login"))  # signed out
+        password = client.post(reverse("login"), {"username": people.clerk.username, "password": PASSWORD})
+        assert password.status_code == 429
+
+
+@pytest.mark.django_db
 def test_verify_code_for_the_token_endpoint(people):
     """What the API token endpoint calls (the lead wires it in): a TOTP code or a recovery code, once each,
     throttled."""
