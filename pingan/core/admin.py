@@ -30,7 +30,7 @@ from .admin_types import BaseModelAdminMixinBase, ModelAdminMixinBase
 from .concurrency import TOKEN_FIELD, check_unchanged, edit_token, token_field
 from .errors import ApplicationError
 from .jurisdiction import prefix_q
-from .masking import mask_id_number, mask_name, mask_phone
+from .masking import MASKED_FIELD_HELP, MASKS, kept_or_typed, mask_id_number, mask_name, mask_phone
 from .models import AuditLog, object_type_label
 from .validators import normalize_id_number, normalize_phone
 
@@ -58,7 +58,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 # Personal identifiers in the back office are shown masked, on lists, change pages (for those who may only look
 # too: the security auditor, the system administrator) and in the history; the full values only through the
 # audited unmask of the pages (cases.services.parties_unmask, gridwork.services.member_unmask).
-PERSONAL_MASKS: dict[str, Callable[[str], str]] = {"phone": mask_phone, "id_number": mask_id_number}
+PERSONAL_MASKS = MASKS
 PERSONAL_NORMALIZE: dict[str, Callable[[str], str]] = {"phone": normalize_phone, "id_number": normalize_id_number}
 
 
@@ -74,16 +74,16 @@ class MaskedPersonalDataForm(forms.ModelForm[Any]):
             if name in self.fields and stored:
                 self._stored[name] = stored
                 self.initial[name] = mask(stored)
-                self.fields[name].help_text = _("已脱敏显示;不修改则保持原值,修改请输入完整号码")
+                self.fields[name].help_text = MASKED_FIELD_HELP
 
     def clean(self) -> dict[str, Any]:
         cleaned: dict[str, Any] = super().clean() or {}
-        for name, mask in PERSONAL_MASKS.items():
+        for name in PERSONAL_MASKS:
             if name not in self.fields or name not in cleaned:
                 continue
-            value = str(cleaned[name] or "").strip()
             stored = self._stored.get(name, "")
-            if stored and value == mask(stored):
+            value = kept_or_typed(name, str(cleaned[name] or ""), stored)
+            if stored and value == stored:
                 cleaned[name] = stored
             elif value:
                 try:

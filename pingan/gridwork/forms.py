@@ -20,6 +20,7 @@ from pingan.accounts.models import User
 from pingan.cases.choices import Urgency
 from pingan.cases.models import Category
 from pingan.core.concurrency import TOKEN_FIELD, token_field
+from pingan.core.masking import MASKED_FIELD_HELP, kept_or_typed
 from pingan.core.validators import ID_NUMBER_INPUT_MAX_LENGTH
 from pingan.regions.models import Region
 
@@ -100,20 +101,17 @@ class GridMemberForm(forms.Form):
             self.fields[TOKEN_FIELD].initial = member_edit_token(member)
             for name in MASKED_FIELDS:
                 if getattr(member, name):
-                    self.fields[name].help_text = _("已脱敏显示;不修改则保持原值,修改请输入完整号码")
+                    self.fields[name].help_text = MASKED_FIELD_HELP
 
-    def _unchanged_or_typed(self, name: str, masked: str) -> str:
-        """The stored value when the masked one comes back untouched, else what was typed."""
-        value = self.cleaned_data[name].strip()
-        if self.member is not None and masked and value == masked:
-            return str(getattr(self.member, name))
-        return str(value)
+    def _kept_or_typed(self, name: str) -> str:
+        stored = str(getattr(self.member, name) or "") if self.member is not None else ""
+        return kept_or_typed(name, self.cleaned_data[name], stored)
 
     def clean_phone(self) -> str:
-        return self._unchanged_or_typed("phone", self.member.masked_phone if self.member else "")
+        return self._kept_or_typed("phone")
 
     def clean_id_number(self) -> str:
-        return self._unchanged_or_typed("id_number", self.member.masked_id_number if self.member else "")
+        return self._kept_or_typed("id_number")
 
     def clean_account(self) -> User | None:
         username = self.cleaned_data["account"].strip()
