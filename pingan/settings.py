@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pingan.map",
     "pingan.open311",
     "pingan.stats",
+    "pingan.drives",
     "pingan.demo",
 ]
 
@@ -214,6 +215,9 @@ SPECTACULAR_SETTINGS = {
         "PatrolKindEnum": "pingan.gridwork.choices.PatrolKind",
         "PatrolStatusEnum": "pingan.gridwork.choices.PatrolStatus",
         "CameraStatusEnum": "pingan.cameras.choices.CameraStatus",
+        "DriveStatusEnum": "pingan.drives.choices.DriveStatus",
+        "DriveTagModeEnum": "pingan.drives.choices.TagMode",
+        "DriveTagActionEnum": "pingan.drives.choices.TagAction",
     },
 }
 INSTALLED_APPS.append("drf_spectacular_sidecar")

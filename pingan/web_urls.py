@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("pingan.map.urls")),
     path("", include("pingan.incidents.urls")),
     path("", include("pingan.cameras.urls")),
+    path("", include("pingan.drives.urls")),
 ]

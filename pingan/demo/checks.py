@@ -161,3 +161,15 @@ def light_report(figures: Mapping[str, int]) -> str:
         f"在办 {open_count} 件(正常 {figures['green']},临期 {figures['yellow']},超期 {figures['red']}),"
         f"已结案 {closed} 件(按期 {figures['closed_on_time']},超期 {figures['closed_late']})"
     )
+
+
+def drive_figures_check(name: str, figures: Mapping[str, Any], generated: Mapping[str, Any]) -> None:
+    """A drive of the demo counts the dispute records of its year from the database (pingan.drives.figures);
+    the generator summarised the same records as it planned them (`disputes.plans_summary`: concluded in the
+    year, successful). The two must agree, or the drive's window or scope is not the year's."""
+    expected = {"mediated": generated.get("mediated"), "successful": generated.get("success")}
+    counted = {"mediated": figures["mediated"], "successful": figures["successful"]}
+    if counted != expected:
+        raise InvalidDemoData(
+            f"专项行动“{name}”的数据与生成的矛盾纠纷记录不一致:统计 {counted},生成 {expected};未写入任何数据。"
+        )

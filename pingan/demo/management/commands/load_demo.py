@@ -1,5 +1,6 @@
 """Load the Zhuzhou demo: regions with their outlines, grids, organisations, named accounts, grid people
-and rosters, two years of disputes, a year of patrols, the cameras of the 雪亮工程 and demo incidents."""
+and rosters, two years of disputes, a year of patrols, the cameras of the 雪亮工程, demo incidents and the special drives
+(专项排查化解)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from pingan.demo import (
     checks,
     dispute_scene,
     disputes,
+    drives,
     geography,
     grid_people,
     incidents,
@@ -200,6 +202,14 @@ class Command(BaseCommand):
             ),
         )
         self.activity_load(region_ids, seed=seed, scale=scale, today=today)
+        # The special drives count the cases above (never copied): the seed's 2022 drive and a live one.
+        self.once(
+            "drives",
+            seed=seed,
+            scale=scale,
+            load=lambda: drives.drives_load(today=today),
+            report=drives.drives_report,
+        )
         with connection.cursor() as cursor:  # fresh planner statistics after a bulk load
             cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"演示数据加载完成,共用时 {time.perf_counter() - started:.1f} 秒。"))

@@ -1,0 +1,147 @@
+"""Shapes of the drive API (figures are computed by pingan.drives.figures)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from pingan.cases import workflows
+from pingan.cases.choices import Outcome
+from pingan.cases.models import Case
+
+from ..choices import TagMode
+from ..models import Drive, DriveCase, DriveTagLog
+
+
+class DriveListSerializer(serializers.ModelSerializer):
+    region_name = serializers.CharField(source="region.name", read_only=True, help_text=_("所属区划名称"))
+    lead_org_name = serializers.CharField(source="lead_org.name", read_only=True, help_text=_("牵头单位名称"))
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    kinds = serializers.ListField(child=serializers.CharField(), read_only=True, help_text=_("计入的案件类型"))
+
+    class Meta:
+        model = Drive
+        fields = [
+            "id",
+            "name",
+            "start_date",
+            "end_date",
+            "kinds",
+            "region_code",
+            "region_name",
+            "lead_org_name",
+            "status",
+            "status_display",
+        ]
+        read_only_fields = fields
+
+
+class DriveTagSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number", read_only=True)
+    tagged_by_name = serializers.CharField(source="tagged_by.__str__", read_only=True, help_text=_("标记人"))
+    mode_display = serializers.CharField(source="get_mode_display", read_only=True)
+
+    class Meta:
+        model = DriveCase
+        fields = ["case", "case_number", "mode", "mode_display", "reason", "tagged_by_name", "tagged_at"]
+        read_only_fields = fields
+
+
+class DriveDetailSerializer(DriveListSerializer):
+    description = serializers.CharField(read_only=True)
+    categories = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True, help_text=_("目标类别代码;为空表示所选类型的全部类别")
+    )
+    target_regions = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True, help_text=_("排查区域代码;为空表示整个所属区划")
+    )
+    lead_org = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("牵头单位代码"))
+    tags = serializers.SerializerMethodField(help_text=_("本人辖区内的手工标记案件"))
+
+    class Meta(DriveListSerializer.Meta):
+        fields = [*DriveListSerializer.Meta.fields, "description", "categories", "target_regions", "lead_org", "tags"]
+        read_only_fields = fields
+
+    @extend_schema_field(DriveTagSerializer(many=True))
+    def get_tags(self, drive: Drive) -> list[dict]:
+        return DriveTagSerializer(self.context.get("tags", []), many=True).data
+
+
+class FiguresSerializer(serializers.Serializer):
+    found = serializers.IntegerField(help_text=_("排查数:计入专项行动的案件"))
+    mediated = serializers.IntegerField(
+        help_text=_("调解终结数:调解已终结(成功或不成功)且终结于专项行动结束前的矛盾纠纷")
+    )
+    successful = serializers.IntegerField(help_text=_("调解成功数"))
+    success_rate = serializers.FloatField(
+        allow_null=True, help_text=_("调解成功率 = 调解成功数 ÷ 调解终结数,0–1,保留4位")
+    )
+    success_rate_display = serializers.CharField(help_text=_("显示值,如 97.80%"))
+
+
+class DriveFiguresSerializer(FiguresSerializer):
+    drive = serializers.IntegerField()
+    as_of = serializers.DateTimeField(help_text=_("结果截至:专项行动结束时,进行中为当前时间"))
+
+
+class BreakdownRowSerializer(FiguresSerializer):
+    key = serializers.CharField(help_text=_("区划分组代码(下钻参数 area)或该周星期一的日期(下钻参数 week)"))
+    label = serializers.CharField()  # type: ignore[assignment]
+    drillable = serializers.BooleanField(required=False, help_text=_("可再按下一级区划分组"))
+
+
+class DriveBreakdownSerializer(serializers.Serializer):
+    drive = serializers.IntegerField()
+    by = serializers.CharField(help_text=_("region 或 week"))
+    region = serializers.CharField(allow_null=True, help_text=_("按区划分组时:被分组的区划代码"))
+    rows = BreakdownRowSerializer(many=True)
+
+
+class DriveCaseSerializer(serializers.ModelSerializer):
+    status_display = serializers.SerializerMethodField()
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "title",
+            "status",
+            "status_display",
+            "category_name",
+            "region_code",
+            "region_name",
+            "registered_at",
+            "resolved_at",
+            "closed_at",
+            "outcome",
+        ]
+        read_only_fields = fields
+
+    def get_status_display(self, case: Case) -> str:
+        return workflows.get(case.kind).state_label(case.status)
+
+
+class TagInputSerializer(serializers.Serializer):
+    case = serializers.CharField(max_length=20, help_text=_("案件 ID 或案件编号"))
+    mode = serializers.ChoiceField(
+        choices=TagMode.choices, default=TagMode.INCLUDE, help_text=_("include 手工纳入(默认)或 exclude 手工排除")
+    )
+    reason = serializers.CharField(max_length=200, help_text=_("理由(必填)"))
+
+
+class UntagInputSerializer(serializers.Serializer):
+    case = serializers.CharField(max_length=20, help_text=_("案件 ID 或案件编号"))
+    reason = serializers.CharField(max_length=200, help_text=_("取消标记的理由(必填)"))
+
+
+class TagLogSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DriveTagLog
+        fields = ["case", "action", "mode", "reason", "created_at"]
+        read_only_fields = fields
