@@ -1,6 +1,6 @@
 """Load the Zhuzhou demo: regions with their outlines, grids, organisations, named accounts, grid people
-and rosters, two years of disputes, a year of patrols, the cameras of the 雪亮工程, demo incidents and the special drives
-(专项排查化解)."""
+and rosters, two years of disputes, a year of patrols, the cameras of the 雪亮工程, demo incidents and the
+special drives (专项排查化解)."""
 
 from __future__ import annotations
 
