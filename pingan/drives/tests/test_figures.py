@@ -35,7 +35,9 @@ def _raw(user, drive, as_of):
         and c.kind in drive.kinds
         and start <= c.registered_at < end
     ]
-    mediated = [c for c in rows if c.kind == "dispute" and c.outcome in ("success", "failure") and c.resolved_at < as_of]
+    mediated = [
+        c for c in rows if c.kind == "dispute" and c.outcome in ("success", "failure") and c.resolved_at < as_of
+    ]
     return len(rows), len(mediated), sum(c.outcome == "success" for c in mediated)
 
 
@@ -79,7 +81,12 @@ def test_a_finished_drive_counts_what_was_concluded_by_its_end(zhuzhou, people, 
         late = register_dispute(zhuzhou, people, category)
     late = mediate_to_agreement(late, people)  # concluded now, in November
     assert early.resolved_at.month == 10 and late.resolved_at.month == 11
-    drive = make_drive(people.leader, zhuzhou.city, zhuzhou.city_centre, dates=(datetime.date(2026, 10, 1), datetime.date(2026, 10, 31)))
+    drive = make_drive(
+        people.leader,
+        zhuzhou.city,
+        zhuzhou.city_centre,
+        dates=(datetime.date(2026, 10, 1), datetime.date(2026, 10, 31)),
+    )
     drive = _drive(people.leader, drive)
     assert drive.as_of() == drive.ends_at
     totals = figures.totals(drive, selectors.drive_cases_for(people.leader, drive))
@@ -135,7 +142,14 @@ def test_every_number_of_the_week_table_drills_down_to_its_cases(scene):
     cases = selectors.drive_cases_for(s.p.leader, drive)
     rows = figures.by_week(drive, cases)
     # Every week of November 2026, Monday to Sunday (the first starts on 26 October, the last on 30 November).
-    assert [row["key"] for row in rows] == ["2026-10-26", "2026-11-02", "2026-11-09", "2026-11-16", "2026-11-23", "2026-11-30"]
+    assert [row["key"] for row in rows] == [
+        "2026-10-26",
+        "2026-11-02",
+        "2026-11-09",
+        "2026-11-16",
+        "2026-11-23",
+        "2026-11-30",
+    ]
     assert TEST_NOW.date().isoformat() >= "2026-11-16"
     for row in rows:
         assert _drilled(drive, cases, week=row["key"]) == {code: row[code] for code in figures.FIGURES}

@@ -101,7 +101,9 @@ def test_only_centres_and_leaders_at_or_above_the_drives_region_run_it(zhuzhou, 
     )
     assert selectors.may_manage(people.leader, drive.region)  # the city, above it
     with pytest.raises(PermissionDeniedError):  # the township's clerk cannot edit the district's drive
-        services.drive_save(actor=people.clerk, drive=drive, region=zhuzhou.songshan, lead_org=zhuzhou.songshan_centre, **kwargs)
+        services.drive_save(
+            actor=people.clerk, drive=drive, region=zhuzhou.songshan, lead_org=zhuzhou.songshan_centre, **kwargs
+        )
 
 
 def test_who_sees_which_drive(zhuzhou, people):
@@ -131,7 +133,9 @@ def test_tagging_a_case_in_and_out_with_a_log(scene):
 
     services.drive_untag(drive=s.drive, case_ref=s.open.pk, actor=s.p.head, reason="核实并非重复")
     assert _found(s.p.leader, s.drive) == 5
-    log = list(DriveTagLog.objects.filter(drive=s.drive).order_by("id").values_list("case_id", "action", "mode", "actor_id"))
+    log = list(
+        DriveTagLog.objects.filter(drive=s.drive).order_by("id").values_list("case_id", "action", "mode", "actor_id")
+    )
     assert log == [
         (s.october.pk, TagAction.ADDED, TagMode.INCLUDE, s.p.clerk.pk),
         (s.open.pk, TagAction.ADDED, TagMode.EXCLUDE, s.p.clerk.pk),

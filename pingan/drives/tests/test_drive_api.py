@@ -1,0 +1,127 @@
+"""The drive API: list, detail, figures, breakdowns, drill-down and tags, in the user's jurisdiction, with the
+one error shape on bad input; and its OpenAPI description."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from pingan.drives.models import DriveCase, DriveTagLog
+
+from .conftest import make_drive
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/api/v1/drives/"
+
+
+def _error(response, status, field=None):
+    assert response.status_code == status, response.content
+    error = response.json()["error"]
+    assert set(error) >= {"code", "message", "fields"}
+    if field:
+        assert field in error["fields"]
+    return error
+
+
+def test_list_and_detail_in_the_users_jurisdiction(api, scene):
+    s = scene
+    tianyuan = make_drive(s.p.district_clerk, s.z.tianyuan, s.z.tianyuan_centre, name="天元区专项")
+    listed = api(s.p.hetang_clerk).get(BASE).json()
+    assert [d["name"] for d in listed["results"]] == [s.drive.name]
+    assert api(s.p.hetang_clerk).get(f"{BASE}{tianyuan.pk}/").status_code == 404
+    assert [d["id"] for d in api(s.p.clerk).get(BASE, {"q": "天元"}).json()["results"]] == [tianyuan.pk]
+    _error(api(s.p.clerk).get(BASE, {"status": "x"}), 400, "status")
+    detail = api(s.p.leader).get(f"{BASE}{s.drive.pk}/").json()
+    assert detail["region_code"] == "430200" and detail["kinds"] == ["dispute"] and detail["tags"] == []
+    assert api().get(BASE).status_code == 401
+
+
+def test_figures_breakdowns_and_drilldowns_agree(api, scene):
+    s = scene
+    client = api(s.p.leader)
+    figures = client.get(f"{BASE}{s.drive.pk}/figures/").json()
+    assert (figures["found"], figures["mediated"], figures["successful"], figures["success_rate"]) == (4, 2, 1, 0.5)
+    assert figures["success_rate_display"] == "50.00%"
+    by_region = client.get(f"{BASE}{s.drive.pk}/breakdown/", {"by": "region"}).json()
+    assert by_region["region"] == "430200" and {r["key"] for r in by_region["rows"]} == {"430211", "430202"}
+    for row in by_region["rows"]:
+        for code in ("found", "mediated", "successful"):
+            drilled = client.get(f"{BASE}{s.drive.pk}/cases/", {"figure": code, "region": "430200", "area": row["key"]})
+            assert drilled.json()["count"] == row[code]
+    by_week = client.get(f"{BASE}{s.drive.pk}/breakdown/", {"by": "week"}).json()
+    for row in by_week["rows"]:
+        drilled = client.get(f"{BASE}{s.drive.pk}/cases/", {"figure": "mediated", "week": row["key"]})
+        assert drilled.json()["count"] == row["mediated"]
+    numbers = {c["number"] for c in client.get(f"{BASE}{s.drive.pk}/cases/").json()["results"]}
+    assert numbers == {s.agreed.number, s.failed.number, s.open.number, s.hetang.number}
+    # The 荷塘区 clerk counts only 荷塘区.
+    assert api(s.p.hetang_clerk).get(f"{BASE}{s.drive.pk}/figures/").json()["found"] == 1
+    township = api(s.p.clerk).get(f"{BASE}{s.drive.pk}/breakdown/", {"by": "region"}).json()
+    assert township["region"] == "430211004"  # the township clerk starts at his township inside the city drive
+
+
+@pytest.mark.parametrize(
+    "path, params, status, field",
+    [
+        ("breakdown/", {"by": "month"}, 400, "by"),
+        ("breakdown/", {}, 400, "by"),
+        ("breakdown/", {"by": "region", "region": "430202"}, 404, None),  # not the clerk's
+        ("cases/", {"figure": "closed"}, 400, "figure"),
+        ("cases/", {"week": "2026-11-18"}, 400, "week"),
+        ("cases/", {"area": "430211004"}, 400, "area"),
+    ],
+)
+def test_bad_parameters_answer_in_the_error_shape(api, scene, path, params, status, field):
+    _error(api(scene.p.clerk).get(f"{BASE}{scene.drive.pk}/{path}", params), status, field)
+
+
+def test_tag_and_untag(api, scene):
+    s = scene
+    client = api(s.p.clerk)
+    created = client.post(
+        f"{BASE}{s.drive.pk}/tag/", {"case": s.october.number, "reason": "十月排查发现,纳入专项"}, format="json"
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["mode"] == "include" and created.json()["case_number"] == s.october.number
+    assert client.get(f"{BASE}{s.drive.pk}/figures/").json()["found"] == 4
+    assert [t["case_number"] for t in api(s.p.leader).get(f"{BASE}{s.drive.pk}/").json()["tags"]] == [s.october.number]
+    assert api(s.p.hetang_clerk).get(f"{BASE}{s.drive.pk}/").json()["tags"] == []  # not his case
+    _error(
+        client.post(f"{BASE}{s.drive.pk}/tag/", {"case": s.october.pk, "reason": "再次"}, format="json"), 400, "case"
+    )
+    _error(client.post(f"{BASE}{s.drive.pk}/tag/", {"case": s.open.pk}, format="json"), 400, "reason")
+    _error(client.post(f"{BASE}{s.drive.pk}/tag/", {"case": s.hetang.pk, "reason": "纳入"}, format="json"), 404)
+    _error(
+        client.post(f"{BASE}{s.drive.pk}/tag/", {"case": s.open.pk, "mode": "x", "reason": "纳入"}, format="json"),
+        400,
+        "mode",
+    )
+    _error(
+        api(s.grid_worker).post(f"{BASE}{s.drive.pk}/tag/", {"case": s.open.pk, "reason": "纳入"}, format="json"), 403
+    )
+    assert DriveCase.objects.count() == 1 and DriveTagLog.objects.count() == 1
+    removed = client.post(f"{BASE}{s.drive.pk}/untag/", {"case": s.october.pk, "reason": "误标"}, format="json")
+    assert removed.status_code == 200 and removed.json()["action"] == "removed"
+    _error(
+        client.post(f"{BASE}{s.drive.pk}/untag/", {"case": s.october.pk, "reason": "误标"}, format="json"), 400, "case"
+    )
+    assert not DriveCase.objects.exists() and DriveTagLog.objects.count() == 2
+
+
+def test_the_api_is_documented(api, people):
+    schema = api(people.clerk).get(reverse("api-schema"), HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    for path in (
+        "/api/v1/drives/",
+        "/api/v1/drives/{id}/",
+        "/api/v1/drives/{id}/figures/",
+        "/api/v1/drives/{id}/breakdown/",
+        "/api/v1/drives/{id}/cases/",
+        "/api/v1/drives/{id}/tag/",
+        "/api/v1/drives/{id}/untag/",
+    ):
+        assert path in paths, path
+        for operation in paths[path].values():
+            assert operation["summary"] and "drives" in operation["tags"]
