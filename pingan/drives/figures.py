@@ -166,7 +166,7 @@ def by_week(drive: Drive, cases: QuerySet[Case], *, now=None) -> list[dict[str, 
         .values("key")
         .annotate(**_aggregates(drive.as_of(now)))
     )
-    counted: dict[datetime.date, dict] = {}
+    counted: dict[datetime.date, Mapping[str, Any]] = {}
     for r in grouped:
         key = r["key"]
         day = timezone.localtime(key, tz).date() if isinstance(key, datetime.datetime) else key

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -26,7 +26,7 @@ DRIVE_LEVELS = (RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
 TARGET_LEVELS = (RegionLevel.COUNTY, RegionLevel.TOWNSHIP)
 
 
-class CategoryChoice(forms.ModelMultipleChoiceField):
+class CategoryChoice(forms.ModelMultipleChoiceField[Category]):
     def label_from_instance(self, obj: Category) -> str:
         labels = dict(workflows.kind_choices())
         return f"{labels.get(obj.kind, obj.kind)} · {obj.name}"
@@ -49,32 +49,38 @@ class DriveForm(forms.Form):
         help_text=_("留空表示所选类型的全部类别"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    region = forms.ModelChoiceField(label=_("所属区划"), queryset=Region.objects.none())
-    target_regions = forms.ModelMultipleChoiceField(
+    region: forms.ModelChoiceField[Region] = forms.ModelChoiceField(label=_("所属区划"), queryset=Region.objects.none())
+    target_regions: forms.ModelMultipleChoiceField[Region] = forms.ModelMultipleChoiceField(
         label=_("排查区域"),
         queryset=Region.objects.none(),
         required=False,
         help_text=_("所属区划内的区县或乡镇街道;留空表示整个所属区划"),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
-    lead_org = forms.ModelChoiceField(label=_("牵头单位"), queryset=Organization.objects.none())
+    lead_org: forms.ModelChoiceField[Organization] = forms.ModelChoiceField(
+        label=_("牵头单位"), queryset=Organization.objects.none()
+    )
     status = forms.ChoiceField(label=_("状态"), choices=DriveStatus.choices, initial=DriveStatus.ACTIVE)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         prefixes = managed_prefixes(user)
         regions = regions_within(prefixes).filter(is_active=True)
-        self.fields["kinds"].choices = workflows.kind_choices()
-        self.fields["categories"].queryset = Category.objects.filter(is_active=True).order_by("kind", "sort_order")
-        self.fields["region"].queryset = regions.filter(level__in=DRIVE_LEVELS).order_by("code")
-        self.fields["target_regions"].queryset = regions.filter(level__in=TARGET_LEVELS).order_by("code")
+        cast(forms.MultipleChoiceField, self.fields["kinds"]).choices = workflows.kind_choices()
+        categories = cast(CategoryChoice, self.fields["categories"])
+        categories.queryset = Category.objects.filter(is_active=True).order_by("kind", "sort_order")
+        cast(forms.ModelChoiceField, self.fields["region"]).queryset = regions.filter(level__in=DRIVE_LEVELS).order_by(
+            "code"
+        )
+        target_regions = cast(forms.ModelMultipleChoiceField, self.fields["target_regions"])
+        target_regions.queryset = regions.filter(level__in=TARGET_LEVELS).order_by("code")
         # The lead unit covers the drive's region: an organisation of the user's regions or above them.
         covering = Q(pk__in=[])
         for prefix in prefixes:
             covering |= Q(region__code__startswith=prefix) | Q(
                 region__prefix__in=[prefix[:i] for i in range(1, len(prefix) + 1)]
             )
-        self.fields["lead_org"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["lead_org"]).queryset = (
             Organization.objects.filter(covering, is_active=True, org_type__in=LEAD_ORG_TYPES)
             .filter(region__level__in=DRIVE_LEVELS)
             .select_related("region")

@@ -39,7 +39,12 @@ def _raw(drive: Drive, as_of: datetime.datetime) -> tuple[int, int, int]:
         if (automatic or tags.get(case.pk) == TagMode.INCLUDE) and tags.get(case.pk) != TagMode.EXCLUDE:
             found.append(case)
     mediated = [
-        c for c in found if c.kind == "dispute" and c.outcome in ("success", "failure") and c.resolved_at < as_of
+        c
+        for c in found
+        if c.kind == "dispute"
+        and c.outcome in ("success", "failure")
+        and c.resolved_at is not None
+        and c.resolved_at < as_of
     ]
     return len(found), len(mediated), sum(c.outcome == "success" for c in mediated)
 

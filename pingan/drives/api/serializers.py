@@ -8,7 +8,8 @@ from rest_framework import serializers
 
 from pingan.cases import workflows
 from pingan.cases.choices import Outcome
-from pingan.cases.models import Case
+from pingan.cases.models import Case, Category
+from pingan.regions.models import Organization, Region
 
 from ..choices import TagMode
 from ..models import Drive, DriveCase, DriveTagLog
@@ -50,13 +51,15 @@ class DriveTagSerializer(serializers.ModelSerializer):
 
 class DriveDetailSerializer(DriveListSerializer):
     description = serializers.CharField(read_only=True)
-    categories = serializers.SlugRelatedField(
+    categories: serializers.SlugRelatedField[Category] = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True, help_text=_("目标类别代码;为空表示所选类型的全部类别")
     )
-    target_regions = serializers.SlugRelatedField(
+    target_regions: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(
         slug_field="code", many=True, read_only=True, help_text=_("排查区域代码;为空表示整个所属区划")
     )
-    lead_org = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text=_("牵头单位代码"))
+    lead_org: serializers.SlugRelatedField[Organization] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text=_("牵头单位代码")
+    )
     tags = serializers.SerializerMethodField(help_text=_("本人辖区内的手工标记案件"))
 
     class Meta(DriveListSerializer.Meta):
@@ -65,7 +68,7 @@ class DriveDetailSerializer(DriveListSerializer):
 
     @extend_schema_field(DriveTagSerializer(many=True))
     def get_tags(self, drive: Drive) -> list[dict]:
-        return DriveTagSerializer(self.context.get("tags", []), many=True).data
+        return list(DriveTagSerializer(self.context.get("tags", []), many=True).data)
 
 
 class FiguresSerializer(serializers.Serializer):
