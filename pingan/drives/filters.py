@@ -31,7 +31,7 @@ class DriveFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(name__icontains=value) | Q(description__icontains=value))
 
-    def filter_running(self, queryset: QuerySet[Drive], name: str, value: bool | None) -> QuerySet[Drive]:
+    def filter_running(self, queryset: QuerySet[Drive], name: str, value: bool) -> QuerySet[Drive]:
         if value is None:
             return queryset
         today = timezone.localdate()
