@@ -125,3 +125,20 @@ def test_the_api_is_documented(api, people):
         assert path in paths, path
         for operation in paths[path].values():
             assert operation["summary"] and "drives" in operation["tags"]
+
+
+def test_the_list_takes_the_same_queries_for_one_drive_or_many(api, zhuzhou, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_drive(people.leader, zhuzhou.city, zhuzhou.city_centre, name="一")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert api(people.leader).get(BASE).status_code == 200
+        return len(ctx.captured_queries)
+
+    one = queries()
+    for name in ("二", "三", "四"):
+        make_drive(people.district_clerk, zhuzhou.tianyuan, zhuzhou.tianyuan_centre, name=name)
+    assert queries() == one
