@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingan.accounts.models import User
+from pingan.cases import clocks
 from pingan.cases import services as cs
 from pingan.cases import workflows
 from pingan.cases.choices import Urgency
@@ -98,6 +99,25 @@ def level_policy(level: str) -> LevelPolicy:
 def next_review(level: str, *, after: datetime.datetime | None = None) -> datetime.datetime:
     """When a risk of `level` is next due for its periodic review (复核), counted from `after` (now)."""
     return (after or timezone.now()) + datetime.timedelta(days=level_policy(level).review_interval_days)
+
+
+def _policy_of_case(case: Case) -> LevelPolicy | None:
+    if case.pk is None:  # being registered: its risk row comes right after (risk_raise refreshes the rule)
+        return None
+    level = Risk.objects.filter(pk=case.pk).values_list("level", flat=True).first()
+    return level_policy(level) if level else None
+
+
+def respond_rule(case: Case) -> tuple[int, str] | None:
+    """应对时限 of a risk: its level's policy (ClockSpec.rule_for of the `respond` clock)."""
+    policy = _policy_of_case(case)
+    return (policy.respond_amount, policy.respond_unit) if policy else None
+
+
+def dispose_rule(case: Case) -> tuple[int, str] | None:
+    """处置时限 of a risk: its level's policy (ClockSpec.rule_for of the `dispose` clock)."""
+    policy = _policy_of_case(case)
+    return (policy.dispose_amount, policy.dispose_unit) if policy else None
 
 
 # --- raising a risk -----------------------------------------------------------------------------------
@@ -199,6 +219,7 @@ def risk_raise(
         scored_by=actor,
         scored_at=registered_at,
     )
+    clocks.clocks_rule_refresh(case=case)  # the level's respond/dispose clocks, now that it has a level
     return case
 
 
@@ -268,6 +289,8 @@ def handle_score(
     risk.rescore_prompted_at = None
     _reset_review(risk, at=now)
     risk.save()
+    if level != previous:
+        clocks.clocks_rule_refresh(case=case)  # the new level's respond/dispose times
     RiskScore.objects.create(
         risk=risk,
         kind=kind,
@@ -304,8 +327,6 @@ def handle_close_loop(
     case.resolved_at = case.resolved_at or now
     case.resolved_by = case.resolved_by or actor
     case.closed_at = now
-    from pingan.cases import clocks
-
     clocks.clocks_stop_all(case=case, at=now)
     Risk.objects.filter(pk=case.pk).update(next_review_at=None, rescore_prompted_at=None)
     return workflows.Effect(RiskEvent.CLOSED, {"on_time": case.on_time}, notify_org=False)
