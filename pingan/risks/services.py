@@ -120,6 +120,42 @@ def dispose_rule(case: Case) -> tuple[int, str] | None:
     return (policy.dispose_amount, policy.dispose_unit) if policy else None
 
 
+def review_sweep(*, now: datetime.datetime | None = None) -> int:
+    """复核提醒: every open risk whose `next_review_at` has come and whose owner unit was not told yet for
+    that date gets one notification per member who works cases there; a review (or re-score, or a stage
+    moving on) sets the next date and clears the mark. A handful of statements, whatever the number."""
+    from pingan.accounts.models import Membership
+    from pingan.cases.models import Notification
+    from pingan.cases.tasks import NOTIFIED_ROLES
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            Risk.objects.select_for_update(of=("self",))
+            .filter(next_review_at__lte=now, review_notified_at__isnull=True, case__closed_at__isnull=True)
+            .select_related("case")
+            .order_by("pk")
+        )
+        if not due:
+            return 0
+        members: dict[int, set[int]] = {}
+        for org_id, user_id in Membership.objects.filter(
+            organization_id__in={risk.owner_org_id for risk in due}, is_active=True, role__in=NOTIFIED_ROLES
+        ).values_list("organization_id", "user_id"):
+            members.setdefault(org_id, set()).add(user_id)
+        Notification.objects.bulk_create(
+            Notification(
+                user_id=user_id,
+                case_id=risk.pk,
+                message=_("风险 %(number)s 已到定期复核时间,请复核并视情况重新评估") % {"number": risk.case.number},
+            )
+            for risk in due
+            for user_id in sorted(members.get(risk.owner_org_id, set()))
+        )
+        Risk.objects.filter(pk__in=[risk.pk for risk in due]).update(review_notified_at=now)
+    return len(due)
+
+
 # --- raising a risk -----------------------------------------------------------------------------------
 
 

@@ -163,3 +163,25 @@ def test_the_periodic_review_resets_itself(raise_risk, people):
         act(case, people.clerk, "periodic_review", comment="现场复核,情况稳定")
         case.risk.refresh_from_db()
         assert case.risk.next_review_at == case.registered_at + datetime.timedelta(days=10)
+
+
+def test_the_review_sweep_tells_the_owner_once_per_due_date(raise_risk, people, zhuzhou, django_assert_max_num_queries):
+    from pingan.cases.models import Notification
+    from pingan.risks.services import review_sweep
+
+    case = raise_risk(likelihood=5, impact=5, owner_org=zhuzhou.songshan_centre, region=zhuzhou.songshan)
+    raise_risk(likelihood=1, impact=1, owner_org=zhuzhou.songshan_centre, region=zhuzhou.songshan)  # blue: 90 days
+    week = case.registered_at + datetime.timedelta(days=7, minutes=1)
+    assert review_sweep(now=week - datetime.timedelta(days=1)) == 0
+    with django_assert_max_num_queries(6):
+        assert review_sweep(now=week) == 1
+    told = set(Notification.objects.filter(case=case, message__contains="定期复核").values_list("user", flat=True))
+    assert told == {people.clerk.pk, people.head.pk}
+    assert review_sweep(now=week) == 0  # once per due date
+    import time_machine
+
+    with time_machine.travel(week, tick=False):
+        act(case, people.clerk, "periodic_review")
+    case.risk.refresh_from_db()
+    assert case.risk.review_notified_at is None
+    assert case.risk.next_review_at == week + datetime.timedelta(days=7)
