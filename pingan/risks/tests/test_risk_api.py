@@ -164,3 +164,22 @@ def test_bad_input_is_400_and_nothing_is_written(api, zhuzhou, people, category,
     assert error["message"] and field in error["fields"], error
     assert not Case.objects.filter(kind="risk").exists() and not Risk.objects.exists()
     assert not RiskTask.objects.exists()
+
+
+def test_the_lists_cost_the_same_queries_for_one_risk_or_many(api, client, zhuzhou, people, raise_risk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(get):
+        with CaptureQueriesContext(connection) as queries:
+            assert get().status_code == 200
+        return len(queries)
+
+    raise_risk()
+    client.force_login(people.clerk)
+    clerk = api(people.clerk)
+    one = (count(lambda: clerk.get("/api/v1/risks/")), count(lambda: client.get("/risks/")))
+    for n in range(4):
+        raise_risk(title=f"风险{n}", likelihood=1 + n, impact=2)
+    many = (count(lambda: clerk.get("/api/v1/risks/")), count(lambda: client.get("/risks/")))
+    assert one == many
