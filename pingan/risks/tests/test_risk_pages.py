@@ -73,7 +73,9 @@ def test_the_whole_loop_through_the_pages(client, zhuzhou, people, template):
     )
     assert upload.status_code == 302
     evidence = case.attachments.get()
-    done = act(client, case, "record_task", task=task.pk, record="已发布通报", evidence=str(evidence.pk), complete="true")
+    done = act(
+        client, case, "record_task", task=task.pk, record="已发布通报", evidence=str(evidence.pk), complete="true"
+    )
     assert done.status_code == 302
     page = client.get(reverse("case-detail", args=[case.pk])).content.decode()
     assert "通报.png" in page and "请重新评估风险等级" in page  # the evidence, and the re-score prompt
