@@ -87,13 +87,9 @@ class RiskFilter(django_filters.FilterSet):
         value = value.strip()
         return queryset.filter(Q(number__icontains=value) | Q(title__icontains=value)) if value else queryset
 
-    def filter_overdue(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:
-        if value is None:
-            return queryset
+    def filter_overdue(self, queryset: QuerySet[Case], name: str, value: bool) -> QuerySet[Case]:
         return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
 
-    def filter_review_due(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:
-        if value is None:
-            return queryset
+    def filter_review_due(self, queryset: QuerySet[Case], name: str, value: bool) -> QuerySet[Case]:
         due = Q(closed_at__isnull=True, risk__next_review_at__lte=timezone.now())
         return queryset.filter(due) if value else queryset.exclude(due)

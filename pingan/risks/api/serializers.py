@@ -138,6 +138,8 @@ class RiskDetailField(serializers.Field):
         super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, case: Case) -> dict[str, Any] | None:
+        if case.kind != KIND:  # the engine's case detail asks every kind's fields of every case
+            return None
         risk = Risk.objects.select_related("owner_org").filter(pk=case.pk).first()
         if risk is None:
             return None

@@ -20,6 +20,7 @@ from pingan.cases.models import Case
 from pingan.core import idempotency
 from pingan.core.api import error_responses
 from pingan.core.errors import ApplicationError, NotFoundError
+from pingan.core.limits import LimitedJSONParser
 
 from .. import selectors, services
 from ..filters import RiskFilter
@@ -60,6 +61,7 @@ class RiskViewSet(viewsets.GenericViewSet[Case]):
     serializer_class = RiskListSerializer
     filterset_class = RiskFilter
     lookup_value_converter = "int"
+    parser_classes = [LimitedJSONParser]  # a risk is raised in JSON; evidence files go to the case's attachments
 
     def get_queryset(self) -> QuerySet[Case]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
