@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "pingan.cases",
     "pingan.disputes",
     "pingan.incidents",
+    "pingan.risks",
     "pingan.gridwork",
     "pingan.cameras",
     "pingan.map",
@@ -218,6 +219,15 @@ SPECTACULAR_SETTINGS = {
         "DriveStatusEnum": "pingan.drives.choices.DriveStatus",
         "DriveTagModeEnum": "pingan.drives.choices.TagMode",
         "DriveTagActionEnum": "pingan.drives.choices.TagAction",
+        "RiskLevelEnum": "pingan.risks.choices.RiskLevel",
+        # Names that other fields called `level` and `source` had alone until the risks came.
+        "RegionLevelNameEnum": ["province", "city", "county", "township", "community", "grid"],
+        "ShapeSourceEnum": "pingan.geo.choices.ShapeSource",
+        "RiskSourceEnum": "pingan.risks.choices.RiskSource",
+        "RiskStageEnum": "pingan.risks.choices.RiskStage",
+        "RiskTaskStageEnum": "pingan.risks.choices.TASK_STAGE_CHOICES",
+        "RiskTemplateStageEnum": "pingan.risks.choices.TEMPLATE_STAGE_CHOICES",
+        "RiskScoreEnum": "pingan.risks.choices.SCORE_CHOICES",
     },
 }
 INSTALLED_APPS.append("drf_spectacular_sidecar")

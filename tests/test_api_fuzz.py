@@ -163,7 +163,18 @@ def _excluded(case) -> list:
 # organisation, a kind's status) or depend on another parameter (a period's end after its start, both after
 # 1990): OpenAPI cannot say which strings exist, so a valid example leaves them out. The invalid examples
 # keep them (refused with 400).
-_REFERENCES = {"region", "parent", "category", "assigned_org", "grid", "status", "kind", "member", "by_region"}
+_REFERENCES = {
+    "region",
+    "parent",
+    "category",
+    "assigned_org",
+    "owner_org",
+    "grid",
+    "status",
+    "kind",
+    "member",
+    "by_region",
+}
 _PERIODS = {"date_from", "date_to", "start", "end", "week_start"}
 
 
@@ -207,6 +218,17 @@ def _realistic(case, scene, substitute_path: bool) -> None:
         elif label == "PATCH /api/v1/cases/{id}/parties/{party_id}/":  # a person's gender and birth date are in
             case.body.update(gender="", legal_representative="")  # the ID number; a person has no legal rep.
             case.body.pop("birth_date", None)
+        elif label == "POST /api/v1/risks/":  # a risk category, place and owner that exist; the default 5×5 matrix
+            case.body.update(
+                category="risk_public_order",
+                region=z.songshan.code,
+                owner_org=z.songshan_centre.code,
+                likelihood=3,
+                impact=4,
+                grid_codes=[],
+                source_case=None,
+                parties=[{"name": "赵六", "role": "reporter"}],
+            )
         elif label in ("POST /api/v1/grid-members/", "PATCH /api/v1/grid-members/{id}/") and "started_on" in case.body:
             case.body["started_on"] = "2026-11-01"  # a form field cannot carry a JSON null
         elif label == "POST /api/v1/cameras/" and "installed_on" in case.body:
@@ -222,5 +244,8 @@ def _realistic(case, scene, substitute_path: bool) -> None:
     # tokens exist, so a valid example sends none (the edit is then not checked). Invalid ones keep theirs.
     if case.headers:
         case.headers.pop("If-Match", None)
+        # An Idempotency-Key is 1–255 visible ASCII characters (core.idempotency), which the schema's "string"
+        # does not say; a valid example sends none (the replay is tested in pingan/core/tests).
+        case.headers.pop("Idempotency-Key", None)
     if case.operation.label == "GET /api/v1/stats/drilldown/" and case.query:  # a count has no denominator
         case.query["part"] = "numerator"
