@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("pingan.gridwork.api.urls")),
     path("", include("pingan.map.api.urls")),
     path("", include("pingan.incidents.api.urls")),
+    path("", include("pingan.risks.api.urls")),
     path("", include("pingan.cameras.api.urls")),
 ]
