@@ -66,7 +66,9 @@ class DismissSerializer(serializers.Serializer[Any]):
 
 class SuggestionSerializer(serializers.ModelSerializer[RiskSuggestion]):
     rule = serializers.CharField(source="rule.name", read_only=True, help_text=_("触发的规则名称"))
-    basis = serializers.CharField(source="rule.basis", read_only=True, help_text=_("判定依据:party、place_category、place"))
+    basis = serializers.CharField(
+        source="rule.basis", read_only=True, help_text=_("判定依据:party、place_category、place")
+    )
     basis_label = serializers.CharField(source="rule.get_basis_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     region_name = serializers.CharField(source="region.name", read_only=True)
@@ -130,8 +132,12 @@ class RiskRaiseView(APIView):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="风险研判建议列表", responses={200: SuggestionSerializer(many=True), **error_responses(400, 401)}),
-    retrieve=extend_schema(summary="风险研判建议详情", responses={200: SuggestionSerializer, **error_responses(401, 404)}),
+    list=extend_schema(
+        summary="风险研判建议列表", responses={200: SuggestionSerializer(many=True), **error_responses(400, 401)}
+    ),
+    retrieve=extend_schema(
+        summary="风险研判建议详情", responses={200: SuggestionSerializer, **error_responses(401, 404)}
+    ),
 )
 @extend_schema(tags=["risks"])
 class SuggestionViewSet(viewsets.ReadOnlyModelViewSet[RiskSuggestion]):

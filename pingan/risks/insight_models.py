@@ -86,7 +86,7 @@ class SuggestionRule(models.Model):
     is_active = models.BooleanField(_("启用"), default=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(m2m_fields=[])
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("重复纠纷预警规则")
@@ -103,7 +103,9 @@ class RiskSuggestion(models.Model):
     it with a reason. A decided suggestion for the same rule and key does not come back unless new cases
     arrive. `region` is where the cases lie (their common region), which decides who sees it."""
 
-    rule = models.ForeignKey(SuggestionRule, verbose_name=_("规则"), on_delete=models.PROTECT, related_name="suggestions")
+    rule = models.ForeignKey(
+        SuggestionRule, verbose_name=_("规则"), on_delete=models.PROTECT, related_name="suggestions"
+    )
     key = models.CharField(_("判定键"), max_length=100, help_text=_("当事人的盲索引或地点、类别代码,不含明文"))
     subject = models.CharField(_("对象"), max_length=100, help_text=_("脱敏的当事人姓名或地点、类别名称"))
     region = models.ForeignKey(Region, verbose_name=_("所在区划"), on_delete=models.PROTECT, related_name="+")
@@ -118,7 +120,11 @@ class RiskSuggestion(models.Model):
     created_at = models.DateTimeField(_("生成时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("研判人"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("研判人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("研判时间"), null=True, blank=True)
@@ -155,7 +161,11 @@ class RiskOrigin(models.Model):
     )
     signs = models.JSONField(_("风险征兆"), default=list)
     suggestion = models.ForeignKey(
-        RiskSuggestion, verbose_name=_("研判建议"), null=True, blank=True, on_delete=models.PROTECT,
+        RiskSuggestion,
+        verbose_name=_("研判建议"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="origins",
     )
     raised_by = models.ForeignKey(

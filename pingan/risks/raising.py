@@ -85,12 +85,6 @@ def clean_signs(signs: Iterable[str]) -> list[str]:
     return [sign for sign in RiskSign.values if sign in chosen]  # in the declared order
 
 
-def check_owner(actor: User, owner_org: Organization | None) -> None:
-    """The owner unit named must lie in the actor's jurisdiction."""
-    if owner_org is not None and not actor.can_see_code(owner_org.region.code):
-        raise ApplicationError(_("责任单位不在您的辖区内"), field="owner_org")
-
-
 def sign_text(signs: Sequence[str]) -> str:
     return "、".join(str(RiskSign(sign).label) for sign in signs)
 
@@ -140,7 +134,6 @@ def risk_raise_from_case(
     if not may_raise_from(source_case, actor):
         raise PermissionDeniedError(_("您没有在该案件所在区划登记风险的权限"))
     chosen = clean_signs(signs)
-    check_owner(actor, owner_org)
     already = source_case.children.filter(kind=KIND, closed_at__isnull=True).first()
     if already is not None:
         raise ApplicationError(
@@ -212,7 +205,6 @@ def risk_raise_from_suggestion(
     transaction): its parent is the newest of the cases, the others are linked through the suggestion."""
     from .services import risk_raise
 
-    check_owner(actor, owner_org)
     newest = max(cases, key=lambda case: (case.registered_at, case.pk))
     risk = risk_raise(
         actor=actor,
@@ -231,9 +223,7 @@ def risk_raise_from_suggestion(
         source_case=newest,
     )
     signs = [RiskSign.REPEATED.value]
-    RiskOrigin.objects.create(
-        risk_case=risk, source_case=newest, signs=signs, suggestion=suggestion, raised_by=actor
-    )
+    RiskOrigin.objects.create(risk_case=risk, source_case=newest, signs=signs, suggestion=suggestion, raised_by=actor)
     _record_links(actor=actor, risk=risk, sources=list(cases), signs=signs, rule=suggestion.rule.name)
     return risk
 

@@ -143,15 +143,21 @@ def explain(finding: Finding, *, now: datetime.datetime) -> str:
             "涉及 %(count)d 件矛盾纠纷,达到 %(threshold)d 件的预警线。"
         ) % {**values, "basis": basis}
     elif rule.basis == SuggestionBasis.PLACE_CATEGORY:
-        text = _(
-            "规则“%(name)s”:%(subject)s 在 %(days)d 天内(%(since)s 至 %(until)s)发生同类矛盾纠纷 %(count)d 件,"
-            "达到 %(threshold)d 件的预警线。"
-        ) % values
+        text = (
+            _(
+                "规则“%(name)s”:%(subject)s 在 %(days)d 天内(%(since)s 至 %(until)s)发生同类矛盾纠纷 %(count)d 件,"
+                "达到 %(threshold)d 件的预警线。"
+            )
+            % values
+        )
     else:
-        text = _(
-            "规则“%(name)s”:%(subject)s 在 %(days)d 天内(%(since)s 至 %(until)s)发生矛盾纠纷 %(count)d 件,"
-            "达到 %(threshold)d 件的预警线。"
-        ) % values
+        text = (
+            _(
+                "规则“%(name)s”:%(subject)s 在 %(days)d 天内(%(since)s 至 %(until)s)发生矛盾纠纷 %(count)d 件,"
+                "达到 %(threshold)d 件的预警线。"
+            )
+            % values
+        )
     categories = [category.name for category in rule.categories.all()]
     if categories:
         text += _("(限于类别:%(names)s)") % {"names": "、".join(categories)}
@@ -166,7 +172,12 @@ class SweepResult:
     suppressed: int = 0
 
     def as_dict(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged, "suppressed": self.suppressed}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "suppressed": self.suppressed,
+        }
 
 
 @transaction.atomic
