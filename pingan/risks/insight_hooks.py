@@ -42,6 +42,7 @@ def risk_origin_context(case: Case, user: User) -> dict[str, Any]:
 
 
 def connect() -> None:
+    from . import insight_admin  # noqa: F401  (the rules in the back office)
     from .raising import RAISABLE_KINDS, register_events
 
     register_events()
