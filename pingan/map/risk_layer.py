@@ -49,7 +49,7 @@ def risk_layer(*, user: User, region: Region | None, levels: list[str]) -> dict[
     risks = risks_for(user).filter(closed_at__isnull=True)
     if region is not None:
         risks = risks.filter(region_code__startswith=region.prefix)
-    counts = {level: 0 for level in RiskLevel.values}
+    counts = dict.fromkeys(RiskLevel.values, 0)
     for row in risks.order_by().values("risk__level").annotate(n=Count("pk")):
         counts[row["risk__level"]] = row["n"]
     chosen = risks.filter(risk__level__in=levels)
