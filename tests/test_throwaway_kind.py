@@ -218,6 +218,107 @@ def test_an_undeclared_event_type_is_refused(probe_kind, zhuzhou, people):
         event_record(case=case, actor=None, type="probe_unknown")
 
 
+# --- a clock whose rule depends on the case, and a four-eyes rule through a related record ---------------
+
+RULED = "ruled"
+
+
+def survey_rule(case):
+    """Critical cases: 2 calendar hours; others: the declared 8 working hours."""
+    return (2, ClockUnit.CALENDAR_HOURS) if case.urgency == Urgency.CRITICAL else None
+
+
+RULED_KIND = Workflow(
+    kind=RULED,
+    label=_("试验规则事项"),
+    number_prefix="TR",
+    initial="new",
+    states=(State("new", "待勘查"), State("closed", "已结案", StateType.CLOSED)),
+    clocks={Urgency.NORMAL: (3, ClockUnit.WORKING_DAYS)},
+    clock_specs=(
+        ClockSpec("handling", "办理", primary=True),
+        ClockSpec("survey", "勘查", amount=8, unit=ClockUnit.WORKING_HOURS, rule_for=survey_rule),
+    ),
+    org_types=frozenset({OrgType.CENTRE}),
+    transitions=(
+        # Not by whoever registered the case (a dotted path through the related user), nor by the registrar
+        # of its parent case (a missing link: no parent forbids no one).
+        T(
+            "close",
+            "结案",
+            {"new"},
+            "closed",
+            cs.handle_close,
+            roles=CENTRE,
+            superior_roles=CENTRE,
+            forbid=("created_by.pk", "parent.created_by_id"),
+        ),
+    ),
+)
+
+
+@pytest.fixture
+def ruled_kind(db):
+    workflows.register(RULED_KIND)
+    yield Category.objects.create(kind=RULED, code="ruled_survey", name="勘查")
+    workflows.unregister(RULED)
+
+
+def test_a_clock_rule_given_per_case_and_read_again_when_it_changes(ruled_kind, zhuzhou, people):
+    """Vectors by hand, office hours 08:30–12:00 and 14:00–17:30 (see workcalendar/tests/test_clock_time.py and
+    the State Council's 2026 notice it cites, 国庆节 10月1日至7日放假): registered Wed 30 Sep 2026 16:00."""
+    from zoneinfo import ZoneInfo
+
+    from pingan.cases import clocks
+
+    start = datetime.datetime(2026, 9, 30, 16, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with time_machine.travel(start, tick=False):
+        case = cs.case_register(
+            actor=people.clerk,
+            kind=RULED,
+            category=ruled_kind,
+            title="t",
+            description="d",
+            channel="screening",
+            region=zhuzhou.songshan,
+        )
+        survey = case.clocks.get(name="survey")
+        # The declared 8 working hours: 16:00–17:30 (1.5 h); 1–7 Oct off; Thu 8 Oct 08:30–12:00 (3.5 h),
+        # 14:00 + 3 h = 17:00.
+        assert (survey.amount, survey.unit) == (8, ClockUnit.WORKING_HOURS)
+        assert survey.deadline == datetime.datetime(2026, 10, 8, 17, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+        assert clocks.clocks_rule_refresh(case=case) == []  # nothing changed
+        case.urgency = Urgency.CRITICAL
+        case.save()
+        [changed] = clocks.clocks_rule_refresh(case=case)
+    survey.refresh_from_db()
+    # 2 calendar hours from its start, holidays or not: 18:00 the same day.
+    assert (survey.amount, survey.unit) == (2, ClockUnit.CALENDAR_HOURS)
+    assert survey.deadline == datetime.datetime(2026, 9, 30, 18, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert "按案件的规则" in RULED_KIND.clock_spec("survey").rule()
+
+    primary = ClockSpec("handling", "办理", primary=True, rule_for=survey_rule)
+    with pytest.raises(ValueError, match="rule_for"):
+        Workflow(**{**RULED_KIND.__dict__, "clock_specs": (primary,)})
+
+
+def test_forbid_follows_a_dotted_path(ruled_kind, zhuzhou, people):
+    case = cs.case_register(
+        actor=people.clerk,
+        kind=RULED,
+        category=ruled_kind,
+        title="t",
+        description="d",
+        channel="screening",
+        region=zhuzhou.songshan,
+    )
+    assert workflows.forbidden_value(case, "parent.created_by_id") is None
+    with pytest.raises(workflows.TransitionNotAllowed, match="办理人以外"):
+        cs.case_transition(case=case, actor=people.clerk, action="close")
+    closed = cs.case_transition(case=case, actor=people.district_clerk, action="close")
+    assert closed.status == "closed"
+
+
 # --- an app's panel on the pages of other kinds (cases.extensions) ---------------------------------------
 
 

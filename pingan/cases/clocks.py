@@ -132,7 +132,7 @@ def copy_to_case(case: Case, clock: CaseClock) -> None:
 
 
 def _new_clock(
-    spec: ClockSpec, *, amount: int | None, unit: str, at: datetime.datetime, calendar: WorkCalendar
+    spec: ClockSpec, amount: int | None, unit: str, *, at: datetime.datetime, calendar: WorkCalendar
 ) -> CaseClock:
     if amount is None:
         raise ValueError(f"clock {spec.name}: no amount")
@@ -159,9 +159,32 @@ def registration_clocks(case: Case, *, calendar: WorkCalendar | None = None) -> 
                 clock_count(clock, pauses=(), calendar=calendar, spec=spec)
             copy_to_case(case, clock)
         else:
-            clock = _new_clock(spec, amount=spec.amount, unit=spec.unit, at=case.registered_at, calendar=calendar)
+            amount, unit = spec.rule_of(case)
+            clock = _new_clock(spec, amount=amount, unit=unit, at=case.registered_at, calendar=calendar)
         clocks.append(clock)
     return clocks
+
+
+def clocks_rule_refresh(*, case: Case) -> list[CaseClock]:
+    """Read again the rule of the case's clocks whose kind gives one per case (ClockSpec.rule_for), when
+    what the rule reads has changed (a risk scored to another level, or its own record written after the
+    case was registered): a running or paused clock whose rule changed is counted again from its start,
+    with its pauses and extensions; a stopped one keeps its verdict. Returns the clocks that changed."""
+    workflow = workflows.get(case.kind)
+    changed = []
+    for clock in clocks_of(case):
+        spec = workflow.clock_spec(clock.name)
+        if spec is None or spec.rule_for is None or clock.state == ClockState.STOPPED:
+            continue
+        amount, unit = spec.rule_of(case)
+        if amount is None or (amount, unit) == (clock.amount, clock.unit):
+            continue
+        clock.amount, clock.unit = amount, unit
+        changed.append(clock)
+    if changed:
+        CaseClock.objects.bulk_update(changed, ["amount", "unit"])
+        _recount(case, changed)
+    return changed
 
 
 def clocks_save(case: Case, clocks: Sequence[CaseClock]) -> list[CaseClock]:
@@ -253,7 +276,7 @@ def on_transition(*, case: Case, action: str, target: str, at: datetime.datetime
     clocks_save(
         case,
         [
-            _new_clock(spec, amount=spec.amount, unit=spec.unit, at=now, calendar=calendar)
+            _new_clock(spec, *spec.rule_of(case), at=now, calendar=calendar)
             for spec in starting
             if spec.name not in clocks  # a clock runs once
         ],
@@ -855,8 +878,12 @@ def _backfill_counted(case_ids: Sequence[int] | None, chunk: int = 2000) -> int:
             rows = list(lacking)
             for start in range(0, len(rows), chunk):
                 new = []
-                for case_id, registered_at in rows[start : start + chunk]:
-                    clock = _new_clock(spec, amount=spec.amount, unit=spec.unit, at=registered_at, calendar=calendar)
+                batch_rows = rows[start : start + chunk]
+                # A rule that depends on the case (ClockSpec.rule_for) reads it.
+                by_id = Case.objects.in_bulk([r[0] for r in batch_rows]) if spec.rule_for is not None else {}
+                for case_id, registered_at in batch_rows:
+                    amount, unit = spec.rule_of(by_id[case_id]) if by_id else (spec.amount, spec.unit)
+                    clock = _new_clock(spec, amount, unit, at=registered_at, calendar=calendar)
                     clock.case_id = case_id
                     new.append(clock)
                 CaseClock.objects.bulk_create(new)

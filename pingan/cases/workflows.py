@@ -162,7 +162,12 @@ class ClockSpec:
 
     The primary clock (exactly one) is the case's own: `Case.deadline`, `warn_at`, `on_time` and the
     list's light are its copy. It starts at registration and stops at closing; without an `amount`, its
-    rule is the kind's `clocks` by urgency, narrowed by the SLA policies (SlaPolicy)."""
+    rule is the kind's `clocks` by urgency, narrowed by the SLA policies (SlaPolicy).
+
+    Another clock's rule may depend on the case: `rule_for(case)` returns its (amount, unit) for that
+    case — read when the clock starts and again by `clocks.clocks_rule_refresh(case=…)` when what it
+    reads has changed (e.g. a risk's level, whose policy says how long it may take) — or None for the
+    declared `amount` in `unit`, which stay the default and what the rule's description shows."""
 
     name: str
     label: str | Promise
@@ -174,11 +179,23 @@ class ClockSpec:
     pausable: bool = True
     warn_share: float | None = None
     escalate_after: tuple[int, str] | None = None
+    rule_for: Callable[[Case], tuple[int, str] | None] | None = None
 
     def rule(self) -> str:
         if self.amount is None:
             return _("按紧急程度及办理时限设置")
-        return f"{self.amount} {ClockUnit(self.unit).label}"
+        declared = f"{self.amount} {ClockUnit(self.unit).label}"
+        if self.rule_for is not None:
+            return _("按案件的规则(默认 %(rule)s)") % {"rule": declared}
+        return declared
+
+    def rule_of(self, case: Case) -> tuple[int | None, str]:
+        """The clock's rule for `case`: what `rule_for(case)` gives, else the declared amount and unit."""
+        if self.rule_for is not None:
+            rule = self.rule_for(case)
+            if rule is not None:
+                return rule
+        return self.amount, self.unit
 
 
 PRIMARY_CLOCK = "handling"
@@ -253,6 +270,8 @@ class Workflow:
                 )
             if spec.unit not in ClockUnit.values:
                 raise ValueError(f"{where} {spec.name}: unknown unit {spec.unit!r}")
+            if spec.primary and spec.rule_for is not None:
+                raise ValueError(f"{where} {spec.name}: the primary clock's rule comes from the SLA policies, not rule_for")
             if spec.escalate_after is not None and spec.escalate_after[1] not in ClockUnit.values:
                 raise ValueError(f"{where} {spec.name}: unknown escalation unit {spec.escalate_after[1]!r}")
             for trigger in (spec.starts, *spec.stops):

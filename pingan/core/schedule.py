@@ -59,6 +59,9 @@ SCHEDULE: tuple[Job, ...] = (
     # The clocks' alerts (临期预警, 超期, 超期升级): enqueued for the task worker; each alert is sent once
     # (docs/clocks.md), so the interval only bounds how late one can be.
     Job("sla_sweep", every=datetime.timedelta(minutes=5)),
+    # Risks whose periodic review (复核, by level: 红 weekly …) came due: their owner units are told, once per due
+    # date (docs/risks.md).
+    Job("risk_review_sweep", every=datetime.timedelta(hours=1)),
     # Attachment files no row refers to, and pending uploads nobody came back for (docs/ui.md).
     Job("attachments_gc", daily_at=datetime.time(3, 10)),
     # Finished background-task results older than 14 days (django-tasks-db's own command).

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingan.accounts.models import User
+from pingan.cases import clocks
 from pingan.cases import services as cs
 from pingan.cases import workflows
 from pingan.cases.choices import Urgency
@@ -98,6 +99,61 @@ def level_policy(level: str) -> LevelPolicy:
 def next_review(level: str, *, after: datetime.datetime | None = None) -> datetime.datetime:
     """When a risk of `level` is next due for its periodic review (复核), counted from `after` (now)."""
     return (after or timezone.now()) + datetime.timedelta(days=level_policy(level).review_interval_days)
+
+
+def _policy_of_case(case: Case) -> LevelPolicy | None:
+    if case.pk is None:  # being registered: its risk row comes right after (risk_raise refreshes the rule)
+        return None
+    level = Risk.objects.filter(pk=case.pk).values_list("level", flat=True).first()
+    return level_policy(level) if level else None
+
+
+def respond_rule(case: Case) -> tuple[int, str] | None:
+    """应对时限 of a risk: its level's policy (ClockSpec.rule_for of the `respond` clock)."""
+    policy = _policy_of_case(case)
+    return (policy.respond_amount, policy.respond_unit) if policy else None
+
+
+def dispose_rule(case: Case) -> tuple[int, str] | None:
+    """处置时限 of a risk: its level's policy (ClockSpec.rule_for of the `dispose` clock)."""
+    policy = _policy_of_case(case)
+    return (policy.dispose_amount, policy.dispose_unit) if policy else None
+
+
+def review_sweep(*, now: datetime.datetime | None = None) -> int:
+    """复核提醒: every open risk whose `next_review_at` has come and whose owner unit was not told yet for
+    that date gets one notification per member who works cases there; a review (or re-score, or a stage
+    moving on) sets the next date and clears the mark. A handful of statements, whatever the number."""
+    from pingan.accounts.models import Membership
+    from pingan.cases.models import Notification
+    from pingan.cases.tasks import NOTIFIED_ROLES
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            Risk.objects.select_for_update(of=("self",))
+            .filter(next_review_at__lte=now, review_notified_at__isnull=True, case__closed_at__isnull=True)
+            .select_related("case")
+            .order_by("pk")
+        )
+        if not due:
+            return 0
+        members: dict[int, set[int]] = {}
+        for org_id, user_id in Membership.objects.filter(
+            organization_id__in={risk.owner_org_id for risk in due}, is_active=True, role__in=NOTIFIED_ROLES
+        ).values_list("organization_id", "user_id"):
+            members.setdefault(org_id, set()).add(user_id)
+        Notification.objects.bulk_create(
+            Notification(
+                user_id=user_id,
+                case_id=risk.pk,
+                message=_("风险 %(number)s 已到定期复核时间,请复核并视情况重新评估") % {"number": risk.case.number},
+            )
+            for risk in due
+            for user_id in sorted(members.get(risk.owner_org_id, set()))
+        )
+        Risk.objects.filter(pk__in=[risk.pk for risk in due]).update(review_notified_at=now)
+    return len(due)
 
 
 # --- raising a risk -----------------------------------------------------------------------------------
@@ -199,6 +255,7 @@ def risk_raise(
         scored_by=actor,
         scored_at=registered_at,
     )
+    clocks.clocks_rule_refresh(case=case)  # the level's respond/dispose clocks, now that it has a level
     return case
 
 
@@ -268,6 +325,8 @@ def handle_score(
     risk.rescore_prompted_at = None
     _reset_review(risk, at=now)
     risk.save()
+    if level != previous:
+        clocks.clocks_rule_refresh(case=case)  # the new level's respond/dispose times
     RiskScore.objects.create(
         risk=risk,
         kind=kind,
@@ -304,8 +363,6 @@ def handle_close_loop(
     case.resolved_at = case.resolved_at or now
     case.resolved_by = case.resolved_by or actor
     case.closed_at = now
-    from pingan.cases import clocks
-
     clocks.clocks_stop_all(case=case, at=now)
     Risk.objects.filter(pk=case.pk).update(next_review_at=None, rescore_prompted_at=None)
     return workflows.Effect(RiskEvent.CLOSED, {"on_time": case.on_time}, notify_org=False)

@@ -20,7 +20,16 @@ from pingan.cases import common_transitions as ct
 from pingan.cases.choices import ClockUnit, StateType, Urgency
 from pingan.cases.common_transitions import T
 from pingan.cases.events import EventSpec
-from pingan.cases.workflows import Handler, State, Transition, Workflow, register
+from pingan.cases.workflows import (
+    PRIMARY_CLOCK,
+    ClockSpec,
+    ClockTrigger,
+    Handler,
+    State,
+    Transition,
+    Workflow,
+    register,
+)
 from pingan.regions.choices import OrgType
 
 from . import forms as f
@@ -91,6 +100,28 @@ RISK = register(
             Urgency.CRITICAL: (5, ClockUnit.WORKING_DAYS),
         },
         org_types=ORG_TYPES,
+        clock_specs=(
+            ClockSpec(PRIMARY_CLOCK, _("闭环"), primary=True),
+            # 应对时限 and 处置时限 by the risk's level (LevelPolicy), both from the moment it is raised: the
+            # response must start, and the disposal end, within the level's time. The declared figures are
+            # the default for a case without its risk row yet (the service refreshes them once it is written).
+            ClockSpec(
+                "respond",
+                _("应对"),
+                amount=3,
+                unit=ClockUnit.WORKING_DAYS,
+                stops=(ClockTrigger.state(S.RESPONSE),),
+                rule_for=s.respond_rule,
+            ),
+            ClockSpec(
+                "dispose",
+                _("处置"),
+                amount=10,
+                unit=ClockUnit.WORKING_DAYS,
+                stops=(ClockTrigger.state(S.SUMMARY),),
+                rule_for=s.dispose_rule,
+            ),
+        ),
         transitions=(
             T("score", _("重新评估"), OPEN, None, s.handle_score, f.ScoreForm, **WHO),
             _advance(
