@@ -41,6 +41,15 @@ PLACE_LEVELS = {RegionLevel.TOWNSHIP: 9, RegionLevel.COMMUNITY: 12, RegionLevel.
 PLACE_LEVEL_CHOICES = [(level.value, level.label) for level in PLACE_LEVELS]
 
 
+# The rules the platform starts with (written by migration 0090; administrators change them in the back office):
+# name, basis, threshold, window (days), place level.
+DEFAULT_RULES = [
+    ("同一当事人90天内3件以上", "party", 3, 90, RegionLevel.GRID),
+    ("同一网格同类纠纷30天内3件以上", "place_category", 3, 30, RegionLevel.GRID),
+    ("同一社区60天内5件以上", "place", 5, 60, RegionLevel.COMMUNITY),
+]
+
+
 class SuggestionStatus(models.TextChoices):
     PENDING = "pending", _("待研判")
     ACCEPTED = "accepted", _("已采纳")

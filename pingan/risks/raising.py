@@ -17,7 +17,7 @@ from pingan.cases.events import EventSpec, event_record, register_event_types
 from pingan.cases.models import Case, Category
 from pingan.cases.parties import party_values
 from pingan.core.errors import ApplicationError, PermissionDeniedError
-from pingan.regions.choices import OrgType
+from pingan.regions.choices import OrgType, RegionLevel
 from pingan.regions.models import Organization
 
 from .choices import KIND, RiskLevel, RiskSource, default_band
@@ -97,6 +97,14 @@ def _risk_category(category: Category | None) -> Category:
     return category
 
 
+def _point(case: Case) -> dict[str, Any]:
+    """The source's point, when it was located to the source's grid cell (an incident, a case registered in a
+    grid); a point kept beside a region chosen by hand stays with its case (the risk lies in the region)."""
+    if case.lat is None or case.lng is None or case.region.level != RegionLevel.GRID:
+        return {}
+    return {"lat": case.lat, "lng": case.lng}
+
+
 def _carried_parties(cases: Sequence[Case]) -> list[dict[str, Any]]:
     """The parties of the source cases as intake input (one per person: same ID number or phone once)."""
     seen: set[tuple[str, str]] = set()
@@ -149,8 +157,7 @@ def risk_raise_from_case(
         impact=impact,
         region=source_case.region,
         owner_org=owner_org,
-        lat=source_case.lat,
-        lng=source_case.lng,
+        **_point(source_case),
         address=source_case.address,
         parties=_carried_parties([source_case]),
         source_case=source_case,
@@ -216,8 +223,6 @@ def risk_raise_from_suggestion(
         impact=impact,
         region=suggestion.region,
         owner_org=owner_org,
-        lat=newest.lat,
-        lng=newest.lng,
         address=newest.address,
         parties=_carried_parties(cases),
         source_case=newest,
