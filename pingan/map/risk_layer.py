@@ -66,7 +66,8 @@ def risk_layer(*, user: User, region: Region | None, levels: list[str]) -> dict[
             "region_code", "label_lng", "label_lat"
         )
     }
-    points, grids = [], {}
+    points: list[dict[str, Any]] = []
+    grids: dict[str, str] = {}
     for pk, number, title, level, lat, lng, code, codes in rows[:MAX_RISK_POINTS]:
         where = (
             (float(lng), float(lat)) if lat is not None and lng is not None else labels.get(codes[0] if codes else code)

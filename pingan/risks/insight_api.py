@@ -4,6 +4,7 @@ decisions. Reads start from the user's jurisdiction; writes go through the same 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -74,7 +75,9 @@ class SuggestionSerializer(serializers.ModelSerializer[RiskSuggestion]):
     region_name = serializers.CharField(source="region.name", read_only=True)
     cases = CaseRefSerializer(many=True, read_only=True, help_text=_("规则所见的案件"))
     risk = CaseRefSerializer(read_only=True, allow_null=True, help_text=_("采纳后登记的风险"))
-    decided_by = serializers.StringRelatedField(read_only=True)
+    decided_by: serializers.StringRelatedField[Any] = serializers.StringRelatedField(
+        read_only=True, help_text=_("研判人")
+    )
 
     class Meta:
         model = RiskSuggestion
@@ -101,7 +104,7 @@ class SuggestionSerializer(serializers.ModelSerializer[RiskSuggestion]):
         ]
 
 
-def _risk_response(request: Request, risk: Case, context: dict[str, Any]) -> Response:
+def _risk_response(request: Request, risk: Case, context: Mapping[str, Any]) -> Response:
     user = signed_in_user(request)
     risk = case_selectors.case_visible_or_404(case_selectors.case_detail(user=user), risk.pk)
     return Response(CaseDetailSerializer(risk, context=context).data, status=status.HTTP_201_CREATED)

@@ -10,8 +10,10 @@ stopped by then or was overdue; it is late when it stopped late or was overdue."
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -58,6 +60,15 @@ def stage_on_time_q(as_of: datetime.datetime) -> Q:
     return stage_due_q(as_of) & ~_has_clock(late)
 
 
+def _constant(q: Q) -> Callable[[datetime.datetime], Q]:
+    """A filter that does not depend on the instant of the overdue test."""
+
+    def numerator_filter(as_of: datetime.datetime) -> Q:
+        return q
+
+    return numerator_filter
+
+
 def _count(code: str, name: str, formula: str, definition: str, q: Q, version: str = "1.0") -> Indicator:
     return register(
         Indicator(
@@ -69,7 +80,7 @@ def _count(code: str, name: str, formula: str, definition: str, q: Q, version: s
             unit=COUNT,
             version=version,
             better="",
-            numerator_filter=lambda as_of, q=q: q,
+            numerator_filter=_constant(q),
             group=GROUP,
         )
     )
@@ -140,11 +151,11 @@ def by_owner(base: QuerySet[Case], period: Period, *, now: datetime.datetime | N
     aggregates = {"risks": Count("pk")}
     aggregates.update({f"risks_{level}": Count("pk", filter=Q(risk__level=level)) for level in LEVEL_NAMES})
     aggregates["risks_stage_overdue"] = Count("pk", filter=stage_overdue_q(as_of))
-    rows = (
+    rows: Any = (  # values() rows with the aggregates
         base.filter(period.cohort_q() & IS_RISK)
         .values("risk__owner_org__code", "risk__owner_org__name")
         .annotate(**aggregates)
-        .order_by("-risks", "risk__owner_org__code")
+        .order_by(F("risks").desc(), "risk__owner_org__code")
     )
     return [
         {

@@ -97,7 +97,7 @@ class LocateQuerySerializer(serializers.Serializer):
 
 class RiskLegendSerializer(serializers.Serializer):
     level = serializers.CharField(help_text="风险等级:red、orange、yellow、blue")
-    label = serializers.CharField(help_text="等级名称,如 红色(重大)")
+    label = serializers.CharField(help_text="等级名称,如 红色(重大)")  # type: ignore[assignment]
     colour = serializers.CharField(help_text="地图上的颜色")
 
 
