@@ -215,6 +215,15 @@ SPECTACULAR_SETTINGS = {
         "PatrolKindEnum": "pingan.gridwork.choices.PatrolKind",
         "PatrolStatusEnum": "pingan.gridwork.choices.PatrolStatus",
         "CameraStatusEnum": "pingan.cameras.choices.CameraStatus",
+        "RiskLevelEnum": "pingan.risks.choices.RiskLevel",
+        # Names that other fields called `level` and `source` had alone until the risks came.
+        "RegionLevelNameEnum": ["province", "city", "county", "township", "community", "grid"],
+        "ShapeSourceEnum": "pingan.geo.choices.ShapeSource",
+        "RiskSourceEnum": "pingan.risks.choices.RiskSource",
+        "RiskStageEnum": "pingan.risks.choices.RiskStage",
+        "RiskTaskStageEnum": "pingan.risks.choices.TASK_STAGE_CHOICES",
+        "RiskTemplateStageEnum": "pingan.risks.choices.TEMPLATE_STAGE_CHOICES",
+        "RiskScoreEnum": "pingan.risks.choices.SCORE_CHOICES",
     },
 }
 INSTALLED_APPS.append("drf_spectacular_sidecar")

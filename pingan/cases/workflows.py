@@ -271,7 +271,9 @@ class Workflow:
             if spec.unit not in ClockUnit.values:
                 raise ValueError(f"{where} {spec.name}: unknown unit {spec.unit!r}")
             if spec.primary and spec.rule_for is not None:
-                raise ValueError(f"{where} {spec.name}: the primary clock's rule comes from the SLA policies, not rule_for")
+                raise ValueError(
+                    f"{where} {spec.name}: the primary clock's rule comes from the SLA policies, not rule_for"
+                )
             if spec.escalate_after is not None and spec.escalate_after[1] not in ClockUnit.values:
                 raise ValueError(f"{where} {spec.name}: unknown escalation unit {spec.escalate_after[1]!r}")
             for trigger in (spec.starts, *spec.stops):

@@ -24,6 +24,15 @@ class RiskStage(models.TextChoices):
     CLOSED = "closed", _("已闭环")
 
 
+# The stages a task of the response plan may be added to, and those a plan template's task may name.
+TASK_STAGE_CHOICES = [(s.value, s.label) for s in RiskStage if s != RiskStage.CLOSED]
+TEMPLATE_STAGE_CHOICES = [
+    (RiskStage.RESPONSE.value, RiskStage.RESPONSE.label),
+    (RiskStage.DISPOSAL.value, RiskStage.DISPOSAL.label),
+]
+# Likelihood and impact on the default 5×5 matrix (an edited matrix may be larger: the services check).
+SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
 # The stages in order (the closed state last).
 STAGE_ORDER = [stage.value for stage in RiskStage]
 
@@ -42,12 +51,12 @@ class RiskLevel(models.TextChoices):
         return {cls.RED: 4, cls.ORANGE: 3, cls.YELLOW: 2, cls.BLUE: 1}.get(level, 0)  # type: ignore[call-overload]
 
 
-# Bootstrap colour classes per level (badges on the pages).
-LEVEL_BADGE = {
-    RiskLevel.RED: "bg-danger",
-    RiskLevel.ORANGE: "bg-warning text-dark",
-    RiskLevel.YELLOW: "bg-yellow text-dark",
-    RiskLevel.BLUE: "bg-primary",
+# Colour classes per level (app.css: badges and the matrix's cells).
+LEVEL_BADGE: dict[str, str] = {
+    RiskLevel.RED: "risk-red",
+    RiskLevel.ORANGE: "risk-orange",
+    RiskLevel.YELLOW: "risk-yellow",
+    RiskLevel.BLUE: "risk-blue",
 }
 
 

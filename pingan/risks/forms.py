@@ -9,8 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingan.cases import action_forms as af
+from pingan.cases.models import Category
 
-from .choices import ImprovementOutcome, RiskSource, RiskStage, TaskStatus
+from .choices import TASK_STAGE_CHOICES, ImprovementOutcome, RiskSource, RiskStage, TaskStatus
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -61,7 +62,7 @@ class TaskForm(af.ActionForm):
     stage = forms.ChoiceField(
         label=_("阶段"),
         required=False,
-        choices=[("", _("当前阶段"))] + [(s.value, s.label) for s in RiskStage if s != RiskStage.CLOSED],
+        choices=[("", _("当前阶段")), *TASK_STAGE_CHOICES],
     )
     owner_org = forms.CharField(label=_("责任单位代码(留空为风险责任单位)"), max_length=40, required=False)
     due_date = forms.DateField(label=_("完成期限"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -70,9 +71,7 @@ class TaskForm(af.ActionForm):
 
 class ImprovementForm(TaskForm):
     title = forms.CharField(label=_("提升措施"), max_length=200)
-    stage = forms.ChoiceField(
-        label=_("阶段"), required=False, choices=[(RiskStage.IMPROVEMENT.value, RiskStage.IMPROVEMENT.label)]
-    )
+    stage = None  # type: ignore[assignment]  # always the improvement stage
 
 
 class _TaskChoice:
@@ -144,3 +143,41 @@ class SignOffForm(af.ActionForm):
 
 
 SOURCE_CHOICES = RiskSource.choices
+
+
+class RiskRaiseForm(forms.Form):
+    """新建风险 (预见): what `services.risk_raise` takes, on one page. The region is picked from the tree, or
+    the grids listed (their first one stands for the region), or a point given."""
+
+    title = forms.CharField(label=_("风险名称"), max_length=100)
+    category: forms.ModelChoiceField[Category] = forms.ModelChoiceField(
+        label=_("风险类别"), queryset=Category.objects.none(), to_field_name="code"
+    )
+    source = forms.ChoiceField(label=_("风险来源"), choices=RiskSource.choices)
+    description = forms.CharField(label=_("风险描述"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    likelihood = forms.TypedChoiceField(label=_("可能性"), coerce=int, choices=[])
+    impact = forms.TypedChoiceField(label=_("影响程度"), coerce=int, choices=[])
+    region = forms.CharField(label=_("所在区划代码"), max_length=20, required=False)
+    grid_codes = forms.CharField(
+        label=_("涉及网格代码"), max_length=500, required=False, help_text=_("多个以逗号分隔;可代替所在区划")
+    )
+    owner_org = forms.CharField(
+        label=_("责任单位代码"), max_length=40, required=False, help_text=_("留空则按分流规则确定")
+    )
+    address = forms.CharField(label=_("地点"), max_length=200, required=False)
+    lat = forms.DecimalField(label=_("纬度"), max_digits=9, decimal_places=6, required=False)
+    lng = forms.DecimalField(label=_("经度"), max_digits=9, decimal_places=6, required=False)
+    party_name = forms.CharField(label=_("涉及人员姓名"), max_length=100, required=False)
+    party_phone = forms.CharField(label=_("涉及人员电话"), max_length=20, required=False)
+    party_id_number = forms.CharField(label=_("涉及人员身份证号码"), max_length=18, required=False)
+
+    def __init__(self, *args: Any, matrix_labels: tuple[list[str], list[str]] = ([], []), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        category = self.fields["category"]
+        assert isinstance(category, forms.ModelChoiceField)
+        category.queryset = Category.objects.filter(kind="risk", is_active=True).order_by("sort_order", "code")
+        likelihood_labels, impact_labels = matrix_labels
+        likelihood, impact = self.fields["likelihood"], self.fields["impact"]
+        assert isinstance(likelihood, forms.TypedChoiceField) and isinstance(impact, forms.TypedChoiceField)
+        likelihood.choices = [(n, f"{n} {label}") for n, label in enumerate(likelihood_labels, start=1)]
+        impact.choices = [(n, f"{n} {label}") for n, label in enumerate(impact_labels, start=1)]

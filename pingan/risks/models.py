@@ -15,9 +15,7 @@ from pingan.cases.choices import ClockUnit
 from pingan.cases.models import Attachment, Case, Category
 from pingan.regions.models import Organization
 
-from .choices import RiskLevel, RiskSource, RiskStage, ScoreKind, TaskStatus
-
-SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+from .choices import SCORE_CHOICES, TEMPLATE_STAGE_CHOICES, RiskLevel, RiskSource, RiskStage, ScoreKind, TaskStatus
 
 
 class RiskMatrix(models.Model):
@@ -297,7 +295,7 @@ class RiskPlanTemplateTask(models.Model):
     stage = models.CharField(
         _("阶段"),
         max_length=20,
-        choices=[(RiskStage.RESPONSE, RiskStage.RESPONSE.label), (RiskStage.DISPOSAL, RiskStage.DISPOSAL.label)],
+        choices=TEMPLATE_STAGE_CHOICES,
         default=RiskStage.DISPOSAL,
     )
     title = models.CharField(_("任务"), max_length=200)

@@ -17,9 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingan.accounts.models import User
-from pingan.cases import clocks
+from pingan.cases import clocks, workflows
 from pingan.cases import services as cs
-from pingan.cases import workflows
 from pingan.cases.choices import Urgency
 from pingan.cases.models import Attachment, Case, Category
 from pingan.cases.parties import PartyInput
@@ -209,7 +208,9 @@ def risk_raise(
     if owner_org is not None:
         if not owner_org.is_active:
             raise ApplicationError(_("责任单位已停用"), field="owner_org")
-        workflows.get(KIND).org_check(owner_org)
+        refusal = workflows.get(KIND).org_refusal(owner_org)
+        if refusal:
+            raise ApplicationError(refusal, field="owner_org", code="org_type_not_allowed")
         if not actor.can_see_code(owner_org.region.code):
             raise ApplicationError(_("责任单位不在您的辖区内"), field="owner_org")
     if source_case is not None and not actor.can_see_code(source_case.region_code):
@@ -340,7 +341,13 @@ def handle_score(
     )
     return workflows.Effect(
         RiskEvent.SCORED,
-        {"likelihood": likelihood, "impact": impact, "level": level, "previous_level": previous, "score_kind": kind},
+        {
+            "risk_likelihood": likelihood,
+            "risk_impact": impact,
+            "risk_level": level,
+            "risk_previous_level": previous,
+            "risk_score_kind": kind,
+        },
         notify_org=False,
     )
 
@@ -352,7 +359,7 @@ def handle_advance(
     risk = _risk(case)
     _reset_review(risk)
     risk.save(update_fields=["next_review_at", "review_notified_at"])
-    return workflows.Effect(RiskEvent.STAGE, {"from_stage": case.status, "to_stage": transition.target})
+    return workflows.Effect(RiskEvent.STAGE, {"risk_from_stage": case.status, "risk_to_stage": transition.target})
 
 
 def handle_close_loop(
@@ -376,7 +383,9 @@ def handle_periodic_review(
     _reset_review(risk)
     risk.save(update_fields=["next_review_at", "review_notified_at"])
     return workflows.Effect(
-        RiskEvent.REVIEWED, {"next_review_at": timezone.localtime(risk.next_review_at).isoformat()}, notify_org=False
+        RiskEvent.REVIEWED,
+        {"risk_next_review_at": timezone.localtime(risk.next_review_at).isoformat()},
+        notify_org=False,
     )
 
 
@@ -425,7 +434,12 @@ def handle_add_task(
     event = RiskEvent.IMPROVEMENT_ADDED if stage == RiskStage.IMPROVEMENT else RiskEvent.TASK_ADDED
     return workflows.Effect(
         event,
-        {"task": task.pk, "title": task.title, "owner_org_name": task.owner_org.name, "due_date": str(task.due_date)},
+        {
+            "task": task.pk,
+            "risk_task_title": task.title,
+            "risk_task_owner": task.owner_org.name,
+            "risk_task_due": str(task.due_date),
+        },
     )
 
 
@@ -464,7 +478,8 @@ def handle_apply_template(
         for item in items
     )
     return workflows.Effect(
-        RiskEvent.PLAN_APPLIED, {"template": template.pk, "template_name": template.name, "tasks": len(tasks)}
+        RiskEvent.PLAN_APPLIED,
+        {"template": template.pk, "risk_template_name": template.name, "risk_task_count": len(tasks)},
     )
 
 
@@ -542,7 +557,12 @@ def handle_record_task(
     prompted = complete and _prompt_rescore(case, risk, task.stage)
     return workflows.Effect(
         RiskEvent.TASK_DONE if complete else RiskEvent.TASK_RECORDED,
-        {"task": task.pk, "title": task.title, "evidence": [f.pk for f in files], "rescore_prompted": prompted},
+        {
+            "task": task.pk,
+            "risk_task_title": task.title,
+            "evidence": [f.pk for f in files],
+            "rescore_prompted": prompted,
+        },
         notify_org=False,
     )
 
@@ -562,7 +582,9 @@ def handle_cancel_task(
     task.save()
     prompted = _prompt_rescore(case, risk, task.stage)
     return workflows.Effect(
-        RiskEvent.TASK_CANCELLED, {"task": task.pk, "title": task.title, "rescore_prompted": prompted}, notify_org=False
+        RiskEvent.TASK_CANCELLED,
+        {"task": task.pk, "risk_task_title": task.title, "rescore_prompted": prompted},
+        notify_org=False,
     )
 
 
@@ -587,7 +609,9 @@ def handle_set_residual(
         scored_by=actor,
     )
     return workflows.Effect(
-        RiskEvent.RESIDUAL, {"likelihood": likelihood, "impact": impact, "level": level}, notify_org=False
+        RiskEvent.RESIDUAL,
+        {"risk_likelihood": likelihood, "risk_impact": impact, "risk_residual_level": level},
+        notify_org=False,
     )
 
 
@@ -653,9 +677,9 @@ def handle_sign_off(
         RiskEvent.SIGNED_OFF,
         {
             "review": review.pk,
-            "approved_org_name": review.approved_org.name if review.approved_org else "",
-            "level": risk.level,
-            "residual_level": risk.residual_level,
+            "risk_signing_org": review.approved_org.name if review.approved_org else "",
+            "risk_level": risk.level,
+            "risk_residual_level": risk.residual_level,
         },
     )
 
@@ -681,7 +705,7 @@ def handle_complete_improvement(
     task.status, task.done_by, task.done_at = TaskStatus.DONE, actor, timezone.now()
     task.outcome = data.get("save_as") or ImprovementOutcome.NONE
     task.save()
-    params: dict[str, Any] = {"task": task.pk, "title": task.title, "save_as": task.outcome}
+    params: dict[str, Any] = {"task": task.pk, "risk_task_title": task.title, "risk_saved_as": task.outcome}
     if task.outcome == ImprovementOutcome.TEMPLATE:
         name = (data.get("save_name") or task.title).strip()[:100]
         template = RiskPlanTemplate.objects.create(
@@ -699,7 +723,7 @@ def handle_complete_improvement(
             due_in_days=max(days, 1),
             required_evidence=task.required_evidence,
         )
-        params.update(template=template.pk, template_name=template.name)
+        params.update(template=template.pk, risk_template_name=template.name)
     elif task.outcome == ImprovementOutcome.MECHANISM:
         mechanism = RiskMechanism.objects.create(
             name=(data.get("save_name") or task.title).strip()[:200],

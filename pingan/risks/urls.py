@@ -1,3 +1,10 @@
 """The risk register's pages (mounted at the site root by pingan.web_urls)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("risks/", views.risk_list, name="risk-list"),
+    path("risks/new/", views.risk_new, name="risk-new"),
+]

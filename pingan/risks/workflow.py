@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from pingan.accounts.choices import Role
 from pingan.cases import action_forms as af
 from pingan.cases import common_transitions as ct
+from pingan.cases import timeline as tl
 from pingan.cases.choices import ClockUnit, StateType, Urgency
 from pingan.cases.common_transitions import T
 from pingan.cases.events import EventSpec
@@ -25,6 +26,7 @@ from pingan.cases.workflows import (
     ClockSpec,
     ClockTrigger,
     Handler,
+    Panel,
     State,
     Transition,
     Workflow,
@@ -33,8 +35,10 @@ from pingan.cases.workflows import (
 from pingan.regions.choices import OrgType
 
 from . import forms as f
+from . import panels
 from . import services as s
-from .choices import KIND, NUMBER_PREFIX, RiskEvent
+from .api.serializers import api_fields
+from .choices import KIND, NUMBER_PREFIX, ImprovementOutcome, RiskEvent, RiskLevel, ScoreKind
 from .choices import RiskStage as S
 
 if TYPE_CHECKING:
@@ -85,6 +89,32 @@ RISK = register(
         initial=S.FORESIGHT,
         event_types=tuple(EventSpec(e.value, e.label) for e in RiskEvent),
         reference_data=(_restore_reference_data,),
+        api_fields=api_fields,
+        panels=(
+            Panel("risks/panels/score.html", panels.score),
+            Panel("risks/panels/tasks.html", panels.tasks),
+            Panel("risks/panels/review.html", panels.review),
+            Panel("risks/panels/improvements.html", panels.improvements),
+            Panel("risks/panels/history.html", panels.history, column="side"),
+        ),
+        param_labels={
+            "risk_level": (_("风险等级"), tl.label_of(RiskLevel)),
+            "risk_previous_level": (_("原风险等级"), tl.label_of(RiskLevel)),
+            "risk_likelihood": (_("可能性"), str),
+            "risk_impact": (_("影响程度"), str),
+            "risk_score_kind": (_("评估类型"), tl.label_of(ScoreKind)),
+            "risk_from_stage": (_("原阶段"), tl.label_of(S)),
+            "risk_to_stage": (_("新阶段"), tl.label_of(S)),
+            "risk_task_title": (_("任务"), str),
+            "risk_task_owner": (_("责任单位"), str),
+            "risk_task_due": (_("完成期限"), str),
+            "risk_template_name": (_("预案模板"), str),
+            "risk_task_count": (_("任务数"), str),
+            "risk_signing_org": (_("签批单位"), str),
+            "risk_residual_level": (_("剩余风险等级"), tl.label_of(RiskLevel)),
+            "risk_next_review_at": (_("下次复核"), tl.when),
+            "risk_saved_as": (_("沉淀为"), tl.label_of(ImprovementOutcome)),
+        },
         states=(
             State(S.FORESIGHT, S.FORESIGHT.label),
             State(S.RESPONSE, S.RESPONSE.label),

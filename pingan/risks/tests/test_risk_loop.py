@@ -22,7 +22,9 @@ from .conftest import PNG
 @pytest.fixture
 def template(db):
     template = RiskPlanTemplate.objects.create(name="群体性聚集风险处置预案")
-    RiskPlanTemplateTask.objects.create(template=template, stage=RiskStage.RESPONSE, title="成立工作专班", due_in_days=1)
+    RiskPlanTemplateTask.objects.create(
+        template=template, stage=RiskStage.RESPONSE, title="成立工作专班", due_in_days=1
+    )
     RiskPlanTemplateTask.objects.create(
         template=template, stage=RiskStage.DISPOSAL, title="逐户走访化解", due_in_days=3, required_evidence="走访记录"
     )
@@ -72,9 +74,7 @@ def test_the_whole_loop(raise_risk, people, zhuzhou, template, django_capture_on
     assert "evidence" in refused.value.fields
     visit.refresh_from_db()
     assert visit.status == TaskStatus.OPEN and visit.record == ""  # nothing half-written
-    photo = attachment_add(
-        case=case, actor=clerk, upload=SimpleUploadedFile("走访.png", PNG, content_type="image/png")
-    )
+    photo = attachment_add(case=case, actor=clerk, upload=SimpleUploadedFile("走访.png", PNG, content_type="image/png"))
     act(case, clerk, "record_task", task=visit.pk, record="已逐户走访 32 户", evidence=[photo.pk], complete=True)
     visit.refresh_from_db()
     assert visit.status == TaskStatus.DONE and list(visit.evidence.all()) == [photo]
@@ -117,7 +117,14 @@ def test_the_whole_loop(raise_risk, people, zhuzhou, template, django_capture_on
         record="形成处置流程图",
         save_as="template",
     )
-    act(case, clerk, "complete_improvement", task=measures["建立物业矛盾季度排查机制"].pk, record="印发", save_as="mechanism")
+    act(
+        case,
+        clerk,
+        "complete_improvement",
+        task=measures["建立物业矛盾季度排查机制"].pk,
+        record="印发",
+        save_as="mechanism",
+    )
     saved = RiskPlanTemplate.objects.get(source_task=measures["聚集风险快速处置流程"])
     # Created Wed 18 Nov, due Wed 25 Nov: 19, 20, 23, 24, 25 Nov → 5 working days.
     assert [(t.title, t.due_in_days) for t in saved.tasks.all()] == [("聚集风险快速处置流程", 5)]

@@ -1,0 +1,115 @@
+"""The risk register's pages: the register (/risks/, filtered by the one RiskFilter the API shares) and the
+"new risk" form. A risk's detail is the engine's case page, with the kind's panels and its actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from pingan.accounts.access import requires, signed_in_user
+from pingan.cases.services import can_register
+from pingan.core.errors import ApplicationError
+from pingan.core.forms import add_service_errors
+from pingan.regions.models import Organization, Region
+
+from . import selectors, services
+from .filters import RiskFilter
+from .forms import RiskRaiseForm
+
+PAGE_SIZE = 30
+
+
+@login_required
+def risk_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    filterset = RiskFilter(request.GET, queryset=selectors.risks_for(user), request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "risks": page.object_list,
+        "can_raise": can_register(user),
+        "filtered": any(request.GET.get(name) for name in filterset.filters),
+    }
+    return render(request, "risks/risk_list.html", context)
+
+
+def _raise_data(form: RiskRaiseForm) -> dict[str, Any]:
+    """The form's values as `risk_raise` takes them (codes looked up; unknown ones are field errors)."""
+    data = form.cleaned_data
+    region = None
+    if data["region"]:
+        region = Region.objects.filter(code=data["region"].strip(), is_active=True).first()
+        if region is None:
+            raise ApplicationError(_("区划代码“%(code)s”不存在") % {"code": data["region"]}, field="region")
+    owner = None
+    if data["owner_org"]:
+        owner = Organization.objects.filter(code=data["owner_org"].strip(), is_active=True).first()
+        if owner is None:
+            raise ApplicationError(
+                _("单位代码“%(code)s”不存在或已停用") % {"code": data["owner_org"]}, field="owner_org"
+            )
+    parties = []
+    if data["party_name"]:
+        parties.append(
+            {
+                "name": data["party_name"],
+                "role": "reporter",
+                "phone": data["party_phone"],
+                "id_number": data["party_id_number"],
+            }
+        )
+    elif data["party_phone"] or data["party_id_number"]:
+        raise ApplicationError(_("请填写涉及人员姓名"), field="party_name")
+    return {
+        "category": data["category"],
+        "title": data["title"],
+        "description": data["description"],
+        "source": data["source"],
+        "likelihood": data["likelihood"],
+        "impact": data["impact"],
+        "region": region,
+        "owner_org": owner,
+        "address": data["address"],
+        "lat": data["lat"],
+        "lng": data["lng"],
+        "grid_codes": [code for code in data["grid_codes"].replace(",", ",").split(",") if code.strip()],
+        "parties": parties,
+    }
+
+
+@requires(can_register, gettext_lazy("您的岗位不能登记风险"))
+@login_required
+@never_cache
+def risk_new(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    matrix = services.active_matrix()
+    labels = (list(matrix.likelihood_labels), list(matrix.impact_labels))
+    status = 200
+    if request.method == "POST":
+        form = RiskRaiseForm(request.POST, matrix_labels=labels)
+        if form.is_valid():
+            try:
+                case = services.risk_raise(actor=user, **_raise_data(form))
+            except ApplicationError as exc:
+                add_service_errors(form, exc, aliases={"location": "region", "parties[0].name": "party_name"})
+                for name, field in (("phone", "party_phone"), ("id_number", "party_id_number")):
+                    for message in exc.fields.get(f"parties[0].{name}", []):
+                        form.add_error(field, message)
+                status = exc.status_code
+            else:
+                messages.success(request, _("风险 %(number)s 已登记") % {"number": case.number})
+                return redirect("case-detail", case_id=case.pk)
+        else:
+            status = 400
+    else:
+        form = RiskRaiseForm(matrix_labels=labels)
+    return render(request, "risks/risk_form.html", {"form": form}, status=status)
