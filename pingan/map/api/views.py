@@ -16,6 +16,7 @@ from pingan.cases.services import nearest_centre
 from pingan.core.api import compressed, error_responses
 from pingan.geo.selectors import place_at
 from pingan.regions.models import Organization, Region
+from pingan.risks.choices import RiskLevel
 
 from .. import selectors
 from ..risk_layer import parse_levels, risk_layer
@@ -64,7 +65,13 @@ class MapHeatView(APIView):
     "`level` 可重复或以逗号分隔,筛选显示的等级;`counts` 为各等级的数量。",
     parameters=[
         REGION_PARAM,
-        OpenApiParameter("level", str, many=True, description="风险等级:red、orange、yellow、blue(默认全部)"),
+        OpenApiParameter(
+            "level",
+            str,
+            many=True,
+            enum=list(RiskLevel.values),
+            description="风险等级:red、orange、yellow、blue,可重复(默认全部)",
+        ),
     ],
     responses={200: RiskLayerSerializer, **error_responses(400, 401, 404)},
 )
