@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("pingan.map.api.urls")),
     path("", include("pingan.incidents.api.urls")),
     path("", include("pingan.risks.api.urls")),
+    path("", include("pingan.risks.insight_api_urls")),
     path("", include("pingan.cameras.api.urls")),
     path("", include("pingan.drives.api.urls")),
 ]

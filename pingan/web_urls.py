@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("pingan.map.urls")),
     path("", include("pingan.incidents.urls")),
     path("", include("pingan.risks.urls")),
+    path("", include("pingan.risks.insight_urls")),
     path("", include("pingan.cameras.urls")),
     path("", include("pingan.drives.urls")),
 ]

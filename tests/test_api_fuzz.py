@@ -33,6 +33,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from conftest import GOOD_ID, PASSWORD, mediate_to_agreement, register_dispute
+from pingan.cases.models import Category
 
 EXAMPLES = int(os.environ.get("PINGAN_FUZZ_EXAMPLES", "8"))
 SEED = 20261118
@@ -194,7 +195,13 @@ def _realistic(case, scene, substitute_path: bool) -> None:
         real = {
             "region": z.songshan.code,
             "grid": g.taishan_1.code,
-            "category": "inc_municipal" if case.operation.path == "/api/v1/incidents/" else "neighbour",
+            "category": (
+                "inc_municipal"
+                if case.operation.path == "/api/v1/incidents/"
+                else "risk_public_order"
+                if case.operation.path.startswith("/api/v1/risks/")
+                else "neighbour"
+            ),
             "dispute_category": "neighbour",
             "lng": 113.09,
             "lat": 27.80,
@@ -233,6 +240,9 @@ def _realistic(case, scene, substitute_path: bool) -> None:
             case.body["started_on"] = "2026-11-01"  # a form field cannot carry a JSON null
         elif label == "POST /api/v1/cameras/" and "installed_on" in case.body:
             case.body["installed_on"] = "2025-06-01"  # a form field cannot carry a JSON null
+        elif label == "POST /api/v1/risks/raise/":  # a case of the jurisdiction not raised yet, with a sign
+            fresh = register_dispute(z, scene.people, Category.objects.get(code="neighbour"))
+            case.body.update(source_case=fresh.pk, signs=["crowd"], owner_org=None)
         elif label == "POST /api/v1/duty-shifts/plan/":  # a week starts on a Monday
             case.body.update(week_start="2026-11-16", shifts=[])  # shifts name days of that week, members of the grid
         elif label == "POST /api/v1/patrols/":  # a clerk who is no grid member names who goes

@@ -317,3 +317,58 @@ def test_forbid_follows_a_dotted_path(ruled_kind, zhuzhou, people):
         cs.case_transition(case=case, actor=people.clerk, action="close")
     closed = cs.case_transition(case=case, actor=people.district_clerk, action="close")
     assert closed.status == "closed"
+
+
+# --- an app's panel on the pages of other kinds (cases.extensions) ---------------------------------------
+
+
+@pytest.fixture
+def probe_extension(probe_kind, settings):
+    """A panel "looking in" on the probe kind's pages from outside it: shown to centre heads only."""
+    from pingan.cases.extensions import DetailExtension, register_detail_extension, unregister_detail_extension
+
+    templates = settings.TEMPLATES[0]["DIRS"][0]
+    (templates / "probe" / "outside.html").write_text(
+        '<section id="probe-outside">外部面板:{{ probe_outside.number }}/{{ probe_outside.viewer }}</section>',
+        encoding="utf-8",
+    )
+
+    def context(case, user):
+        if not user.has_role(Role.CENTRE_HEAD):
+            return {"probe_outside": None}
+        return {"probe_outside": {"number": case.number, "viewer": user.username}}
+
+    register_detail_extension(
+        DetailExtension("probe-outside", frozenset({KIND}), "probe/outside.html", context, column="side")
+    )
+    yield
+    unregister_detail_extension("probe-outside")
+
+
+def test_an_app_adds_a_panel_to_the_pages_of_the_kinds_it_names(probe_extension, client, zhuzhou, people, dispute):
+    case = cs.case_register(
+        actor=people.clerk,
+        kind=KIND,
+        category=Category.objects.get(kind=KIND),
+        title="t",
+        description="d",
+        channel="screening",
+        region=zhuzhou.songshan,
+    )
+    client.force_login(people.head)
+    html = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    assert f'<section id="probe-outside">外部面板:{case.number}/songshan_head</section>' in html
+    # Not on the pages of a kind it does not name.
+    assert "probe-outside" not in client.get(reverse("case-detail", args=[dispute.pk])).content.decode()
+    # Not for a user its context leaves out.
+    client.force_login(people.clerk)
+    assert "probe-outside" not in client.get(reverse("case-detail", args=[case.pk])).content.decode()
+
+
+def test_a_detail_extension_must_name_its_kinds_and_a_known_column():
+    from pingan.cases.extensions import DetailExtension
+
+    with pytest.raises(ValueError, match="kinds"):
+        DetailExtension("x", frozenset(), "x.html", lambda case, user: {})
+    with pytest.raises(ValueError, match="column"):
+        DetailExtension("x", frozenset({KIND}), "x.html", lambda case, user: {}, column="top")

@@ -35,6 +35,7 @@ from pingan.geo.coords import CoordSystem
 from . import exports, files, selectors, services, workflows
 from .choices import ExtensionStatus, Light
 from .exports import cases_xlsx
+from .extensions import extensions_for
 from .filters import CaseFilter
 from .forms import BasePartyFormSet, CaseIntakeForm, PartyEditForm, PartyFormSet, action_form, intake_regions
 from .models import Case, ExportJob, ExtensionRequest, Notification, Party, open_light_q
@@ -428,6 +429,10 @@ def _render_detail(
         if panel.context is not None:
             context.update(panel.context(case, user))
         context["side_panels" if panel.column == "side" else "main_panels"].append(panel)
+    extensions, extension_context = extensions_for(case, user)  # what other apps add (cases.extensions)
+    context.update(extension_context)
+    for extension in extensions:
+        context["side_panels" if extension.column == "side" else "main_panels"].append(extension)
     response = render(request, "cases/case_detail.html", context, status=status)
     response["Cache-Control"] = "no-store"
     return response

@@ -72,6 +72,9 @@ SCHEDULE: tuple[Job, ...] = (
     Job("export_cleanup", every=datetime.timedelta(hours=1)),
     # Stored answers to Idempotency-Keys older than PINGAN_IDEMPOTENCY_TTL_HOURS (docs/integrity.md).
     Job("idempotency_purge", daily_at=datetime.time(3, 50)),
+    # Repeated disputes about the same party, place or category → suggestions on the risk review list
+    # (docs/risks-insight.md): enqueued for the task worker; a suggestion already decided does not come back.
+    Job("risk_suggestions", every=datetime.timedelta(hours=1)),
     # Not scheduled: `audit_archive --before DATE` moves audit rows older than the retention to a file; it is
     # the operator's decision, with the file kept on backed-up storage (docs/audit-trail.md).
 )

@@ -19,6 +19,7 @@ from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Region
 
 from . import selectors
+from .risk_layer import legend as risk_legend
 
 PANEL_PLACEHOLDER = "000000000000000"
 
@@ -36,10 +37,13 @@ def _level_context(request: HttpRequest, region: Region | None) -> dict[str, Any
 def map_page(request: HttpRequest) -> HttpResponse:
     region = _region(request)
     context = _level_context(request, region)
+    context["risk_legend"] = risk_legend()
     context["config"] = {
         "region": region.code if region else "",
         "regionsUrl": reverse("api-map-regions"),
         "heatUrl": reverse("api-map-heat"),
+        "risksUrl": reverse("api-map-risks"),
+        "riskLegend": risk_legend(),
         "camerasUrl": reverse("api-camera-points"),
         "tableUrl": reverse("map-table"),
         "panelUrl": reverse("map-grid-panel", args=[PANEL_PLACEHOLDER]),
@@ -54,6 +58,8 @@ def map_page(request: HttpRequest) -> HttpResponse:
             "centres": _("综治中心数"),
             "cameras": _("视频监控点位"),
             "heat": _("案件热力"),
+            "risks": _("风险"),
+            "risksTruncated": _("风险较多,只显示了一部分。"),
             "loading": _("正在加载…"),
             "error": _("地图数据加载失败,请刷新页面重试"),
             "noShapes": _("本级区划暂无边界数据,仅显示下方统计表。"),

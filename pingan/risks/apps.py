@@ -9,3 +9,6 @@ class RisksConfig(AppConfig):
 
     def ready(self) -> None:
         from . import workflow  # noqa: F401  (registers the risk kind)
+        from .insight_hooks import connect
+
+        connect()  # panels on dispute, incident and risk pages; the raising events (docs/risks-insight.md)

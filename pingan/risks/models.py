@@ -336,3 +336,7 @@ class RiskMechanism(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The records of the register's links outward (raising from other cases, repeated-dispute suggestions).
+from .insight_models import RiskOrigin, RiskSuggestion, SuggestionRule  # noqa: E402, F401

@@ -148,6 +148,7 @@ class Indicator:
     numerator_filter: FilterFn
     denominator_filter: FilterFn | None = None
     better: str = "up"  # which way is good news: "up", "down", or "" (a plain count)
+    group: str = ""  # "" the cases' indicators; "risks" the risk register's (stats.risk_indicators)
 
     @property
     def has_denominator(self) -> bool:
@@ -186,6 +187,7 @@ class Indicator:
             "unit": self.unit,
             "version": self.version,
             "better": self.better,
+            "group": self.group,
         }
 
 
@@ -206,8 +208,9 @@ def get(code: str) -> Indicator:
         raise ApplicationError(_("未知的统计指标:%(code)s") % {"code": code}, field="indicator") from None
 
 
-def all_indicators() -> list[Indicator]:
-    return list(_REGISTRY.values())
+def all_indicators(group: str | None = None) -> list[Indicator]:
+    """Every indicator, or those of one group ("" the cases', "risks" the risk register's)."""
+    return [ind for ind in _REGISTRY.values() if group is None or ind.group == group]
 
 
 def _cohort(as_of) -> Q:
@@ -564,3 +567,7 @@ def drilldown(
         if cases is None:
             raise ApplicationError(_("指标“%(name)s”是计数指标,没有分母") % {"name": indicator.name}, field="part")
     return cases.order_by("registered_at", "id")
+
+
+# The risk register's indicators (风险防控) register themselves like the ones above.
+from . import risk_indicators  # noqa: E402, F401

@@ -17,12 +17,12 @@ from pingan.accounts.models import User
 from pingan.cases import workflows
 from pingan.cases.models import Case
 from pingan.cases.selectors import cases_visible_to
-from pingan.core.errors import ApplicationError
+from pingan.core.errors import ApplicationError, NotFoundError
 from pingan.core.jurisdiction import prefix_q
 from pingan.gridwork.selectors import grids_of_user
 from pingan.regions.choices import RegionLevel
-from pingan.regions.models import Region
-from pingan.regions.selectors import jurisdiction_roots, region_for_user_or_404
+from pingan.regions.models import Organization, Region
+from pingan.regions.selectors import jurisdiction_roots, organizations_within, region_for_user_or_404
 
 from .indicators import Period, this_year
 
@@ -62,6 +62,7 @@ class StatsScope:
     kind: str
     period: Period
     roots: tuple[Region, ...] = ()
+    owner_org: Organization | None = None  # risks of one owner unit (责任单位), for the 风险防控 drill-downs
 
     @property
     def cases(self) -> QuerySet[Case]:
@@ -72,6 +73,8 @@ class StatsScope:
             cases = cases.filter(prefix_q("region_code", [root.prefix for root in self.roots]))
         if self.kind:
             cases = cases.filter(kind=self.kind)
+        if self.owner_org is not None:
+            cases = cases.filter(risk__owner_org=self.owner_org)
         return cases
 
     @property
@@ -105,6 +108,8 @@ class StatsScope:
             params["region"] = self.region.code
         if self.kind:
             params["kind"] = self.kind
+        if self.owner_org is not None:
+            params["owner_org"] = self.owner_org.code
         return params
 
 
@@ -152,4 +157,10 @@ def stats_scope(*, user: User, params: Mapping[str, str]) -> StatsScope:
     else:
         region = roots[0] if len(roots) == 1 else None
     period = Period(dates["date_from"], dates["date_to"])
-    return StatsScope(user=user, region=region, kind=kind, period=period, roots=tuple(roots))
+    owner_org = None
+    owner_code = (params.get("owner_org") or "").strip()
+    if owner_code:  # a risk owner unit: one of the user's jurisdiction, else not found
+        owner_org = organizations_within(user.jurisdiction_prefixes()).filter(code=owner_code).first()
+        if owner_org is None:
+            raise NotFoundError(_("责任单位不存在或不在您的辖区内"))
+    return StatsScope(user=user, region=region, kind=kind, period=period, roots=tuple(roots), owner_org=owner_org)

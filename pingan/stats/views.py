@@ -15,7 +15,7 @@ from pingan.accounts.access import signed_in_user
 from pingan.cases import workflows
 from pingan.core.errors import ApplicationError, NotFoundError
 
-from . import indicators
+from . import indicators, risk_indicators
 from .selectors import StatsScope, stats_scope
 
 DRILLDOWN_PAGE_SIZE = 50
@@ -35,7 +35,9 @@ def _scope_or_defaults(request: HttpRequest) -> tuple[StatsScope, str]:
     except NotFoundError as exc:
         raise Http404(exc.message) from None
     except ApplicationError as exc:
-        params = {k: request.GET[k] for k in ("region", "kind") if k in request.GET and k not in exc.fields}
+        params = {
+            k: request.GET[k] for k in ("region", "kind", "owner_org") if k in request.GET and k not in exc.fields
+        }
         try:
             return stats_scope(user=user, params=params), exc.message
         except ApplicationError:
@@ -101,6 +103,18 @@ def _series(rows: list[dict]) -> dict:
     }
 
 
+def _risk_owner_rows(scope: StatsScope, query: dict) -> list[dict]:
+    """风险按责任单位: each owner unit's risks of the cohort by level, with the drill-down links."""
+    rows = []
+    for row in risk_indicators.by_owner(scope.cases, scope.period):
+        links = {
+            code: urlencode({**query, "owner_org": row["code"], "indicator": code, "part": "numerator"})
+            for code in ("risks", *(f"risks_{level}" for level in risk_indicators.LEVEL_NAMES), "risks_stage_overdue")
+        }
+        rows.append({**row, "links": links})
+    return rows
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     scope, error = _scope_or_defaults(request)
@@ -122,12 +136,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     query = scope.query()
     keep = {k: v for k, v in query.items() if k in ("region", "kind")}
+    all_cards = _cards(result, query)
     context = {
         "scope": scope,
         "region": scope.region_dict(),
         "error": error,
         "result": result,
-        "cards": _cards(result, query),
+        "cards": [card for card in all_cards if not card["group"]],
+        # 风险防控: the risk register's indicators, and its risks by owner unit (each figure drills down).
+        "risk_cards": [card for card in all_cards if card["group"] == risk_indicators.GROUP],
+        "risk_owners": _risk_owner_rows(scope, query),
         "charts": charts,
         "region_title": REGION_TITLES[by_region],
         "kind_choices": workflows.kind_choices(),

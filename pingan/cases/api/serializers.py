@@ -50,9 +50,11 @@ class UserRefSerializer(serializers.Serializer[User]):
 
 
 class CaseRefSerializer(serializers.ModelSerializer[Case]):
+    """A linked case (来源案件 / 后续案件): its kind tells, e.g., a risk raised from a dispute from a follow-up."""
+
     class Meta:
         model = Case
-        fields = ["id", "number"]
+        fields = ["id", "number", "kind"]
 
 
 class CategorySerializer(serializers.ModelSerializer[Category]):

@@ -462,7 +462,10 @@ def test_notifications_mine_unread_first(dispute, people, api):
     client = api(people.clerk)
     rows = client.get("/api/v1/notifications/").json()["results"]
     assert [row["id"] for row in rows] == [newer.pk, older.pk, read.pk]
-    assert rows[0]["case"] == {"id": dispute.pk, "number": dispute.number} and rows[0]["is_read"] is False
+    assert (
+        rows[0]["case"] == {"id": dispute.pk, "number": dispute.number, "kind": "dispute"}
+        and rows[0]["is_read"] is False
+    )
     assert [r["id"] for r in client.get("/api/v1/notifications/?unread=true").json()["results"]] == [newer.pk, older.pk]
 
     marked = client.post(f"/api/v1/notifications/{newer.pk}/read/")

@@ -90,3 +90,36 @@ class LocateQuerySerializer(serializers.Serializer):
     lng = serializers.FloatField(min_value=-180, max_value=180)
     lat = serializers.FloatField(min_value=-90, max_value=90)
     coord_system = serializers.ChoiceField(choices=CoordSystem.choices, default=CoordSystem.WGS84)
+
+
+# --- the risk layer ---------------------------------------------------------------------------------
+
+
+class RiskLegendSerializer(serializers.Serializer):
+    level = serializers.CharField(help_text="风险等级:red、orange、yellow、blue")
+    label = serializers.CharField(help_text="等级名称,如 红色(重大)")  # type: ignore[assignment]
+    colour = serializers.CharField(help_text="地图上的颜色")
+
+
+class RiskPointSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField(help_text="风险编号")
+    title = serializers.CharField()
+    level = serializers.CharField()
+    lng = serializers.FloatField(help_text="经度(WGS-84);无定位点时为所在网格或区划的标注点")
+    lat = serializers.FloatField()
+    url = serializers.CharField(help_text="风险详情页")
+
+
+class RiskGridSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="网格代码")
+    level = serializers.CharField(help_text="该网格未闭环风险的最高等级")
+
+
+class RiskLayerSerializer(serializers.Serializer):
+    legend = RiskLegendSerializer(many=True)
+    levels = serializers.ListField(child=serializers.CharField(), help_text="本次显示的等级")
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="各等级未闭环风险数(不受等级筛选影响)")
+    points = RiskPointSerializer(many=True)
+    grids = RiskGridSerializer(many=True)
+    truncated = serializers.BooleanField()

@@ -16,9 +16,11 @@ from pingan.cases.services import nearest_centre
 from pingan.core.api import compressed, error_responses
 from pingan.geo.selectors import place_at
 from pingan.regions.models import Organization, Region
+from pingan.risks.choices import RiskLevel
 
 from .. import selectors
-from .serializers import HeatSerializer, LocateQuerySerializer, MapLevelSerializer, PlaceSerializer
+from ..risk_layer import parse_levels, risk_layer
+from .serializers import HeatSerializer, LocateQuerySerializer, MapLevelSerializer, PlaceSerializer, RiskLayerSerializer
 
 REGION_PARAM = OpenApiParameter("region", str, description="区划代码(默认:本人辖区;多个辖区时为各辖区)")
 
@@ -54,6 +56,32 @@ class MapHeatView(APIView):
         user = signed_in_user(request)
         region = scope_region(user=user, code=request.query_params.get("region", ""))
         return Response(selectors.case_heat(user=user, region=region))
+
+
+@extend_schema(
+    tags=["map"],
+    summary="地图:风险分布",
+    description="辖区内未闭环的风险,按等级(红、橙、黄、蓝)着色的点位,以及各风险所涉网格的最高等级。"
+    "`level` 可重复或以逗号分隔,筛选显示的等级;`counts` 为各等级的数量。",
+    parameters=[
+        REGION_PARAM,
+        OpenApiParameter(
+            "level",
+            str,
+            many=True,
+            enum=list(RiskLevel.values),
+            description="风险等级:red、orange、yellow、blue,可重复(默认全部)",
+        ),
+    ],
+    responses={200: RiskLayerSerializer, **error_responses(400, 401, 404)},
+)
+class MapRisksView(APIView):
+    @compressed
+    def get(self, request: Request) -> Response:
+        user = signed_in_user(request)
+        region = scope_region(user=user, code=request.query_params.get("region", ""))
+        levels = parse_levels(request.query_params.getlist("level"))
+        return Response(risk_layer(user=user, region=region, levels=levels))
 
 
 class LocateView(APIView):

@@ -12,7 +12,7 @@
 
   var config;
   var chart;
-  var state = { region: "", layersRegion: null, level: null, rows: {}, mapName: "", heat: null, cameras: null, measure: "open", serial: 0 };
+  var state = { region: "", layersRegion: null, level: null, rows: {}, mapName: "", heat: null, cameras: null, risks: null, measure: "open", serial: 0 };
 
   function readConfig() {
     var element = document.getElementById("map-config");
@@ -61,6 +61,9 @@
 
   function tooltip(params) {
     if (params.seriesType === "scatter") {
+      if (params.data && params.data.url) {  // a risk: its number and title under its level
+        return echarts.format.encodeHTML(params.seriesName) + "<br>" + echarts.format.encodeHTML(params.data.name);
+      }
       return params.seriesName;
     }
     var row = state.rows[params.name];
@@ -130,6 +133,23 @@
         });
       });
     }
+    if (state.risks) {
+      // One series per level, in the legend's order (红 first), coloured as the legend says.
+      state.risks.legend.forEach(function (item) {
+        var data = state.risks.points.filter(function (p) { return p.level === item.level; }).map(function (p) {
+          return { value: [p.lng, p.lat], name: p.number + " " + p.title, url: p.url };
+        });
+        if (!data.length) { return; }
+        series.push({
+          type: "scatter",
+          name: config.texts.risks + "·" + item.label,
+          coordinateSystem: "geo",
+          symbolSize: 12,
+          itemStyle: { color: item.colour, borderColor: "#ffffff", borderWidth: 1 },
+          data: data,
+        });
+      });
+    }
     return {
       tooltip: { trigger: "item", formatter: tooltip },
       geo: {
@@ -157,7 +177,7 @@
     var element = document.getElementById("map-chart");
     element.setAttribute("data-drawn", state.region || "-");
     // ... and which layers have arrived for it ("430211:heat cameras"; they come after the outlines).
-    var layers = [state.heat ? "heat" : "", state.cameras ? "cameras" : ""].filter(Boolean).join(" ");
+    var layers = [state.heat ? "heat" : "", state.cameras ? "cameras" : "", state.risks ? "risks" : ""].filter(Boolean).join(" ");
     element.setAttribute("data-layers", state.layersRegion === state.region ? state.region + ":" + layers : "");
     if (!state.level.features.features.length) {
       chart.clear();
@@ -168,6 +188,7 @@
     var notes = [];
     if (state.heat && state.heat.truncated) { notes.push(config.texts.heatTruncated); }
     if (state.cameras && state.cameras.truncated) { notes.push(config.texts.camerasTruncated); }
+    if (state.risks && state.risks.truncated) { notes.push(config.texts.risksTruncated); }
     setStatus(notes.join(" "));
   }
 
@@ -175,10 +196,13 @@
     var region = state.region;
     var heat = checked("layer-heat") ? getJSON(withQuery(config.heatUrl, { region: region })) : Promise.resolve(null);
     var cameras = checked("layer-cameras") ? getJSON(withQuery(config.camerasUrl, { region: region })) : Promise.resolve(null);
-    return Promise.all([heat, cameras]).then(function (layers) {
+    var levels = Array.prototype.map.call(document.querySelectorAll("input[name=risk_level]:checked"), function (input) { return input.value; });
+    var risks = checked("layer-risks") && levels.length ? getJSON(withQuery(config.risksUrl, { region: region, level: levels })) : Promise.resolve(null);
+    return Promise.all([heat, cameras, risks]).then(function (layers) {
       if (serial !== state.serial) { return; }
       state.heat = layers[0];
       state.cameras = layers[1];
+      state.risks = layers[2];
       state.layersRegion = region;
       render();
     });
@@ -257,6 +281,10 @@
 
   function onChartClick(params) {
     var code = params.name;
+    if (params.seriesType === "scatter" && params.data && params.data.url) {
+      window.location.href = params.data.url;  // a risk opens its page
+      return;
+    }
     if (params.seriesType === "scatter" || params.seriesType === "heatmap") {
       // A camera point or the heat sits on top of a region: a click there means the region under it.
       var pixel = [params.event.offsetX, params.event.offsetY];
@@ -291,7 +319,10 @@
         render();
       });
     });
-    ["layer-heat", "layer-cameras"].forEach(function (id) {
+    document.querySelectorAll("input[name=risk_level]").forEach(function (input) {
+      input.addEventListener("change", function () { if (checked("layer-risks")) { loadLayers(state.serial).catch(failed); } });
+    });
+    ["layer-heat", "layer-cameras", "layer-risks"].forEach(function (id) {
       var input = document.getElementById(id);
       if (input) {
         input.addEventListener("change", function () { loadLayers(state.serial).catch(failed); });

@@ -29,6 +29,7 @@ class StatsIndicatorResultSerializer(serializers.Serializer):
     unit = serializers.CharField(help_text=_("“%”:value 为比率(0–1);“件”:value 为件数"))
     version = serializers.CharField(help_text=_("公式版本"))
     better = serializers.CharField(allow_blank=True, help_text=_("利好方向:up 越高越好,down 越低越好,空为计数指标"))
+    group = serializers.CharField(allow_blank=True, help_text=_("指标组:空为案件指标,risks 为风险防控指标"))
     numerator = serializers.IntegerField()
     denominator = serializers.IntegerField(allow_null=True, help_text=_("计数指标为 null"))
     value = serializers.FloatField(allow_null=True, help_text=_("比率保留4位小数;分母为0时为 null"))
@@ -110,3 +111,21 @@ class StatsDrilldownCaseSerializer(serializers.ModelSerializer):
 
     def get_status_display(self, case: Case) -> str:
         return workflows.get(case.kind).state_label(case.status)
+
+
+class StatsRiskOwnerRowSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("责任单位代码(下钻时作 owner_org 参数)"))
+    name = serializers.CharField()
+    risks = serializers.IntegerField(help_text=_("风险数(指标 risks)"))
+    risks_red = serializers.IntegerField()
+    risks_orange = serializers.IntegerField()
+    risks_yellow = serializers.IntegerField()
+    risks_blue = serializers.IntegerField()
+    risks_stage_overdue = serializers.IntegerField(help_text=_("阶段超期风险数"))
+
+
+class StatsRiskOwnersSerializer(serializers.Serializer):
+    region = StatsRegionRefSerializer()
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    rows = StatsRiskOwnerRowSerializer(many=True)

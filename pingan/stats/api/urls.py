@@ -7,5 +7,6 @@ from . import views
 urlpatterns = [
     path("summary/", views.SummaryView.as_view(), name="stats-summary"),
     path("breakdown/", views.BreakdownView.as_view(), name="stats-breakdown"),
+    path("risks/owners/", views.RiskOwnersView.as_view(), name="stats-risk-owners"),
     path("drilldown/", views.DrilldownView.as_view(), name="stats-drilldown"),
 ]

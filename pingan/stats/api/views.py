@@ -13,15 +13,23 @@ from rest_framework.views import APIView
 from pingan.accounts.access import signed_in_user
 from pingan.core.api import ErrorSerializer
 
-from .. import indicators
+from .. import indicators, risk_indicators
 from ..selectors import stats_scope
-from .serializers import StatsBreakdownSerializer, StatsDrilldownCaseSerializer, StatsSummarySerializer
+from .serializers import (
+    StatsBreakdownSerializer,
+    StatsDrilldownCaseSerializer,
+    StatsRiskOwnersSerializer,
+    StatsSummarySerializer,
+)
 
 SCOPE_PARAMETERS = [
     OpenApiParameter("region", OpenApiTypes.STR, description=_("区划代码,须在本人辖区内;默认为本人辖区")),
     OpenApiParameter("date_from", OpenApiTypes.DATE, description=_("统计期开始日期(含),默认本年1月1日")),
     OpenApiParameter("date_to", OpenApiTypes.DATE, description=_("统计期结束日期(含),默认今天")),
     OpenApiParameter("kind", OpenApiTypes.STR, description=_("案件类型,如 dispute;默认全部类型")),
+    OpenApiParameter(
+        "owner_org", OpenApiTypes.STR, description=_("风险责任单位代码(须在本人辖区内):只计该单位负责的风险")
+    ),
 ]
 ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 404: ErrorSerializer}
 
@@ -75,6 +83,24 @@ class BreakdownView(APIView):
                     "rows": rows,
                 }
             ).data
+        )
+
+
+class RiskOwnersView(APIView):
+    """风险按责任单位: the cohort's risks per owner unit, by level and with an overdue stage clock."""
+
+    @extend_schema(
+        operation_id="stats_risk_owners",
+        tags=["stats"],
+        description=_("每个数字等于以 owner_org 为参数、对应指标(risks、risks_red…)的下钻清单条数。"),
+        parameters=SCOPE_PARAMETERS,
+        responses={200: StatsRiskOwnersSerializer, **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        scope = stats_scope(user=signed_in_user(request), params=request.query_params)
+        rows = risk_indicators.by_owner(scope.cases, scope.period)
+        return Response(
+            StatsRiskOwnersSerializer({"region": scope.region_dict(), **scope.period.as_dict(), "rows": rows}).data
         )
 
 

@@ -28,7 +28,9 @@ def client_for(client):
 def test_dashboard_renders_for_the_clerk(client_for, people, cohort, django_assert_max_num_queries):
     params = {"date_from": cohort.period.date_from.isoformat(), "date_to": cohort.period.date_to.isoformat()}
     client = client_for(people.clerk)
-    with django_assert_max_num_queries(12):  # session, user, memberships, 1 summary, 3 breakdowns, 2 regions…
+    with django_assert_max_num_queries(
+        13
+    ):  # session, user, memberships, 1 summary, 3 breakdowns, 1 risk owners, 2 regions…
         response = client.get(reverse("dashboard"), params)
     assert response.status_code == 200
     html = response.content.decode()
@@ -139,7 +141,9 @@ def test_a_community_user_sees_the_grids(client_for, zhuzhou, grids, grid_cases)
 def test_a_grid_worker_starts_at_their_grid(client_for, grids, grid_cases, django_assert_max_num_queries):
     """The grid worker belongs to 泰山社区's centre and works 第1网格: their figures are the cell's."""
     client = client_for(grids.worker)
-    with django_assert_max_num_queries(13):  # the session, the user, memberships, their grids, 1 summary, …
+    with django_assert_max_num_queries(
+        14
+    ):  # the session, the user, memberships, their grids, 1 summary, risk owners, …
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200
     assert response.context["region"] == {"code": "430211004001001", "name": "泰山社区第1网格"}

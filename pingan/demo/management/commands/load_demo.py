@@ -28,6 +28,7 @@ from pingan.demo import (
     patrols,
     people,
     periods,
+    risks,
     shapes,
     staff,
 )
@@ -289,3 +290,11 @@ class Command(BaseCommand):
             report=lambda c: f"雪亮工程监控点位 {c['cameras']} 个(在线 {c['online']},城区 {c['urban']})",
         )
         incidents.load_incidents(stdout=self.stdout, seed=seed, scale=scale, today=today)
+        # The risk register, after the disputes it raises risks from and sweeps for suggestions (docs/risks-insight.md).
+        self.once(
+            risks.DATASET,
+            seed=seed,
+            scale=1.0,
+            load=lambda: risks.risks_load(seed=seed, today=today),
+            report=risks.report,
+        )
