@@ -41,7 +41,7 @@ PLACE_LEVELS = {RegionLevel.TOWNSHIP: 9, RegionLevel.COMMUNITY: 12, RegionLevel.
 PLACE_LEVEL_CHOICES = [(level.value, level.label) for level in PLACE_LEVELS]
 
 
-# The rules the platform starts with (written by migration 0090; administrators change them in the back office):
+# The rules the platform starts with (written by migration 0003_insight; administrators change them in the back office):
 # name, basis, threshold, window (days), place level.
 DEFAULT_RULES = [
     ("同一当事人90天内3件以上", "party", 3, 90, RegionLevel.GRID),
