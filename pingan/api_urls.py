@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("pingan.map.api.urls")),
     path("", include("pingan.incidents.api.urls")),
     path("", include("pingan.cameras.api.urls")),
+    path("", include("pingan.majorevents.api.urls")),
 ]

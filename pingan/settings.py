@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "pingan.map",
     "pingan.open311",
     "pingan.stats",
+    "pingan.majorevents",
     "pingan.demo",
 ]
 
@@ -214,6 +215,12 @@ SPECTACULAR_SETTINGS = {
         "PatrolKindEnum": "pingan.gridwork.choices.PatrolKind",
         "PatrolStatusEnum": "pingan.gridwork.choices.PatrolStatus",
         "CameraStatusEnum": "pingan.cameras.choices.CameraStatus",
+        "EventSectionKindEnum": "pingan.majorevents.choices.SectionKind",
+        "EventLessonKindEnum": "pingan.majorevents.choices.LessonKind",
+        "ShiftEnum": "pingan.gridwork.choices.Shift",
+        "EventShiftEnum": "pingan.majorevents.choices.Shift",
+        "EventAdvanceStatusEnum": "pingan.majorevents.choices.ADVANCE_CHOICES",
+        "MajorEventStatusEnum": "pingan.majorevents.choices.EventStatus",
     },
 }
 INSTALLED_APPS.append("drf_spectacular_sidecar")
