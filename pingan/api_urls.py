@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("pingan.gridwork.api.urls")),
     path("", include("pingan.map.api.urls")),
     path("", include("pingan.incidents.api.urls")),
+    path("", include("pingan.risks.api.urls")),
     path("", include("pingan.cameras.api.urls")),
     path("", include("pingan.majorevents.api.urls")),
 ]

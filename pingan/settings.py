@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "pingan.cases",
     "pingan.disputes",
     "pingan.incidents",
+    "pingan.risks",
     "pingan.gridwork",
     "pingan.cameras",
     "pingan.map",

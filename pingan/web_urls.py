@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("pingan.gridwork.urls")),
     path("", include("pingan.map.urls")),
     path("", include("pingan.incidents.urls")),
+    path("", include("pingan.risks.urls")),
     path("", include("pingan.cameras.urls")),
 ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -68,7 +69,8 @@ class IntakeCheck(Protocol):
 class Transition:
     """One guarded action. Who may take it: roles held in the case's assigned organisation (`roles`),
     roles held in a centre above it whose jurisdiction covers the case (`superior_roles`), or the case's
-    assignee. `forbid` names case attributes holding users who may not take it (four-eyes rules)."""
+    assignee. `forbid` names case attributes holding users who may not take it (four-eyes rules); a dotted
+    name follows related records from the case ("risk.review.author_id"), a missing link forbidding no one."""
 
     action: str
     label: str | Promise
@@ -412,12 +414,26 @@ def refusal(
     if not allowed:
         return _("您没有对本案件执行“%(action)s”的权限") % {"action": transition.label}
     for attribute in transition.forbid:
-        if getattr(case, attribute) == actor.pk:
+        if forbidden_value(case, attribute) == actor.pk:
             return _("“%(action)s”须由办理人以外的人员执行") % {"action": transition.label}
     check = condition or transition.condition
     if check is not None and not check(case):
         return str(transition.condition_message) or _("当前条件下不能执行“%(action)s”") % {"action": transition.label}
     return None
+
+
+def forbidden_value(case: Case, path: str) -> Any:
+    """The value a `forbid` entry names: a case attribute, or a dotted path through related records
+    (e.g. a kind's own record of who wrote what); None when a link along the way is missing."""
+    value: Any = case
+    for name in path.split("."):
+        try:
+            value = getattr(value, name)
+        except ObjectDoesNotExist:
+            return None
+        if value is None:
+            return None
+    return value
 
 
 def guard(case: Case, actor: User, action: str) -> Transition:

@@ -1,0 +1,3 @@
+"""The risk API (mounted under /api/v1/)."""
+
+urlpatterns: list = []
