@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("pingan.incidents.urls")),
     path("", include("pingan.risks.urls")),
     path("", include("pingan.cameras.urls")),
+    path("", include("pingan.majorevents.urls")),
 ]

@@ -203,7 +203,7 @@ def risks_near_venues(event: Event, *, cases: CaseQuerySet | None = None) -> lis
             lat__range=(Decimal(lat - dlat), Decimal(lat + dlat)), lng__range=(Decimal(lng - dlng), Decimal(lng + dlng))
         )
     found: list[NearRisk] = []
-    for case in risks.filter(near).select_related("category", "assigned_org").order_by("id")[:500]:
+    for case in risks.filter(near).select_related("category", "assigned_org", "risk").order_by("id")[:500]:
         best: tuple[float, Venue] | None = None
         if case.lat is not None and case.lng is not None:
             for venue, lat, lng in points:

@@ -37,6 +37,8 @@ from pingan.core.models import AuditAction
 from pingan.geo.locator import locate
 from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Organization, Region
+from pingan.risks.choices import RiskSource
+from pingan.risks.services import risk_raise
 
 from . import selectors
 from .choices import (
@@ -496,8 +498,6 @@ def _raise_risk(
     urgency: str,
 ) -> Case:
     """A finding raised as a risk (来源:活动前排查) through the risks app, owned by the sweeping unit."""
-    from pingan.risks.services import risk_raise
-
     sweep = finding.sweep
     located = finding.lat is not None
     grid_codes = [sweep.region_code] if sweep.region.level == RegionLevel.GRID else []
@@ -506,7 +506,7 @@ def _raise_risk(
         category=category,
         title=title,
         description=description,
-        source="pre_event_sweep",
+        source=RiskSource.PRE_EVENT_SWEEP,
         likelihood=likelihood,
         impact=impact,
         region=None if located else sweep.region,
