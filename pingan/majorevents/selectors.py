@@ -68,6 +68,7 @@ def event_list(*, user: User, today: datetime.date | None = None) -> QuerySet[Ev
                 distinct=True,
             ),
         )
+        .order_by("-start_date", "-id")
     )
 
 
