@@ -42,11 +42,11 @@ class ScenarioTemplateAdmin(admin.ModelAdmin):
 class PlanTaskInline(admin.TabularInline):
     model = PlanTask
     extra = 0
-    fields = ["section", "title", "org", "due_date", "status", "done_at"]
+    fields = ("section", "title", "org", "due_date", "status", "done_at")
     readonly_fields = fields
     can_delete = False
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
 

@@ -145,6 +145,11 @@ class ReportGenerateForm(forms.Form):
     day = forms.DateField(label=_("日期"), widget=DATE)
 
 
+def report_label(name: str) -> str:
+    field = DailyReport._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
 class ReportForm(forms.Form):
     """The texts of a daily report draft."""
 
@@ -152,7 +157,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in DailyReport.TEXT_FIELDS:
             self.fields[name] = forms.CharField(
-                label=DailyReport._meta.get_field(name).verbose_name,
+                label=report_label(name),
                 widget=forms.Textarea(attrs={"rows": 4 if name != "overview" else 3}),
                 required=name == "overview",
                 max_length=5000,

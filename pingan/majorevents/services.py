@@ -75,6 +75,8 @@ MAX_VENUES = 20
 NAME_LENGTH = 100
 TITLE_LENGTH = 31
 RISK_SCORE_RANGE = range(1, 6)
+# A phone's clock may run a few minutes ahead of the server's.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
 
 # --- rights ----------------------------------------------------------------------------------------
 
@@ -131,6 +133,16 @@ def _in_event_days(event: Event, day: datetime.date, *, field: str) -> None:
             _("日期须在活动期间(%(start)s 至 %(end)s)") % {"start": event.start_date, "end": event.end_date},
             field=field,
         )
+
+
+def _past(at: datetime.datetime | None, *, field: str) -> datetime.datetime:
+    """A moment given for a record (the demo's history): now when left out, never in the future."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if at > now + CLOCK_SKEW:
+        raise ApplicationError(_("时间不能晚于现在"), field=field)
+    return at
 
 
 # --- events ----------------------------------------------------------------------------------------
@@ -318,9 +330,7 @@ def task_complete(
     upload, extension = _evidence(evidence)
     if task.required_evidence and upload is None:
         raise ApplicationError(_("该任务须上传佐证材料:%(what)s") % {"what": task.required_evidence}, field="evidence")
-    done_at = done_at or timezone.now()
-    if done_at > timezone.now() + datetime.timedelta(minutes=5):
-        raise ApplicationError(_("完成时间不能晚于现在"), field="done_at")
+    done_at = _past(done_at, field="done_at")
     task.status, task.record, task.done_at, task.done_by = TaskStatus.DONE, record, done_at, actor
     if upload is not None:
         task.evidence_ext = extension
@@ -420,6 +430,7 @@ def finding_to_case(
     likelihood: Any = None,
     impact: Any = None,
     urgency: str = Urgency.NORMAL,
+    registered_at: datetime.datetime | None = None,
 ) -> Case:
     """Turn a sweep finding into a risk, a dispute or an incident in one step (channel 排查): the case lies
     at the finding's point, else in the swept region; the finding keeps the case (`finding.case`) and the
@@ -446,6 +457,7 @@ def finding_to_case(
         "text": finding.description,
     }
     located = finding.lat is not None
+    registered_at = _past(registered_at, field="registered_at")
     if target == FindingTarget.RISK:
         case = _raise_risk(
             actor=actor,
@@ -457,6 +469,7 @@ def finding_to_case(
             impact=_score(impact, field="impact"),
             parties=parties,
             urgency=urgency,
+            registered_at=registered_at,
         )
     else:
         case = cs.case_register(
@@ -472,6 +485,7 @@ def finding_to_case(
             lat=finding.lat,
             lng=finding.lng,
             parties=list(parties),
+            registered_at=registered_at,
         )
     finding.case, finding.target = case, target
     finding.save(update_fields=["case", "target"])
@@ -496,6 +510,7 @@ def _raise_risk(
     impact: int,
     parties: Iterable[Mapping[str, Any]],
     urgency: str,
+    registered_at: datetime.datetime,
 ) -> Case:
     """A finding raised as a risk (来源:活动前排查) through the risks app, owned by the sweeping unit."""
     sweep = finding.sweep
@@ -517,6 +532,7 @@ def _raise_risk(
         parties=list(parties),
         grid_codes=grid_codes,
         urgency=urgency,
+        registered_at=registered_at,
     )
 
 
@@ -595,7 +611,7 @@ def report_edit(*, actor: User, report: DailyReport, **texts: str) -> DailyRepor
         raise ApplicationError(_("未知字段:%(names)s") % {"names": "、".join(sorted(unknown))})
     changed = {}
     for name, value in texts.items():
-        label = str(DailyReport._meta.get_field(name).verbose_name)
+        label = str(getattr(DailyReport._meta.get_field(name), "verbose_name", name))
         text = _text(value, field=name, label=label, max_length=5000, required=name == "overview")
         if getattr(report, name) != text:
             setattr(report, name, text)
@@ -612,13 +628,13 @@ def report_edit(*, actor: User, report: DailyReport, **texts: str) -> DailyRepor
 
 
 @transaction.atomic
-def report_send(*, actor: User, report: DailyReport) -> DailyReport:
+def report_send(*, actor: User, report: DailyReport, sent_at: datetime.datetime | None = None) -> DailyReport:
     """Send the report (报送): from now on it is frozen."""
     report = _editable(report)
     _require_manager(actor, report.event)
     if not report.overview.strip():
         raise ApplicationError(_("请填写总体情况"), field="overview")
-    report.status, report.sent_at, report.sent_by = ReportStatus.SENT, timezone.now(), actor
+    report.status, report.sent_at, report.sent_by = ReportStatus.SENT, _past(sent_at, field="sent_at"), actor
     report.save(update_fields=["status", "sent_at", "sent_by", "updated_at"])
     audit_log(
         actor=actor,
@@ -642,6 +658,7 @@ def review_write(
     worked: str = "",
     failed: str = "",
     lessons: Iterable[Mapping[str, Any] | str] = (),
+    written_at: datetime.datetime | None = None,
 ) -> Review:
     """Write (or amend) the review of a finished event; the event becomes 已复盘. `lessons` are added to the
     review's lessons (each `{"text", "kind"}`, kind 任务 or 机制)."""
@@ -662,8 +679,13 @@ def review_write(
         cleaned.append(Lesson(text=text, kind=kind))
     review, created = Review.objects.update_or_create(
         event=event,
-        defaults={"summary": summary, "worked": worked, "failed": failed, "written_by": actor},
-        create_defaults={"summary": summary, "worked": worked, "failed": failed, "written_by": actor},
+        defaults={
+            "summary": summary,
+            "worked": worked,
+            "failed": failed,
+            "written_by": actor,
+            "written_at": _past(written_at, field="written_at"),
+        },
     )
     for lesson in cleaned:
         lesson.review = review

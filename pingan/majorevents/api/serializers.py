@@ -330,8 +330,12 @@ class DailyReportEditSerializer(serializers.Serializer[Any]):
 
 class EventLessonSerializer(serializers.ModelSerializer[Lesson]):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    saved_task = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("存入的模板任务 ID"))
-    saved_section = serializers.PrimaryKeyRelatedField(read_only=True, help_text=_("存入的模板机制板块 ID"))
+    saved_task = serializers.IntegerField(
+        source="saved_task_id", read_only=True, allow_null=True, help_text=_("存入的模板任务 ID")
+    )
+    saved_section = serializers.IntegerField(
+        source="saved_section_id", read_only=True, allow_null=True, help_text=_("存入的模板机制板块 ID")
+    )
 
     class Meta:
         model = Lesson

@@ -37,7 +37,7 @@ PARTS = [
 ]
 
 
-def build():  # type: ignore[no-untyped-def]
+def build():
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4
