@@ -148,14 +148,18 @@ def _past(at: datetime.datetime | None, *, field: str) -> datetime.datetime:
 # --- events ----------------------------------------------------------------------------------------
 
 
-def _nearest_org(org_type: str, region: Region, fallback: Organization) -> Organization:
-    """The active organisation of `org_type` whose region is the event's region or the nearest above it."""
-    if not org_type:
-        return fallback
-    candidates = Organization.objects.filter(
-        org_type=org_type, is_active=True, region__in=region.ancestors_and_self()
-    ).select_related("region")
-    return max(candidates, key=lambda org: org.region.level, default=fallback)
+def _units_by_type(region: Region, org_types: Iterable[str]) -> dict[str, Organization]:
+    """For each organisation type, the active organisation of that type whose region is `region` or the
+    nearest above it (one query for all types)."""
+    wanted = {t for t in org_types if t}
+    if not wanted:
+        return {}
+    codes = [r.code for r in region.ancestors_and_self()]
+    found: dict[str, Organization] = {}
+    candidates = Organization.objects.filter(org_type__in=wanted, is_active=True, region__code__in=codes)
+    for org in candidates.select_related("region").order_by("region__level", "code"):
+        found[org.org_type] = org  # deeper regions come later and win
+    return found
 
 
 def _grids(codes: Iterable[str], event_region: Region, *, field: str) -> list[Region]:
@@ -192,7 +196,9 @@ def plan_from_template(*, event: Event, template: ScenarioTemplate) -> int:
     event's first day, its unit is the nearest organisation of the task's type (else the lead unit).
     Returns the number of tasks."""
     count = 0
-    for section in template.sections.prefetch_related("tasks").order_by("order", "id"):
+    sections = list(template.sections.prefetch_related("tasks").order_by("order", "id"))
+    units = _units_by_type(event.region, (task.org_type for section in sections for task in section.tasks.all()))
+    for section in sections:
         plan_section = PlanSection.objects.create(
             event=event, kind=section.kind, title=section.title, description=section.description, order=section.order
         )
@@ -201,7 +207,7 @@ def plan_from_template(*, event: Event, template: ScenarioTemplate) -> int:
                 event=event,
                 section=plan_section,
                 title=task.title,
-                org=_nearest_org(task.org_type, event.region, event.lead_org),
+                org=units.get(task.org_type, event.lead_org),
                 due_date=event.start_date + datetime.timedelta(days=task.due_offset_days),
                 required_evidence=task.required_evidence,
                 template_task=task,
