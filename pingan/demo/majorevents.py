@@ -38,7 +38,7 @@ def _t(title: str, org_type: str = "", offset: int = -3, evidence: str = "") -> 
     return {"title": title, "org_type": org_type, "due_offset_days": offset, "required_evidence": evidence}
 
 
-FULL_SECTIONS = [
+FULL_SECTIONS: list[dict[str, Any]] = [
     {
         "kind": OV,
         "title": "安保维稳总体方案",
@@ -64,7 +64,7 @@ FULL_SECTIONS = [
     {"kind": M, "title": "联勤联动机制", "tasks": []},
     {"kind": M, "title": "责任追究机制", "tasks": []},
 ]
-CONFERENCE_SECTIONS = [
+CONFERENCE_SECTIONS: list[dict[str, Any]] = [
     {"kind": OV, "title": "活动安保工作方案", "tasks": [_t("制定安保工作方案", "", -10, "方案文件")]},
     {"kind": D, "title": "会场及驻地安保", "tasks": [_t("会场安检与封控", "police", -1)]},
     {"kind": D, "title": "交通保障", "tasks": [_t("交通管制与线路保障", "police", -1)]},
@@ -291,7 +291,7 @@ def events_2022_load(*, seed: int) -> dict[str, int]:
             written_at=_at(days[-1] + datetime.timedelta(days=2), 10),
         )
         for lesson in review.lessons.all():
-            section = event.template.sections.filter(kind=SectionKind.DOMAIN).order_by("order").first()
+            section = templates[spec.template].sections.filter(kind=SectionKind.DOMAIN).order_by("order").first()
             if lesson.kind == "task" and spec.template == CONFERENCE:
                 continue  # one improvement of the conference template is left for a person to save
             services.lesson_save_to_template(actor=actor, lesson=lesson, section=section)

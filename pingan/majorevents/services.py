@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -309,7 +309,7 @@ def event_advance(*, actor: User, event: Event, status: str) -> Event:
 # --- plan tasks ------------------------------------------------------------------------------------
 
 
-def _evidence(upload: UploadedFile | None) -> tuple[UploadedFile | None, str]:
+def _evidence(upload: File[Any] | None) -> tuple[File[Any] | None, str]:
     if not upload:
         return None, ""
     inspect_upload(upload, field="evidence")
@@ -322,7 +322,7 @@ def task_complete(
     actor: User,
     task: PlanTask,
     record: str,
-    evidence: UploadedFile | None = None,
+    evidence: File[Any] | None = None,
     done_at: datetime.datetime | None = None,
 ) -> PlanTask:
     """Mark a task done with what was done and, when the task names required evidence, the evidence file.
