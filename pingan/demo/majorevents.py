@@ -3,7 +3,8 @@ overall plan, five domains, six actions, seven mechanisms — and a smaller one 
 major events of 2022 (the seed's "30余次重大节点、重大活动安保维稳任务"), among them the 第十届中国湘商大会 in
 Zhuzhou and the 二十大 security plan, all finished and reviewed, with sweeps, rosters and sent daily
 reports; and one event in progress around --today with a board that has something to show (tasks done,
-some late, findings raised as risks near the venue, the roster, today's report as a draft).
+some late, a sweep's findings to convert, an open risk of the register at the venue when there is one, the
+roster, today's report as a draft).
 
 Everything goes through pingan.majorevents.services, as a user's clicks would; dates of 2022 are given
 to the services explicitly. The dates and venues of the 2022 events are illustrative. The number of
@@ -20,6 +21,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from pingan.accounts.models import User
+from pingan.cases.models import Case
 from pingan.geo.models import RegionShape
 from pingan.majorevents import services
 from pingan.majorevents.choices import EventStatus, SectionKind, SecurityLevel, TaskStatus
@@ -175,14 +177,26 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def _event(spec: Spec, template: ScenarioTemplate, actor: User, rng: random.Random, **extra: Any) -> Event:
+def _event(
+    spec: Spec, template: ScenarioTemplate, actor: User, rng: random.Random, *, near_risk: bool = False
+) -> Event:
+    """The event with its venue at a grid's label point; with `near_risk`, at the point of an open risk of
+    the region when the risk register has one (so the board shows it)."""
     region_code = TY if spec.county == CITY_CODE and spec.venue.startswith("株洲国际会展中心") else spec.county
     shape = _venue_grid(region_code, rng)
     venue: dict[str, Any] = {"name": spec.venue, "address": spec.venue}
-    if shape is not None:
+    risk = (
+        Case.objects.open()
+        .filter(kind="risk", region_code__startswith=region_code, lat__isnull=False)
+        .order_by("id")
+        .first()
+        if near_risk
+        else None
+    )
+    if risk is not None:
+        venue |= {"lat": risk.lat, "lng": risk.lng}
+    elif shape is not None:
         venue |= {"lat": round(shape.label_lat, 6), "lng": round(shape.label_lng, 6)}
-    else:
-        venue["grids"] = []
     return services.event_create(
         actor=actor,
         name=spec.name,
@@ -191,12 +205,14 @@ def _event(spec: Spec, template: ScenarioTemplate, actor: User, rng: random.Rand
         security_level=spec.level,
         lead_org=Organization.objects.get(code=centre_code(spec.county)),
         template=template,
-        venues=[venue] if shape is not None else [],
-        **extra,
+        venues=[venue] if "lat" in venue else [],
     )
 
 
-def _sweep(event: Event, actor: User, day: datetime.date, *, at: datetime.datetime) -> int:
+def _sweep(event: Event, actor: User, day: datetime.date) -> int:
+    """A sweep of the venue's grid with three findings, left for a person to turn into a risk, a dispute and
+    an incident: the demo's cases are generated as histories that end before --today with their own
+    invariants (docs/demo.md), which a case registered now through the services would break."""
     venue = event.venues.prefetch_related("grids").first()
     grid = venue.grids.first() if venue else None
     region = grid or event.region
@@ -211,20 +227,7 @@ def _sweep(event: Event, actor: User, day: datetime.date, *, at: datetime.dateti
             for text, _target, _category in FINDINGS
         ],
     )
-    converted = 0
-    for finding, (_text, target, category) in zip(sweep.findings.order_by("id"), FINDINGS, strict=True):
-        services.finding_to_case(
-            actor=actor,
-            finding=finding,
-            target=target,
-            category=category,
-            likelihood=4 if target == "risk" else None,
-            impact=4 if target == "risk" else None,
-            parties=[{"name": "刘建国", "role": "applicant", "phone": "13807330001"}] if target == "dispute" else [],
-            registered_at=at,
-        )
-        converted += 1
-    return converted
+    return sweep.findings.count()
 
 
 def _roster(event: Event, actors: list[User], days: list[datetime.date]) -> int:
@@ -261,7 +264,7 @@ def events_2022_load(*, seed: int) -> dict[str, int]:
     and reviewed; the lessons of the 湘商大会 and the 二十大 saved into their templates."""
     rng = random.Random(f"majorevents-{seed}")
     templates = templates_load()
-    counts = {"events": 0, "tasks": 0, "done": 0, "reports": 0, "cases": 0, "shifts": 0, "lessons": 0}
+    counts = {"events": 0, "tasks": 0, "done": 0, "reports": 0, "findings": 0, "shifts": 0, "lessons": 0}
     for spec in EVENTS_2022:
         actor = _actor(spec.county)
         head = User.objects.filter(username=actor.username.replace("_clerk", "_head")).first()
@@ -271,7 +274,7 @@ def events_2022_load(*, seed: int) -> dict[str, int]:
         counts["tasks"] += event.tasks.count()
         full = spec.name in REVIEWED_FULLY
         if full:
-            counts["cases"] += _sweep(event, actor, spec.start - datetime.timedelta(days=3), at=_at(spec.start, 9))
+            counts["findings"] += _sweep(event, actor, spec.start - datetime.timedelta(days=3))
         counts["shifts"] += _roster(event, [u for u in (head, actor) if u], days)
         event = services.event_advance(actor=actor, event=event, status=EventStatus.IN_PROGRESS)
         counts["done"] += _complete(event, actor, rng, until=days[-1] + datetime.timedelta(days=3), late_share=0.1)
@@ -316,9 +319,9 @@ def live_load(*, seed: int, today: datetime.date) -> dict[str, Any]:
         CONFERENCE,
         "株洲国际会展中心",
     )
-    event = _event(spec, templates[CONFERENCE], actor, rng)
+    event = _event(spec, templates[CONFERENCE], actor, rng, near_risk=True)
     now_day = min(today, timezone.localdate())
-    cases = _sweep(event, actor, now_day - datetime.timedelta(days=3), at=timezone.now())
+    findings = _sweep(event, actor, now_day - datetime.timedelta(days=3))
     shifts = _roster(event, [head, actor], event.days)
     event = services.event_advance(actor=actor, event=event, status=EventStatus.IN_PROGRESS)
     done = _complete(event, actor, rng, until=now_day - datetime.timedelta(days=2), late_share=0.5)
@@ -334,7 +337,7 @@ def live_load(*, seed: int, today: datetime.date) -> dict[str, Any]:
     open_tasks = event.tasks.filter(status=TaskStatus.OPEN).count()
     return {
         "event": event.pk,
-        "cases": cases,
+        "findings": findings,
         "shifts": shifts,
         "done": done,
         "late": late,

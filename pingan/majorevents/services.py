@@ -463,7 +463,8 @@ def finding_to_case(
         "text": finding.description,
     }
     located = finding.lat is not None
-    registered_at = _past(registered_at, field="registered_at")
+    if registered_at is not None:  # else the engine's own now, the same on every row it writes
+        registered_at = _past(registered_at, field="registered_at")
     if target == FindingTarget.RISK:
         case = _raise_risk(
             actor=actor,
@@ -516,7 +517,7 @@ def _raise_risk(
     impact: int,
     parties: Iterable[Mapping[str, Any]],
     urgency: str,
-    registered_at: datetime.datetime,
+    registered_at: datetime.datetime | None,
 ) -> Case:
     """A finding raised as a risk (来源:活动前排查) through the risks app, owned by the sweeping unit."""
     sweep = finding.sweep

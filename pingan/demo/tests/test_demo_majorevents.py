@@ -46,7 +46,7 @@ def test_thirty_events_of_2022_finished_reviewed_and_reported(db, loaded):
     assert set(year.values_list("status", flat=True)) == {EventStatus.REVIEWED}
     days = sum(len(e.days) for e in year)
     assert DailyReport.objects.filter(event__in=year, status="sent").count() == counts["reports"] == days
-    assert counts["cases"] == 6  # three findings each of the 湘商大会 and the 二十大: a risk, a dispute, an incident
+    assert counts["findings"] == 6  # three findings each of the 湘商大会 and the 二十大, left as findings
 
 
 def test_the_twentieth_congress_plan_has_the_1_5_6_7_shape(db, loaded):
@@ -57,8 +57,7 @@ def test_the_twentieth_congress_plan_has_the_1_5_6_7_shape(db, loaded):
     assert event.review.lessons.filter(saved_at__isnull=False).count() == 2
     xiangshang = Event.objects.get(name="第十届中国湘商大会")
     assert xiangshang.region.name == "株洲市" and xiangshang.security_level == "special"
-    kinds = sorted(f.case.kind for s in xiangshang.sweeps.all() for f in s.findings.all())
-    assert kinds == ["dispute", "incident", "risk"]
+    assert [f.case for s in xiangshang.sweeps.all() for f in s.findings.all()] == [None, None, None]
     full = ScenarioTemplate.objects.get(name=majorevents.FULL)
     assert full.sections.filter(kind=SectionKind.MECHANISM).count() > 7  # 提升: mechanisms added by the reviews
 
@@ -74,4 +73,5 @@ def test_the_live_event_has_a_board_to_show(db, loaded):
         )
     assert board.done and board.late and board.roster
     assert board.report is not None and not board.report.is_sent and board.report.number == 2
-    assert len(board.risks) == 1 and board.risks[0].distance_m == 0
+    assert live["findings"] == board.findings == 3 and board.converted == 0  # for a person to convert
+    assert all(r.distance_m is None or r.distance_m <= event.risk_radius_m for r in board.risks)

@@ -215,7 +215,7 @@ class Command(BaseCommand):
             load=lambda: majorevents.events_2022_load(seed=seed),
             report=lambda c: (
                 f"2022 年重大活动安保 {c['events']} 项(任务 {c['tasks']} 项,完成 {c['done']} 项;日报 {c['reports']} 期;"
-                f"排查发现转案件 {c['cases']} 件;经验存入预案模板 {c['lessons']} 条)"
+                f"排查发现 {c['findings']} 条;经验存入预案模板 {c['lessons']} 条)"
             ),
         )
         self.once(
