@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("pingan.risks.insight_api_urls")),
     path("", include("pingan.cameras.api.urls")),
     path("", include("pingan.drives.api.urls")),
+    path("", include("pingan.majorevents.api.urls")),
 ]

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "pingan.open311",
     "pingan.stats",
     "pingan.drives",
+    "pingan.majorevents",
     "pingan.demo",
 ]
 
@@ -228,6 +229,12 @@ SPECTACULAR_SETTINGS = {
         "RiskTaskStageEnum": "pingan.risks.choices.TASK_STAGE_CHOICES",
         "RiskTemplateStageEnum": "pingan.risks.choices.TEMPLATE_STAGE_CHOICES",
         "RiskScoreEnum": "pingan.risks.choices.SCORE_CHOICES",
+        "EventSectionKindEnum": "pingan.majorevents.choices.SectionKind",
+        "EventLessonKindEnum": "pingan.majorevents.choices.LessonKind",
+        "ShiftEnum": "pingan.gridwork.choices.Shift",
+        "EventShiftEnum": "pingan.majorevents.choices.Shift",
+        "EventAdvanceStatusEnum": "pingan.majorevents.choices.ADVANCE_CHOICES",
+        "MajorEventStatusEnum": "pingan.majorevents.choices.EventStatus",
     },
 }
 INSTALLED_APPS.append("drf_spectacular_sidecar")

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("pingan.risks.insight_urls")),
     path("", include("pingan.cameras.urls")),
     path("", include("pingan.drives.urls")),
+    path("", include("pingan.majorevents.urls")),
 ]

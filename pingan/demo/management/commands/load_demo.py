@@ -25,6 +25,7 @@ from pingan.demo import (
     geography,
     grid_people,
     incidents,
+    majorevents,
     patrols,
     people,
     periods,
@@ -211,9 +212,33 @@ class Command(BaseCommand):
             load=lambda: drives.drives_load(today=today),
             report=drives.drives_report,
         )
+        self.major_events_load(seed=seed, today=today)
         with connection.cursor() as cursor:  # fresh planner statistics after a bulk load
             cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"演示数据加载完成,共用时 {time.perf_counter() - started:.1f} 秒。"))
+
+    def major_events_load(self, *, seed: int, today: datetime.date) -> None:
+        """Major-event security: the 2022 events (from the templates, reviewed) and one in progress."""
+        self.once(
+            "major-events-2022",
+            seed=seed,
+            scale=1.0,  # a few events, whatever the scale
+            load=lambda: majorevents.events_2022_load(seed=seed),
+            report=lambda c: (
+                f"2022 年重大活动安保 {c['events']} 项(任务 {c['tasks']} 项,完成 {c['done']} 项;日报 {c['reports']} 期;"
+                f"排查发现 {c['findings']} 条;经验存入预案模板 {c['lessons']} 条)"
+            ),
+        )
+        self.once(
+            "major-events-live",
+            seed=seed,
+            scale=1.0,
+            load=lambda: majorevents.live_load(seed=seed, today=today),
+            report=lambda c: (
+                f"进行中的重大活动 1 项({c['today']} 前后):任务完成 {c['done']} 项、逾期 {c['late']} 项,"
+                f"值班 {c['shifts']} 班次,日报 {c['reports']} 期"
+            ),
+        )
 
     def once(
         self, key: str, *, seed: int, scale: float, load: Callable[[], dict], report: Callable[[dict], str]
