@@ -254,6 +254,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PINGAN_LOG_LEVEL", "WARNING")},
+    # Django logs every task's start and end at INFO on the console when DEBUG is on; the immediate backend
+    # of `make demo` runs one per notification sent (the risk register's, thousands in load_demo).
+    "loggers": {"django.tasks": {"level": os.environ.get("PINGAN_LOG_LEVEL", "WARNING")}},
 }
 
 # --- Ping'an product settings -------------------------------------------------------------------

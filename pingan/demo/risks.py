@@ -26,7 +26,7 @@ from pingan.cases.models import Case, Category
 from pingan.cases.services import case_transition
 from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Organization, Region
-from pingan.risks.choices import RiskSource, RiskStage
+from pingan.risks.choices import RiskLevel, RiskSource, RiskStage
 from pingan.risks.insight_models import DEFAULT_RULES, SuggestionBasis, SuggestionRule
 from pingan.risks.models import RiskPlanTemplate, RiskPlanTemplateTask, RiskTask
 from pingan.risks.raising import risk_raise_from_case
@@ -252,8 +252,8 @@ def _raise_from_disputes(desks: list[Desk]) -> list[Case]:
 
 
 def report(counts: Mapping[str, Any]) -> str:
-    levels = "、".join(f"{k} {v}" for k, v in sorted(counts["levels"].items()))
-    stages = "、".join(f"{k} {v}" for k, v in sorted(counts["stages"].items()))
+    levels = "、".join(f"{level.label} {counts['levels'][level]}" for level in RiskLevel if level in counts["levels"])
+    stages = "、".join(f"{stage.label} {counts['stages'][stage]}" for stage in RiskStage if stage in counts["stages"])
     return (
         f"风险登记簿:风险 {counts['risks']} 件(由矛盾纠纷升级 {counts['from_disputes']} 件;等级 {levels};"
         f"阶段 {stages}),待研判建议 {counts['suggestions']} 条"
