@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,9 +48,20 @@ def events_visible_to(user: User) -> EventQuerySet:
     return Event.objects.within(user_prefixes(user))
 
 
-def late_q(today: datetime.date) -> Q:
-    """Tasks late as of `today`: open past their day, or done after it (PlanTask.days_late > 0)."""
-    return Q(status=TaskStatus.OPEN, due_date__lt=today) | Q(status=TaskStatus.DONE, done_at__date__gt=F("due_date"))
+def late_q(today: datetime.date, prefix: str = "") -> Q:
+    """Tasks late as of `today`: open past their day, or done after it (PlanTask.days_late > 0). `prefix`
+    reads them through a relation (e.g. "tasks__" from the event)."""
+    return Q(**{f"{prefix}status": TaskStatus.OPEN, f"{prefix}due_date__lt": today}) | Q(
+        **{f"{prefix}status": TaskStatus.DONE, f"{prefix}done_at__date__gt": F(f"{prefix}due_date")}
+    )
+
+
+def _one_or_404[M: models.Model](queryset: QuerySet[M], pk: int | str, message: str) -> M:
+    """The record `pk` among those the user may see (`queryset`), else "not found" with `message`."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise NotFoundError(message)
+    return found
 
 
 def event_list(*, user: User, today: datetime.date | None = None) -> QuerySet[Event]:
@@ -61,28 +73,20 @@ def event_list(*, user: User, today: datetime.date | None = None) -> QuerySet[Ev
         .annotate(
             task_count=Count("tasks", distinct=True),
             done_count=Count("tasks", filter=Q(tasks__status=TaskStatus.DONE), distinct=True),
-            late_count=Count(
-                "tasks",
-                filter=Q(tasks__status=TaskStatus.OPEN, tasks__due_date__lt=today)
-                | Q(tasks__status=TaskStatus.DONE, tasks__done_at__date__gt=F("tasks__due_date")),
-                distinct=True,
-            ),
+            late_count=Count("tasks", filter=late_q(today, "tasks__"), distinct=True),
         )
         .order_by("-start_date", "-id")
     )
 
 
 def event_visible_or_404(*, user: User, event_id: int | str) -> Event:
-    event = (
+    return _one_or_404(
         events_visible_to(user)
         .select_related("lead_org__region", "region", "template", "created_by")
-        .prefetch_related(Prefetch("venues", queryset=Venue.objects.prefetch_related("grids")))
-        .filter(pk=event_id)
-        .first()
+        .prefetch_related(Prefetch("venues", queryset=Venue.objects.prefetch_related("grids"))),
+        event_id,
+        _("重大活动不存在或不在您的辖区内"),
     )
-    if event is None:
-        raise NotFoundError(_("重大活动不存在或不在您的辖区内"))
-    return event
 
 
 def tasks_of(event: Event) -> QuerySet[PlanTask]:
@@ -92,14 +96,13 @@ def tasks_of(event: Event) -> QuerySet[PlanTask]:
 
 
 def task_visible_or_404(*, user: User, task_id: int | str) -> PlanTask:
-    task = (
-        PlanTask.objects.filter(event__in=events_visible_to(user), pk=task_id)
-        .select_related("event__region", "section", "org", "done_by")
-        .first()
+    return _one_or_404(
+        PlanTask.objects.filter(event__in=events_visible_to(user)).select_related(
+            "event__region", "section", "org", "done_by"
+        ),
+        task_id,
+        _("安保任务不存在或不在您的辖区内"),
     )
-    if task is None:
-        raise NotFoundError(_("安保任务不存在或不在您的辖区内"))
-    return task
 
 
 def sweeps_of(event: Event) -> QuerySet[Sweep]:
@@ -109,10 +112,9 @@ def sweeps_of(event: Event) -> QuerySet[Sweep]:
 
 
 def sweep_visible_or_404(*, user: User, sweep_id: int | str) -> Sweep:
-    sweep = sweeps_of_visible(user).filter(pk=sweep_id).select_related("event", "region", "org").first()
-    if sweep is None:
-        raise NotFoundError(_("排查记录不存在或不在您的辖区内"))
-    return sweep
+    return _one_or_404(
+        sweeps_of_visible(user).select_related("event", "region", "org"), sweep_id, _("排查记录不存在或不在您的辖区内")
+    )
 
 
 def sweeps_of_visible(user: User) -> QuerySet[Sweep]:
@@ -120,14 +122,13 @@ def sweeps_of_visible(user: User) -> QuerySet[Sweep]:
 
 
 def finding_visible_or_404(*, user: User, finding_id: int | str) -> SweepFinding:
-    finding = (
-        SweepFinding.objects.filter(sweep__in=sweeps_of_visible(user), pk=finding_id)
-        .select_related("sweep__event", "sweep__region", "case")
-        .first()
+    return _one_or_404(
+        SweepFinding.objects.filter(sweep__in=sweeps_of_visible(user)).select_related(
+            "sweep__event", "sweep__region", "case"
+        ),
+        finding_id,
+        _("排查发现不存在或不在您的辖区内"),
     )
-    if finding is None:
-        raise NotFoundError(_("排查发现不存在或不在您的辖区内"))
-    return finding
 
 
 def roster_of(event: Event, day: datetime.date | None = None) -> QuerySet[RosterShift]:
@@ -136,36 +137,31 @@ def roster_of(event: Event, day: datetime.date | None = None) -> QuerySet[Roster
 
 
 def shift_visible_or_404(*, user: User, shift_id: int | str) -> RosterShift:
-    entry = (
-        RosterShift.objects.filter(event__in=events_visible_to(user), pk=shift_id)
-        .select_related("event", "org", "user")
-        .first()
+    return _one_or_404(
+        RosterShift.objects.filter(event__in=events_visible_to(user)).select_related("event", "org", "user"),
+        shift_id,
+        _("值班记录不存在或不在您的辖区内"),
     )
-    if entry is None:
-        raise NotFoundError(_("值班记录不存在或不在您的辖区内"))
-    return entry
 
 
 def report_visible_or_404(*, user: User, report_id: int | str) -> DailyReport:
-    report = (
-        DailyReport.objects.filter(event__in=events_visible_to(user), pk=report_id)
-        .select_related("event__lead_org", "event__region", "sent_by")
-        .first()
+    return _one_or_404(
+        DailyReport.objects.filter(event__in=events_visible_to(user)).select_related(
+            "event__lead_org", "event__region", "sent_by"
+        ),
+        report_id,
+        _("日报不存在或不在您的辖区内"),
     )
-    if report is None:
-        raise NotFoundError(_("日报不存在或不在您的辖区内"))
-    return report
 
 
 def lesson_visible_or_404(*, user: User, lesson_id: int | str) -> Lesson:
-    lesson = (
-        Lesson.objects.filter(review__event__in=events_visible_to(user), pk=lesson_id)
-        .select_related("review__event__template", "saved_task", "saved_section")
-        .first()
+    return _one_or_404(
+        Lesson.objects.filter(review__event__in=events_visible_to(user)).select_related(
+            "review__event__template", "saved_task", "saved_section"
+        ),
+        lesson_id,
+        _("复盘经验不存在或不在您的辖区内"),
     )
-    if lesson is None:
-        raise NotFoundError(_("复盘经验不存在或不在您的辖区内"))
-    return lesson
 
 
 # --- risks near the venues -------------------------------------------------------------------------
