@@ -25,7 +25,7 @@ from pingan.cases.models import Case
 from pingan.geo.models import RegionShape
 from pingan.majorevents import services
 from pingan.majorevents.choices import EventStatus, SectionKind, SecurityLevel, TaskStatus
-from pingan.majorevents.models import Event, ScenarioTemplate
+from pingan.majorevents.models import Event, ScenarioTemplate, Sweep
 from pingan.regions.models import Organization
 
 from .geography import CITY_CODE, centre_code
@@ -209,7 +209,7 @@ def _event(
     )
 
 
-def _sweep(event: Event, actor: User, day: datetime.date) -> int:
+def _sweep(event: Event, actor: User, day: datetime.date) -> Sweep:
     """A sweep of the venue's grid with three findings, left for a person to turn into a risk, a dispute and
     an incident: the demo's cases are generated as histories that end before --today with their own
     invariants (docs/demo.md), which a case registered now through the services would break."""
@@ -227,7 +227,7 @@ def _sweep(event: Event, actor: User, day: datetime.date) -> int:
             for text, _target, _category in FINDINGS
         ],
     )
-    return sweep.findings.count()
+    return sweep
 
 
 def _roster(event: Event, actors: list[User], days: list[datetime.date]) -> int:
@@ -274,7 +274,7 @@ def events_2022_load(*, seed: int) -> dict[str, int]:
         counts["tasks"] += event.tasks.count()
         full = spec.name in REVIEWED_FULLY
         if full:
-            counts["findings"] += _sweep(event, actor, spec.start - datetime.timedelta(days=3))
+            counts["findings"] += _sweep(event, actor, spec.start - datetime.timedelta(days=3)).findings.count()
         counts["shifts"] += _roster(event, [u for u in (head, actor) if u], days)
         event = services.event_advance(actor=actor, event=event, status=EventStatus.IN_PROGRESS)
         counts["done"] += _complete(event, actor, rng, until=days[-1] + datetime.timedelta(days=3), late_share=0.1)
@@ -304,7 +304,7 @@ def events_2022_load(*, seed: int) -> dict[str, int]:
 
 def live_load(*, seed: int, today: datetime.date) -> dict[str, Any]:
     """One event in progress around --today (yesterday to tomorrow) in 天元区: tasks of the past days done,
-    some late and some still open past their day, findings of the sweep raised as risks near the venue,
+    some late and some still open past their day, the sweep's risk finding raised as a risk at the venue,
     a roster for every day, yesterday's report sent and today's as a draft."""
     rng = random.Random(f"majorevents-live-{seed}")
     templates = templates_load()
@@ -321,7 +321,20 @@ def live_load(*, seed: int, today: datetime.date) -> dict[str, Any]:
     )
     event = _event(spec, templates[CONFERENCE], actor, rng, near_risk=True)
     now_day = min(today, timezone.localdate())
-    findings = _sweep(event, actor, now_day - datetime.timedelta(days=3))
+    sweep = _sweep(event, actor, now_day - datetime.timedelta(days=3))
+    findings = sweep.findings.count()
+    # The wage arrears found at the venue's building site are raised as a risk (橙, 3 × 4) now, through the
+    # sweep's one step, so the board has an open risk at the venue; the dispute and the incident found wait
+    # for a person (the demo's dispute and incident histories end before --today, docs/demo.md).
+    text, target, category = FINDINGS[0]
+    services.finding_to_case(
+        actor=actor,
+        finding=sweep.findings.get(description=text),
+        target=target,
+        category=category,
+        likelihood=3,
+        impact=4,
+    )
     shifts = _roster(event, [head, actor], event.days)
     event = services.event_advance(actor=actor, event=event, status=EventStatus.IN_PROGRESS)
     done = _complete(event, actor, rng, until=now_day - datetime.timedelta(days=2), late_share=0.5)

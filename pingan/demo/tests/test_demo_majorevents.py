@@ -17,7 +17,7 @@ from pingan.accounts.models import User
 from pingan.demo import majorevents
 from pingan.majorevents import selectors
 from pingan.majorevents.choices import EventStatus, SectionKind
-from pingan.majorevents.models import DailyReport, Event, ScenarioTemplate
+from pingan.majorevents.models import DailyReport, Event, ScenarioTemplate, SweepFinding
 
 TODAY = datetime.date(2026, 11, 30)
 NOW = datetime.datetime(2026, 11, 30, 9, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
@@ -73,5 +73,10 @@ def test_the_live_event_has_a_board_to_show(db, loaded):
         )
     assert board.done and board.late and board.roster
     assert board.report is not None and not board.report.is_sent and board.report.number == 2
-    assert live["findings"] == board.findings == 3 and board.converted == 0  # for a person to convert
+    # The risk finding was raised as a risk at the venue in one step; the dispute and the incident wait.
+    assert live["findings"] == board.findings == 3 and board.converted == 1
+    finding = SweepFinding.objects.get(sweep__event=event, case__isnull=False)
+    assert finding.case.kind == "risk" and finding.case.risk.source == "pre_event_sweep"
+    assert finding.case.risk.level == "orange"  # 3 × 4 = 12 on the default matrix
+    assert finding.case.pk in [r.case.pk for r in board.risks]  # at the venue
     assert all(r.distance_m is None or r.distance_m <= event.risk_radius_m for r in board.risks)
