@@ -25,7 +25,8 @@ class IdListField(forms.CharField):
     def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
         if value in (None, "", []):
             return []
-        parts = value if isinstance(value, list | tuple) else str(value).replace(",", ",").split(",")
+        values = value if isinstance(value, list | tuple) else [value]
+        parts = [part for item in values for part in str(item).replace(",", ",").split(",")]
         ids = []
         for part in parts:
             text = str(part).strip()
@@ -68,6 +69,16 @@ class TaskForm(af.ActionForm):
     due_date = forms.DateField(label=_("完成期限"), widget=forms.DateInput(attrs={"type": "date"}))
     required_evidence = forms.CharField(label=_("须提交的佐证材料"), max_length=200, required=False)
 
+    def for_case(self, case: Case) -> None:
+        """On the page, the units whose jurisdiction holds the risk's place to choose from (the API and the
+        service take any unit the service admits: one of these, or one inside the owner's jurisdiction)."""
+        from pingan.cases.forms import covering_orgs
+
+        field = self.fields["owner_org"]
+        field.label = _("责任单位")
+        choices = [(o.code, f"{o.name}({o.region.name})") for o in covering_orgs(case)]
+        field.widget = forms.Select(choices=[("", _("风险责任单位(默认)")), *choices])
+
 
 class ImprovementForm(TaskForm):
     title = forms.CharField(label=_("提升措施"), max_length=200)
@@ -93,9 +104,16 @@ class _TaskChoice:
         if "evidence" in self.fields:
             from pingan.cases.models import Attachment
 
-            names = [f"{a.pk}:{a.original_name}" for a in Attachment.objects.filter(case_id=case.pk).order_by("id")]
-            if names:
-                self.fields["evidence"].help_text = _("可选附件(编号:文件名):%(files)s") % {"files": ";".join(names)}
+            # On the page the case's files are ticked, not typed (the API still takes their ids).
+            files = [(a.pk, a.original_name) for a in Attachment.objects.filter(case_id=case.pk).order_by("id")]
+            field = self.fields["evidence"]
+            field.label = _("佐证附件")
+            if files:
+                field.widget = forms.CheckboxSelectMultiple(choices=files)
+                field.help_text = _("勾选已上传到本风险“附件”中的文件")
+            else:
+                field.widget = forms.HiddenInput()
+                field.help_text = ""
 
 
 class RecordTaskForm(_TaskChoice, af.ActionForm):

@@ -73,6 +73,10 @@ def test_the_whole_loop_through_the_pages(client, zhuzhou, people, template):
     )
     assert upload.status_code == 302
     evidence = case.attachments.get()
+    # The record form ticks the risk's files (no ids to type), and a task's unit is chosen from a list.
+    disposing = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    assert f'type="checkbox" name="evidence" value="{evidence.pk}"' in disposing
+    assert '<select name="owner_org"' in disposing and "天元区综治中心(天元区)" in disposing
     done = act(
         client, case, "record_task", task=task.pk, record="已发布通报", evidence=str(evidence.pk), complete="true"
     )
