@@ -153,8 +153,10 @@ UPLOADS = {
 
 # Operations whose valid bodies hang on relations between records a schema cannot state: a major event names
 # a lead unit in the caller's jurisdiction, a template, days in order and venues inside the lead unit's region
-# (pingan/majorevents/tests/test_api.py walks it with real values and checks its refusals).
-RELATIONS = {"POST /api/v1/events/"}
+# (pingan/majorevents/tests/test_api.py walks it with real values and checks its refusals); a drive names
+# categories of its kinds, a region its caller may run drives in and a lead unit covering it
+# (pingan/drives/tests/test_drive_api.py).
+RELATIONS = {"POST /api/v1/events/", "POST /api/v1/drives/", "PUT /api/v1/drives/{id}/"}
 
 
 def _excluded(case) -> list:

@@ -11,7 +11,7 @@ from pingan.cases.choices import Outcome
 from pingan.cases.models import Case, Category
 from pingan.regions.models import Organization, Region
 
-from ..choices import TagMode
+from ..choices import DriveStatus, TagMode
 from ..models import Drive, DriveCase, DriveTagLog
 
 
@@ -148,3 +148,35 @@ class TagLogSerializer(serializers.ModelSerializer):
         model = DriveTagLog
         fields = ["case", "action", "mode", "reason", "created_at"]
         read_only_fields = fields
+
+
+class DriveWriteSerializer(serializers.Serializer):
+    """A drive as it is created or replaced: records named by their codes. The service checks the rest (the
+    window, the kinds and categories, the region the user may run drives in, the lead unit covering it)."""
+
+    name = serializers.CharField(max_length=100, help_text=_("名称"))
+    description = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    start_date = serializers.DateField(help_text=_("开始日期"))
+    end_date = serializers.DateField(help_text=_("结束日期(含),不早于开始日期,不超过三年"))
+    kinds = serializers.ListField(
+        child=serializers.CharField(max_length=20), min_length=1, max_length=10, help_text=_("计入的案件类型")
+    )
+    categories = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        default=list,
+        max_length=200,
+        help_text=_("目标类别代码,须属于所选类型;为空表示所选类型的全部类别"),
+    )
+    region = serializers.CharField(
+        max_length=20, help_text=_("所属区划代码(市、区县或乡镇街道),须在本人可组织专项行动的辖区内")
+    )
+    target_regions = serializers.ListField(
+        child=serializers.CharField(max_length=20),
+        required=False,
+        default=list,
+        max_length=200,
+        help_text=_("排查区域代码,须在所属区划内;为空表示整个所属区划"),
+    )
+    lead_org = serializers.CharField(max_length=40, help_text=_("牵头单位代码,其管辖范围须包含所属区划"))
+    status = serializers.ChoiceField(choices=DriveStatus.choices, default=DriveStatus.ACTIVE)

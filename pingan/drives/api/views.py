@@ -15,10 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from pingan.accounts.access import signed_in_user
+from pingan.cases.models import Category
 from pingan.core.api import error_responses
 from pingan.core.errors import ApplicationError
 from pingan.core.jurisdiction import prefix_q
 from pingan.core.limits import LimitedJSONParser
+from pingan.regions.models import Organization, Region
 
 from .. import figures as counting
 from .. import selectors, services
@@ -31,6 +33,7 @@ from .serializers import (
     DriveFiguresSerializer,
     DriveListSerializer,
     DriveTagSerializer,
+    DriveWriteSerializer,
     TagInputSerializer,
     TagLogSerializer,
     UntagInputSerializer,
@@ -54,6 +57,7 @@ class DriveViewSet(viewsets.GenericViewSet):
     serializer_class = DriveListSerializer
     filterset_class = DriveFilter
     lookup_value_converter = "int"
+    parser_classes = [LimitedJSONParser]
 
     def get_queryset(self) -> QuerySet[Drive]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
@@ -68,13 +72,36 @@ class DriveViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(DriveListSerializer(page, many=True).data)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    @extend_schema(
+        summary="新建专项行动",
+        description="区划、类别、牵头单位以代码给出;须为可在该区划组织专项行动的综治中心人员、负责人或领导。",
+        request=DriveWriteSerializer,
+        responses={201: DriveDetailSerializer, **error_responses(400, 401, 403)},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        drive = services.drive_save(actor=signed_in_user(request), drive=None, **_drive_input(request))
+        return Response(self._detail(request, drive), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="修改专项行动",
+        description="整体替换专项行动的设置(同新建的字段);修改记入历史和审计日志。",
+        request=DriveWriteSerializer,
+        responses={200: DriveDetailSerializer, **error_responses(400, 401, 403, 404)},
+    )
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         drive = self.get_object()
+        drive = services.drive_save(actor=signed_in_user(request), drive=drive, **_drive_input(request))
+        return Response(self._detail(request, drive))
+
+    def _detail(self, request: Request, drive: Drive) -> dict[str, Any]:
         user = signed_in_user(request)
         tags = drive.tags.filter(prefix_q("case__region_code", user.jurisdiction_prefixes())).select_related(
             "case", "tagged_by"
         )
-        return Response(DriveDetailSerializer(drive, context={"tags": tags}).data)
+        return dict(DriveDetailSerializer(drive, context={"tags": tags}).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return Response(self._detail(request, self.get_object()))
 
     @extend_schema(
         summary="专项行动数据",
@@ -182,3 +209,26 @@ class DriveViewSet(viewsets.GenericViewSet):
             reason=serializer.validated_data["reason"],
         )
         return Response(TagLogSerializer(entry).data)
+
+
+def _drive_input(request: Request) -> dict[str, Any]:
+    """The write body checked for shape, with its codes turned into records (an unknown code is a 400 on
+    its field); the service checks what the records may be."""
+    serializer = DriveWriteSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = dict(serializer.validated_data)
+    categories = list(Category.objects.filter(code__in=data["categories"], is_active=True))
+    missing = sorted(set(data["categories"]) - {c.code for c in categories})
+    if missing:
+        raise ApplicationError(_("类别代码不存在:%(codes)s") % {"codes": "、".join(missing)}, field="categories")
+    targets = list(Region.objects.filter(code__in=data["target_regions"], is_active=True))
+    missing = sorted(set(data["target_regions"]) - {r.code for r in targets})
+    if missing:
+        raise ApplicationError(_("区划代码不存在:%(codes)s") % {"codes": "、".join(missing)}, field="target_regions")
+    region = Region.objects.filter(code=data["region"], is_active=True).first()
+    if region is None:
+        raise ApplicationError(_("区划代码不存在:%(codes)s") % {"codes": data["region"]}, field="region")
+    lead_org = Organization.objects.select_related("region").filter(code=data["lead_org"]).first()
+    if lead_org is None:
+        raise ApplicationError(_("单位代码不存在:%(code)s") % {"code": data["lead_org"]}, field="lead_org")
+    return {**data, "categories": categories, "target_regions": targets, "region": region, "lead_org": lead_org}

@@ -3,9 +3,12 @@ one error shape on bad input; and its OpenAPI description."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
+from pingan.cases.models import Case
 from pingan.drives.models import DriveCase, DriveTagLog
 
 from .conftest import make_drive
@@ -142,3 +145,52 @@ def test_the_list_takes_the_same_queries_for_one_drive_or_many(api, zhuzhou, peo
     for name in ("二", "三", "四"):
         make_drive(people.district_clerk, zhuzhou.tianyuan, zhuzhou.tianyuan_centre, name=name)
     assert queries() == one
+
+
+def test_create_and_replace_a_drive_through_the_api(api, scene):
+    """The same rules as the form (docs/drives.md): records by their codes, the service's checks, 400 on
+    the field at fault with nothing written, and a drive replaced only by those who may run it."""
+    s = scene
+    body = {
+        "name": "婚恋家庭纠纷排查化解",
+        "start_date": "2026-11-01",
+        "end_date": "2026-11-30",
+        "kinds": ["dispute"],
+        "categories": [s.agreed.category.code],
+        "region": s.z.tianyuan.code,
+        "target_regions": [s.z.songshan.code],
+        "lead_org": s.z.tianyuan_centre.code,
+    }
+    clerk = api(s.p.district_clerk)
+    created = clerk.post(BASE, body, format="json")
+    assert created.status_code == 201, created.content
+    drive = created.json()
+    assert drive["region_code"] == s.z.tianyuan.code and drive["status"] == "active"
+    assert drive["categories"] == [s.agreed.category.code] and drive["target_regions"] == [s.z.songshan.code]
+    figures = clerk.get(f"{BASE}{drive['id']}/figures/").json()
+    raw = Case.objects.filter(
+        kind="dispute",
+        category=s.agreed.category,
+        region_code__startswith=s.z.songshan.code,
+        registered_at__date__range=(datetime.date(2026, 11, 1), datetime.date(2026, 11, 30)),
+    )
+    assert figures["found"] == raw.count() > 0  # that category in 嵩山路街道 in November, counted raw
+
+    count = len(clerk.get(BASE).json()["results"])
+    _error(clerk.post(BASE, {**body, "region": "999999"}, format="json"), 400, "region")
+    _error(clerk.post(BASE, {**body, "categories": ["no_such"]}, format="json"), 400, "categories")
+    _error(clerk.post(BASE, {**body, "end_date": "2026-10-01"}, format="json"), 400, "end_date")
+    _error(clerk.post(BASE, {**body, "kinds": []}, format="json"), 400, "kinds")
+    # A district clerk may not run a city-wide drive; 荷塘区's centre does not cover 天元区.
+    _error(clerk.post(BASE, {**body, "region": s.z.city.code, "target_regions": []}, format="json"), 400, "region")
+    _error(clerk.post(BASE, {**body, "lead_org": s.z.hetang_centre.code}, format="json"), 400, "lead_org")
+    assert len(clerk.get(BASE).json()["results"]) == count  # nothing written
+
+    replaced = clerk.put(
+        f"{BASE}{drive['id']}/", {**body, "name": "婚恋家庭纠纷专项", "status": "finished"}, format="json"
+    )
+    assert replaced.status_code == 200 and replaced.json()["name"] == "婚恋家庭纠纷专项"
+    assert replaced.json()["status"] == "finished"
+    assert api(s.p.hetang_clerk).put(f"{BASE}{drive['id']}/", body, format="json").status_code == 404
+    # The township clerk sees the district's drive but may not change it.
+    _error(api(s.p.clerk).put(f"{BASE}{drive['id']}/", body, format="json"), 403)
