@@ -43,21 +43,8 @@ def act(client, case, action, **data):
     return client.post(reverse("case-action", args=[case.pk, action]), data)
 
 
-def test_the_whole_loop_through_the_pages(client, zhuzhou, people, template):
-    client.force_login(people.clerk)
-    page = client.get(reverse("risk-new"))
-    assert page.status_code == 200 and "几乎肯定" in page.content.decode()  # the matrix's labels
-    created = client.post(reverse("risk-new"), form(zhuzhou))
-    case = Case.objects.get(kind="risk")
-    assert created.status_code == 302 and created["Location"] == reverse("case-detail", args=[case.pk])
-    assert case.risk.level == "red"  # 4×5 = 20
-
-    detail = client.get(reverse("case-detail", args=[case.pk])).content.decode()
-    for part in ('id="risk-score"', 'class="table table-sm table-bordered', 'id="risk-tasks"', 'id="risk-history"'):
-        assert part in detail
-    assert "李*" in detail and "13900139000" not in detail  # the person involved, masked
-    assert 'data-action="start_response"' in detail and 'data-action="start_summary"' not in detail
-
+def walk_the_loop(client, case, people, template, *, signed_level):
+    """From 预见 to 已闭环 on the detail page's actions, as the clerk (the review signed by the district)."""
     skipped = act(client, case, "start_summary")
     assert skipped.status_code == 409 and "不能执行“进入总结”" in skipped.content.decode()
 
@@ -97,7 +84,7 @@ def test_the_whole_loop_through_the_pages(client, zhuzhou, people, template):
     assert 'data-action="sign_off"' in above
     assert act(client, case, "sign_off", comment="同意").status_code == 302
     signed = client.get(reverse("case-detail", args=[case.pk])).content.decode()
-    assert "已签批" in signed and "天元区综治中心" in signed and "签批时:风险等级 黄色(一般)" in signed
+    assert "已签批" in signed and "天元区综治中心" in signed and f"签批时:风险等级 {signed_level}" in signed
 
     client.force_login(people.clerk)
     assert act(client, case, "start_improvement").status_code == 302
@@ -108,6 +95,41 @@ def test_the_whole_loop_through_the_pages(client, zhuzhou, people, template):
     assert RiskPlanTemplate.objects.filter(name="建立欠薪舆情联动处置机制").exists()
     assert act(client, case, "close_loop").status_code == 302
     assert Case.objects.get(pk=case.pk).status == "closed"
+
+
+def test_the_whole_loop_through_the_pages(client, zhuzhou, people, template):
+    client.force_login(people.clerk)
+    page = client.get(reverse("risk-new"))
+    assert page.status_code == 200 and "几乎肯定" in page.content.decode()  # the matrix's labels
+    created = client.post(reverse("risk-new"), form(zhuzhou))
+    case = Case.objects.get(kind="risk")
+    assert created.status_code == 302 and created["Location"] == reverse("case-detail", args=[case.pk])
+    assert case.risk.level == "red"  # 4×5 = 20
+
+    detail = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    for part in ('id="risk-score"', 'class="table table-sm table-bordered', 'id="risk-tasks"', 'id="risk-history"'):
+        assert part in detail
+    assert "李*" in detail and "13900139000" not in detail  # the person involved, masked
+    assert 'data-action="start_response"' in detail and 'data-action="start_summary"' not in detail
+
+    walk_the_loop(client, case, people, template, signed_level="黄色(一般)")
+
+
+def test_the_done_means_path_from_a_dispute_through_the_pages(client, people, template, dispute):
+    """Issue 10's path on the pages: a risk raised from a dispute in one step (群体性, 涉稳; 5 × 4 → 红), then
+    planned from a template, disposed of with evidence, reviewed, signed off above its author, an improvement
+    saved as a template, the loop closed; a skipped stage refused on the way (walk_the_loop)."""
+    client.force_login(people.clerk)
+    raised = client.post(
+        reverse("risk-raise", args=[dispute.pk]),
+        {"signs": ["crowd", "stability"], "category": "risk_public_order", "likelihood": "5", "impact": "4"},
+    )
+    assert raised.status_code == 302
+    case = Case.objects.get(kind="risk")
+    assert case.parent == dispute and case.risk.level == "red"
+    assert case.number in client.get(reverse("case-detail", args=[dispute.pk])).content.decode()
+    walk_the_loop(client, case, people, template, signed_level="黄色(一般)")
+    assert dispute.children.get().status == "closed"
 
 
 def test_the_register_filters_and_fits_a_phone(client, zhuzhou, people, raise_risk):
