@@ -9,6 +9,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -144,8 +145,9 @@ def notification_read(request: HtmxHttpRequest, notification_id: int) -> HttpRes
 # --- intake ----------------------------------------------------------------------------------------
 
 
-def _place_errors(exc: ApplicationError, form: CaseIntakeForm, formset: BasePartyFormSet, rows: list[int]) -> list[str]:
-    """Put the service's field errors on the form and the party rows; return what fits nowhere."""
+def place_errors(exc: ApplicationError, form: forms.Form, formset: BasePartyFormSet, rows: list[int]) -> list[str]:
+    """Put the service's field errors on the form and the party rows (`rows`: the formset row of each party
+    passed to the service); return what fits nowhere. Any kind's intake page with the party formset uses it."""
     general: list[str] = []
     placed = False
     for key, field_messages in exc.fields.items():
@@ -202,7 +204,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                     attachments=[*kept, *data["attachments"]],
                 )
             except ApplicationError as exc:
-                general_errors = _place_errors(exc, form, formset, [index for index, _party in rows])
+                general_errors = place_errors(exc, form, formset, [index for index, _party in rows])
                 status = exc.status_code
             else:
                 files.pending_discard(pending)

@@ -3,12 +3,13 @@ transitions endpoint alike), and the page form that raises a risk."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from pingan.cases import action_forms as af
+from pingan.cases.forms import BasePartyFormSet, PartyForm
 from pingan.cases.models import Category
 
 from .choices import TASK_STAGE_CHOICES, ImprovementOutcome, RiskSource, RiskStage, TaskStatus
@@ -185,9 +186,6 @@ class RiskRaiseForm(forms.Form):
     address = forms.CharField(label=_("地点"), max_length=200, required=False)
     lat = forms.DecimalField(label=_("纬度"), max_digits=9, decimal_places=6, required=False)
     lng = forms.DecimalField(label=_("经度"), max_digits=9, decimal_places=6, required=False)
-    party_name = forms.CharField(label=_("涉及人员姓名"), max_length=100, required=False)
-    party_phone = forms.CharField(label=_("涉及人员电话"), max_length=20, required=False)
-    party_id_number = forms.CharField(label=_("涉及人员身份证号码"), max_length=18, required=False)
 
     def __init__(self, *args: Any, matrix_labels: tuple[list[str], list[str]] = ([], []), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -199,3 +197,13 @@ class RiskRaiseForm(forms.Form):
         assert isinstance(likelihood, forms.TypedChoiceField) and isinstance(impact, forms.TypedChoiceField)
         likelihood.choices = [(n, f"{n} {label}") for n, label in enumerate(likelihood_labels, start=1)]
         impact.choices = [(n, f"{n} {label}") for n, label in enumerate(impact_labels, start=1)]
+
+
+# The people involved (涉及人员) on the new-risk page: the engine's party rows (checked, stored encrypted and
+# shown masked like any case's parties), none required — a risk may name nobody yet — and up to 50.
+PeopleFormSet = cast(
+    type[BasePartyFormSet],
+    forms.formset_factory(
+        PartyForm, formset=BasePartyFormSet, extra=1, min_num=0, validate_min=False, max_num=50, validate_max=True
+    ),
+)

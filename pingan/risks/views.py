@@ -16,13 +16,13 @@ from django.views.decorators.cache import never_cache
 
 from pingan.accounts.access import requires, signed_in_user
 from pingan.cases.services import can_register
+from pingan.cases.views import place_errors
 from pingan.core.errors import ApplicationError
-from pingan.core.forms import add_service_errors
 from pingan.regions.models import Organization, Region
 
 from . import selectors, services
 from .filters import RiskFilter
-from .forms import RiskRaiseForm
+from .forms import PeopleFormSet, RiskRaiseForm
 
 PAGE_SIZE = 30
 
@@ -42,7 +42,7 @@ def risk_list(request: HttpRequest) -> HttpResponse:
     return render(request, "risks/risk_list.html", context)
 
 
-def _raise_data(form: RiskRaiseForm) -> dict[str, Any]:
+def _raise_data(form: RiskRaiseForm, people: list[dict[str, Any]]) -> dict[str, Any]:
     """The form's values as `risk_raise` takes them (codes looked up; unknown ones are field errors)."""
     data = form.cleaned_data
     region = None
@@ -57,18 +57,6 @@ def _raise_data(form: RiskRaiseForm) -> dict[str, Any]:
             raise ApplicationError(
                 _("单位代码“%(code)s”不存在或已停用") % {"code": data["owner_org"]}, field="owner_org"
             )
-    parties = []
-    if data["party_name"]:
-        parties.append(
-            {
-                "name": data["party_name"],
-                "role": "reporter",
-                "phone": data["party_phone"],
-                "id_number": data["party_id_number"],
-            }
-        )
-    elif data["party_phone"] or data["party_id_number"]:
-        raise ApplicationError(_("请填写涉及人员姓名"), field="party_name")
     return {
         "category": data["category"],
         "title": data["title"],
@@ -82,7 +70,7 @@ def _raise_data(form: RiskRaiseForm) -> dict[str, Any]:
         "lat": data["lat"],
         "lng": data["lng"],
         "grid_codes": [code for code in data["grid_codes"].replace(",", ",").split(",") if code.strip()],
-        "parties": parties,
+        "parties": people,
     }
 
 
@@ -94,22 +82,28 @@ def risk_new(request: HttpRequest) -> HttpResponse:
     matrix = services.active_matrix()
     labels = (list(matrix.likelihood_labels), list(matrix.impact_labels))
     status = 200
+    general_errors: list[str] = []
     if request.method == "POST":
         form = RiskRaiseForm(request.POST, matrix_labels=labels)
-        if form.is_valid():
+        formset = PeopleFormSet(request.POST, prefix="parties")
+        status = 400
+        if form.is_valid() and formset.is_valid():
+            rows = formset.parties()
             try:
-                case = services.risk_raise(actor=user, **_raise_data(form))
+                case = services.risk_raise(actor=user, **_raise_data(form, [party for _index, party in rows]))
             except ApplicationError as exc:
-                add_service_errors(form, exc, aliases={"location": "region", "parties[0].name": "party_name"})
-                for name, field in (("phone", "party_phone"), ("id_number", "party_id_number")):
-                    for message in exc.fields.get(f"parties[0].{name}", []):
-                        form.add_error(field, message)
+                general_errors = place_errors(exc, form, formset, [index for index, _party in rows])
+                if "location" in exc.fields:
+                    form.add_error("region", exc.fields["location"][0])
+                    general_errors = [m for m in general_errors if m not in exc.fields["location"]]
                 status = exc.status_code
             else:
                 messages.success(request, _("风险 %(number)s 已登记") % {"number": case.number})
+                for notice in formset.id_number_notices():
+                    messages.info(request, notice)
                 return redirect("case-detail", case_id=case.pk)
-        else:
-            status = 400
     else:
         form = RiskRaiseForm(matrix_labels=labels)
-    return render(request, "risks/risk_form.html", {"form": form}, status=status)
+        formset = PeopleFormSet(prefix="parties")
+    context = {"form": form, "formset": formset, "general_errors": general_errors}
+    return render(request, "risks/risk_form.html", context, status=status)

@@ -200,7 +200,7 @@ def test_a_post_without_intake_is_refused_at_the_door(client, people, zhuzhou, c
 
 def test_service_errors_land_on_the_right_party_row(people, zhuzhou):
     from pingan.cases.forms import CaseIntakeForm, PartyFormSet
-    from pingan.cases.views import _place_errors
+    from pingan.cases.views import place_errors
     from pingan.core.errors import ApplicationError
 
     form = CaseIntakeForm(data={}, user=people.clerk)
@@ -209,7 +209,7 @@ def test_service_errors_land_on_the_right_party_row(people, zhuzhou):
     exc = ApplicationError(
         "x", fields={"parties[1].phone": ["电话号码无效"], "title": ["标题太长"], "parties": ["至少一名"]}
     )
-    general = _place_errors(exc, form, formset, rows=[0, 2])
+    general = place_errors(exc, form, formset, rows=[0, 2])
     assert formset.forms[2].errors["phone"] == ["电话号码无效"]
     assert "标题太长" in form.errors["title"]
     assert general == ["至少一名"]

@@ -33,8 +33,15 @@ def form(zhuzhou, **changes):
         "impact": "5",
         "region": zhuzhou.songshan.code,
         "owner_org": zhuzhou.songshan_centre.code,
-        "party_name": "李四",
-        "party_phone": "13900139000",
+        # The people involved: the engine's party rows (two here, the second blank and not saved).
+        "parties-TOTAL_FORMS": "2",
+        "parties-INITIAL_FORMS": "0",
+        "parties-MIN_NUM_FORMS": "0",
+        "parties-MAX_NUM_FORMS": "50",
+        "parties-0-name": "李四",
+        "parties-0-role": "applicant",
+        "parties-0-phone": "13900139000",
+        "parties-1-role": "applicant",
         **changes,
     }
 
@@ -149,7 +156,7 @@ def test_the_new_risk_form_refuses_bad_input_and_writes_nothing(client, zhuzhou,
     assert response.status_code == 400 and "责任单位不在您的辖区内" in response.content.decode()
     response = client.post(reverse("risk-new"), form(zhuzhou, likelihood="9"))
     assert response.status_code == 400
-    response = client.post(reverse("risk-new"), form(zhuzhou, party_phone="123"))
+    response = client.post(reverse("risk-new"), form(zhuzhou, **{"parties-0-phone": "123"}))
     assert response.status_code == 400
     assert not Risk.objects.exists() and not Case.objects.filter(kind="risk").exists()
 
@@ -159,3 +166,24 @@ def test_another_county_gets_404(client, people, raise_risk):
     client.force_login(people.hetang_clerk)
     assert client.get(reverse("case-detail", args=[case.pk])).status_code == 404
     assert "某小区业主" not in client.get(reverse("risk-list")).content.decode()
+
+
+def test_the_new_risk_form_takes_several_people_involved(client, zhuzhou, people):
+    """A 群体性 risk names more than one person: the engine's party rows, stored encrypted, shown masked; a bad
+    phone is shown on its row and nothing is written."""
+    client.force_login(people.clerk)
+    more = {
+        "parties-TOTAL_FORMS": "3",
+        "parties-2-name": "王五",
+        "parties-2-role": "respondent",
+        "parties-2-id_number": "11010519491231002X",  # GB 11643-1999's own example number
+    }
+    bad = client.post(reverse("risk-new"), form(zhuzhou, **more, **{"parties-2-phone": "12345"}))
+    assert bad.status_code == 400 and not Case.objects.filter(kind="risk").exists()
+    assert 'name="parties-2-phone"' in bad.content.decode() and "is-invalid" in bad.content.decode()
+    created = client.post(reverse("risk-new"), form(zhuzhou, **more))
+    assert created.status_code == 302
+    case = Case.objects.get(kind="risk")
+    assert sorted(p.name for p in case.parties.all()) == ["李四", "王五"]
+    page = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    assert "李*" in page and "王*" in page and "11010519491231002X" not in page and "13900139000" not in page
