@@ -33,6 +33,7 @@ from pingan.geo.locator import locate
 from pingan.geo.models import RegionShape
 from pingan.regions.choices import OrgType
 from pingan.regions.models import Organization, Region
+from pingan.regions.selectors import organization_by_code
 from pingan.workcalendar.calendar import WorkCalendar
 
 from . import clocks, workflows
@@ -417,13 +418,6 @@ def _transition_apply(
 # --- generic handlers ------------------------------------------------------------------------------
 
 
-def _org_by_code(code: str, *, field: str = "to_org") -> Organization:
-    org = Organization.objects.select_related("region").filter(code=code, is_active=True).first()
-    if org is None:
-        raise ApplicationError(_("单位代码“%(code)s”不存在或已停用") % {"code": code}, field=field)
-    return org
-
-
 def _move(case: Case, to_org: Organization) -> dict[str, str]:
     workflows.get(case.kind).org_check(to_org)
     from_org = case.assigned_org
@@ -447,7 +441,7 @@ def handle_accept(
 def handle_dispatch(
     *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
 ) -> workflows.Effect:
-    to_org = _org_by_code(data["to_org"])
+    to_org = organization_by_code(data["to_org"], field="to_org")
     here = case.assigned_org
     if to_org.pk == here.pk:
         raise ApplicationError(_("不能派遣给本单位"), field="to_org")
@@ -463,7 +457,7 @@ def handle_escalate(
 ) -> workflows.Effect:
     here = case.assigned_org
     if data.get("to_org"):
-        to_org = _org_by_code(data["to_org"])
+        to_org = organization_by_code(data["to_org"], field="to_org")
         if to_org.region.level >= here.region.level or not case.region_code.startswith(to_org.region.prefix):
             raise ApplicationError(_("只能上报给管辖本案件的上级单位"), field="to_org")
     else:
@@ -492,7 +486,7 @@ def handle_return(
     sender = _last_sender(case)
     if sender is None:
         raise ApplicationError(_("本案件没有可退回的上一承办单位"))
-    return workflows.Effect(EventType.RETURNED, _move(case, _org_by_code(sender)))
+    return workflows.Effect(EventType.RETURNED, _move(case, organization_by_code(sender, field="to_org")))
 
 
 @transaction.atomic
@@ -522,7 +516,7 @@ def case_misplaced_return(*, case: Case, comment: str) -> Case:
 def handle_transfer(
     *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
 ) -> workflows.Effect:
-    to_org = _org_by_code(data["to_org"])
+    to_org = organization_by_code(data["to_org"], field="to_org")
     if to_org.pk == case.assigned_org_id:
         raise ApplicationError(_("不能转办给本单位"), field="to_org")
     if not case.region_code.startswith(to_org.region.prefix):

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from pingan.core.errors import NotFoundError
+from pingan.core.errors import ApplicationError, NotFoundError
 from pingan.core.jurisdiction import prefix_q
 
 from .choices import RegionLevel
@@ -36,6 +36,14 @@ def organizations_within(prefixes: Iterable[str]) -> QuerySet[Organization]:
 
 def region_by_code(code: str) -> Region | None:
     return Region.objects.filter(code=code, is_active=True).first()
+
+
+def organization_by_code(code: str, *, field: str) -> Organization:
+    """The active organisation with this code (its region loaded), else a 400 on `field`."""
+    org = Organization.objects.select_related("region").filter(code=code, is_active=True).first()
+    if org is None:
+        raise ApplicationError(_("单位代码“%(code)s”不存在或已停用") % {"code": code}, field=field)
+    return org
 
 
 def jurisdiction_roots(user: User) -> list[Region]:

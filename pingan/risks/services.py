@@ -26,6 +26,7 @@ from pingan.core.errors import ApplicationError
 from pingan.core.outbox import publish
 from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Organization, Region
+from pingan.regions.selectors import organization_by_code
 from pingan.workcalendar.calendar import WorkCalendar
 
 from .choices import (
@@ -392,9 +393,7 @@ def handle_periodic_review(
 def _owner(code: str, *, case: Case, default: Organization) -> Organization:
     if not code:
         return default
-    org = Organization.objects.select_related("region").filter(code=code, is_active=True).first()
-    if org is None:
-        raise ApplicationError(_("单位代码“%(code)s”不存在或已停用") % {"code": code}, field="owner_org")
+    org = organization_by_code(code, field="owner_org")
     if not case.region_code.startswith(org.region.prefix) and not org.region.code.startswith(
         case.assigned_org.region.prefix
     ):

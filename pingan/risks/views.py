@@ -18,7 +18,7 @@ from pingan.accounts.access import requires, signed_in_user
 from pingan.cases.services import can_register
 from pingan.cases.views import place_errors
 from pingan.core.errors import ApplicationError
-from pingan.regions.models import Organization, Region
+from pingan.regions.selectors import organization_by_code, region_by_code
 
 from . import selectors, services
 from .filters import RiskFilter
@@ -47,16 +47,12 @@ def _raise_data(form: RiskRaiseForm, people: list[dict[str, Any]]) -> dict[str, 
     data = form.cleaned_data
     region = None
     if data["region"]:
-        region = Region.objects.filter(code=data["region"].strip(), is_active=True).first()
+        region = region_by_code(data["region"].strip())
         if region is None:
             raise ApplicationError(_("区划代码“%(code)s”不存在") % {"code": data["region"]}, field="region")
     owner = None
     if data["owner_org"]:
-        owner = Organization.objects.filter(code=data["owner_org"].strip(), is_active=True).first()
-        if owner is None:
-            raise ApplicationError(
-                _("单位代码“%(code)s”不存在或已停用") % {"code": data["owner_org"]}, field="owner_org"
-            )
+        owner = organization_by_code(data["owner_org"].strip(), field="owner_org")
     return {
         "category": data["category"],
         "title": data["title"],

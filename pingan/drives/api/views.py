@@ -21,6 +21,7 @@ from pingan.core.errors import ApplicationError
 from pingan.core.jurisdiction import prefix_q
 from pingan.core.limits import LimitedJSONParser
 from pingan.regions.models import Organization, Region
+from pingan.regions.selectors import region_by_code
 
 from .. import figures as counting
 from .. import selectors, services
@@ -225,7 +226,7 @@ def _drive_input(request: Request) -> dict[str, Any]:
     missing = sorted(set(data["target_regions"]) - {r.code for r in targets})
     if missing:
         raise ApplicationError(_("区划代码不存在:%(codes)s") % {"codes": "、".join(missing)}, field="target_regions")
-    region = Region.objects.filter(code=data["region"], is_active=True).first()
+    region = region_by_code(data["region"])
     if region is None:
         raise ApplicationError(_("区划代码不存在:%(codes)s") % {"codes": data["region"]}, field="region")
     lead_org = Organization.objects.select_related("region").filter(code=data["lead_org"]).first()
