@@ -332,3 +332,84 @@ def incident(grids):
         lat=27.80,
         address="泰山路与长江路口",
     )
+
+
+def credit_code(first17: str) -> str:
+    """A 统一社会信用代码 with its GB 32100 check character (the validator's own tests use outside examples)."""
+    from pingan.core.validators import credit_code_check_character
+
+    return first17 + credit_code_check_character(first17)
+
+
+@pytest.fixture
+def lawguard_scene(zhuzhou, people):
+    """法治护航's scene, as a namespace: 嵩山路法治护航工作站 (an organisation of type 法治护航工作站 in 嵩山路街道,
+    serving the township) with a staff member; the city's 法律专家团 with two experts (one with an account);
+    株洲钻石切削 (a 国家级"小巨人" in 泰山社区, served by the workstation, with its 三官一律 and a portal user);
+    荷塘机电 (in 月塘社区, 荷塘区: outside the workstation's and the 嵩山路 staff's jurisdiction)."""
+    from pingan.lawguard.choices import GuardRole, Industry, Scale, SpecialisationLevel, Speciality
+    from pingan.lawguard.models import Enterprise, EnterpriseAccount, Expert, GuardAssignment, Workstation
+
+    s = zhuzhou
+
+    class Scene:
+        pass
+
+    g = Scene()
+    g.station_org = make_org("W430211004", "嵩山路法治护航工作站", OrgType.LAW_WORKSTATION, s.songshan)
+    g.station = Workstation.objects.create(
+        organization=g.station_org, address="株洲市天元区嵩山路88号", opened_on=datetime.date(2021, 6, 1)
+    )
+    g.station.regions.set([s.songshan])
+    g.staff = make_user("songshan_station", "林站长", (g.station_org, Role.DEPARTMENT_STAFF))
+    g.team_org = make_org("E430200", "株洲市法治护航法律专家团", OrgType.EXPERT_TEAM, s.city)
+    g.expert_user = make_user("expert_he", "何教授", (g.team_org, Role.DEPARTMENT_STAFF))
+    g.expert = Expert.objects.create(
+        team=g.team_org,
+        name="何教授",
+        unit="湖南工业大学法学院",
+        title="教授",
+        specialities=[Speciality.IP, Speciality.CONTRACT],
+        user=g.expert_user,
+        joined_on=datetime.date(2021, 5, 1),
+    )
+    g.expert_2 = Expert.objects.create(
+        team=g.team_org,
+        name="邓律师",
+        unit="湖南某律师事务所",
+        specialities=[Speciality.LABOUR],
+        joined_on=datetime.date(2021, 5, 1),
+    )
+    g.enterprise = Enterprise.objects.create(
+        name="株洲钻石切削刀具股份有限公司",
+        credit_code=credit_code("91430200MA4L0A1B2"),
+        industry=Industry.C,
+        scale=Scale.MEDIUM,
+        level=SpecialisationLevel.LITTLE_GIANT,
+        legal_representative="李董事",
+        address="株洲市天元区泰山路1号",
+        region=s.taishan,
+        workstation=g.station,
+    )
+    for role, name, unit in (
+        (GuardRole.JUDGE, "周法官", "天元区人民法院"),
+        (GuardRole.PROSECUTOR, "吴检察官", "天元区人民检察院"),
+        (GuardRole.POLICE, "郑警官", "嵩山路派出所"),
+        (GuardRole.LAWYER, "王律师", "湖南某律师事务所"),
+    ):
+        GuardAssignment.objects.create(
+            enterprise=g.enterprise, role=role, person_name=name, unit=unit, started_on=datetime.date(2022, 1, 1)
+        )
+    g.other = Enterprise.objects.create(
+        name="荷塘机电设备有限公司",
+        credit_code=credit_code("91430202MA4L0C3D4"),
+        industry=Industry.C,
+        scale=Scale.SMALL,
+        address="株洲市荷塘区月塘路2号",
+        region=s.yuetang_c,
+    )
+    g.portal_user = User.objects.create_user(username="zuanshi", password=PASSWORD, full_name="钻石切削法务")
+    EnterpriseAccount.objects.create(user=g.portal_user, enterprise=g.enterprise, created_by=g.staff)
+    g.other_user = User.objects.create_user(username="hetang_jd", password=PASSWORD, full_name="荷塘机电法务")
+    EnterpriseAccount.objects.create(user=g.other_user, enterprise=g.other, created_by=g.staff)
+    return g

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "pingan.accounts",
     "pingan.geo",
     "pingan.cases",
+    "pingan.lawguard",
     "pingan.disputes",
     "pingan.incidents",
     "pingan.risks",

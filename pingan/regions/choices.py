@@ -27,6 +27,8 @@ class OrgType(models.TextChoices):
     HOUSING = "housing", _("住房和城乡建设")
     ARBITRATION = "arbitration", _("劳动人事争议仲裁委员会")
     LETTERS = "letters", _("信访")
+    LAW_WORKSTATION = "lawstation", _("法治护航工作站")
+    EXPERT_TEAM = "expertteam", _("法律专家团")
     OTHER = "other", _("其他部门")
 
     @classmethod
