@@ -121,3 +121,27 @@ def _provisional_number() -> str:
     import uuid
 
     return f"tmp-{uuid.uuid4().hex[:20]}"
+
+
+def portal_intake_user(enterprise: Enterprise) -> User:
+    """The account a portal request is registered through (the engine's `actor`): the intake account of the
+    workstation that serves the enterprise (法治护航工作站·网上受理), created on first use, inactive, without a
+    password, holding a 职能部门工作人员 post at the workstation, as Open311's service accounts do. An enterprise
+    without a workstation cannot file through the portal. The enterprise user who asked is recorded by the
+    kind (its own record and the timeline), never as the engine's actor."""
+    from pingan.accounts.choices import Role
+    from pingan.accounts.models import Membership
+
+    station = enterprise.workstation
+    if station is None or not station.is_active or not station.organization.is_active:
+        raise ApplicationError(_("该企业尚无服务工作站,请联系所在地法治护航工作站开通"), field="enterprise")
+    org = station.organization
+    username = f"portal-{org.code}".lower()[:150]
+    user, created = User.objects.get_or_create(
+        username=username, defaults={"full_name": f"{org.name}·网上受理"[:50], "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    Membership.objects.get_or_create(user=user, organization=org, role=Role.DEPARTMENT_STAFF)
+    return user
