@@ -94,8 +94,18 @@ def event_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def event_board(request: HttpRequest, event_id: int) -> HttpResponse:
+    return _render_board(request, _event(request, event_id))
+
+
+def _refused(request: HttpRequest, exc: ApplicationError) -> int:
+    """A refused action on a page without a form of its own: the message on the page it came from, which is
+    rendered again with the refusal's status (never a redirect that would answer 302)."""
+    messages.error(request, exc.message)
+    return exc.status_code
+
+
+def _render_board(request: HttpRequest, event: Event, status: int = 200) -> HttpResponse:
     user = signed_in_user(request)
-    event = _event(request, event_id)
     board = selectors.board(user=user, event=event)
     roster = [(entry, mask_phone(entry.user.phone)) for entry in board.roster]
     context = {
@@ -105,7 +115,7 @@ def event_board(request: HttpRequest, event_id: int) -> HttpResponse:
         "can_manage": services.can_manage(user, event.region_code),
         "generate_form": ReportGenerateForm(initial={"day": board.today}),
     }
-    return render(request, "majorevents/event_board.html", context)
+    return render(request, "majorevents/event_board.html", context, status=status)
 
 
 @login_required
@@ -115,9 +125,8 @@ def event_status(request: HttpRequest, event_id: int) -> HttpResponse:
     try:
         services.event_advance(actor=signed_in_user(request), event=event, status=request.POST.get("status", ""))
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("活动状态已更新"))
+        return _render_board(request, event, _refused(request, exc))
+    messages.success(request, _("活动状态已更新"))
     return redirect("event-board", event_id=event.pk)
 
 
@@ -256,6 +265,10 @@ def event_roster(request: HttpRequest, event_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("已排班"))
                 return redirect("event-roster", event_id=event.pk)
+    return _render_roster(request, event, form, status)
+
+
+def _render_roster(request: HttpRequest, event: Event, form: RosterForm, status: int) -> HttpResponse:
     shifts = [(entry, mask_phone(entry.user.phone)) for entry in selectors.roster_of(event)]
     return render(request, "majorevents/roster.html", {"event": event, "shifts": shifts, "form": form}, status=status)
 
@@ -268,7 +281,8 @@ def roster_remove(request: HttpRequest, shift_id: int) -> HttpResponse:
     try:
         services.roster_remove(actor=user, entry=entry)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        form = RosterForm(user=user, initial={"date": timezone.localdate()})
+        return _render_roster(request, entry.event, form, _refused(request, exc))
     return redirect("event-roster", event_id=entry.event_id)
 
 
@@ -285,8 +299,7 @@ def report_generate(request: HttpRequest, event_id: int) -> HttpResponse:
             raise ApplicationError(_("请选择日期"), field="day")
         report = services.report_generate(actor=signed_in_user(request), event=event, day=form.cleaned_data["day"])
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("event-board", event_id=event.pk)
+        return _render_board(request, event, _refused(request, exc))
     messages.success(request, _("已生成第%(n)s期日报草稿") % {"n": report.number})
     return redirect("event-report", report_id=report.pk)
 
@@ -312,6 +325,10 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("日报已保存"))
                 return redirect("event-report", report_id=report.pk)
+    return _render_report(request, report, form, status)
+
+
+def _render_report(request: HttpRequest, report: DailyReport, form: ReportForm, status: int) -> HttpResponse:
     context = {"report": report, "event": report.event, "form": form}
     return render(request, "majorevents/report.html", context, status=status)
 
@@ -324,9 +341,8 @@ def report_send(request: HttpRequest, report_id: int) -> HttpResponse:
     try:
         services.report_send(actor=user, report=report)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("日报已报送"))
+        return _render_report(request, report, _report_form(report), _refused(request, exc))
+    messages.success(request, _("日报已报送"))
     return redirect("event-report", report_id=report.pk)
 
 
@@ -347,9 +363,7 @@ def report_docx(request: HttpRequest, report_id: int) -> HttpResponse:
 def event_review(request: HttpRequest, event_id: int) -> HttpResponse:
     user = signed_in_user(request)
     event = _event(request, event_id)
-    review = getattr(event, "review", None)
-    initial = {"summary": review.summary, "worked": review.worked, "failed": review.failed} if review else {}
-    form = ReviewForm(request.POST or None, initial=initial)
+    form = _review_form(event, request.POST or None)
     status = 200
     if request.method == "POST":
         status = 400
@@ -369,6 +383,17 @@ def event_review(request: HttpRequest, event_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("复盘已保存"))
                 return redirect("event-review", event_id=event.pk)
+    return _render_review(request, event, form, status)
+
+
+def _review_form(event: Event, data: Any = None) -> ReviewForm:
+    review = getattr(event, "review", None)
+    initial = {"summary": review.summary, "worked": review.worked, "failed": review.failed} if review else {}
+    return ReviewForm(data, initial=initial)
+
+
+def _render_review(request: HttpRequest, event: Event, form: ReviewForm, status: int) -> HttpResponse:
+    review = getattr(event, "review", None)
     lessons = list(review.lessons.select_related("saved_task", "saved_section")) if review else []
     context = {
         "event": event,
@@ -392,7 +417,6 @@ def lesson_save(request: HttpRequest, lesson_id: int) -> HttpResponse:
             raise ApplicationError(str(next(iter(form.errors.values()))[0]))
         services.lesson_save_to_template(actor=user, lesson=lesson, section=form.cleaned_data["section"])
     except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("已存入预案模板“%(name)s”") % {"name": event.template})
+        return _render_review(request, event, _review_form(event), _refused(request, exc))
+    messages.success(request, _("已存入预案模板“%(name)s”") % {"name": event.template})
     return redirect("event-review", event_id=event.pk)

@@ -122,6 +122,12 @@ def test_task_sweep_roster_report_review_pages(client, event, grids, zhuzhou, pe
     fields = {name: getattr(report, name) for name in DailyReport.TEXT_FIELDS}
     assert client.post(f"/events/reports/{report.pk}/", {**fields, "next_steps": "加强巡防"}).status_code == 302
     assert client.post(f"/events/reports/{report.pk}/send/").status_code == 302
+    # A refused action answers with its status on the page it came from, its message shown (never a 302).
+    sent_again = client.post(f"/events/reports/{report.pk}/send/")
+    assert 400 <= sent_again.status_code < 500 and "alert-danger" in sent_again.content.decode()
+    undated = client.post(f"/events/{event.pk}/reports/", {"day": ""})
+    assert undated.status_code == 400 and "请选择日期" in undated.content.decode()
+    assert client.post(f"/events/{event.pk}/status/", {"status": "bogus"}).status_code in (400, 409)
     frozen = client.get(f"/events/reports/{report.pk}/").content.decode()
     assert "已冻结" in frozen and "加强巡防" in frozen and "<textarea" not in frozen
     resent = client.post(f"/events/reports/{report.pk}/", {**fields, "overview": "改动"})
@@ -142,6 +148,8 @@ def test_task_sweep_roster_report_review_pages(client, event, grids, zhuzhou, pe
     task_lesson, mechanism = event.review.lessons.order_by("id")
     assert mechanism.kind == "mechanism" and mechanism.text == "每日碰头会"
     domain = template.sections.get(kind="domain")
+    unsaved = client.post(f"/events/lessons/{task_lesson.pk}/save/", {"section": ""})
+    assert unsaved.status_code == 400 and "alert-danger" in unsaved.content.decode()
     assert client.post(f"/events/lessons/{task_lesson.pk}/save/", {"section": domain.pk}).status_code == 302
     assert TemplateTask.objects.filter(section=domain, title="增加备勤力量").exists()
     assert "已存入模板" in client.get(f"/events/{event.pk}/review/").content.decode()
