@@ -41,7 +41,7 @@ production:
 test: install test-only
 
 test-only:
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 # Schemathesis against the OpenAPI document, longer than the suite's bounded run: more examples per operation
 # and the coverage phase (every boundary of every parameter). See docs/api-fuzzing.md.

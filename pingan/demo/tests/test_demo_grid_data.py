@@ -50,7 +50,8 @@ def demo(django_db_setup, django_db_blocker):
             locator.invalidate()  # the index saw the demo's outlines, now rolled back
 
 
-pytestmark = pytest.mark.usefixtures("demo")
+# The module's tests run on one xdist worker (make test: --dist loadgroup), so the demo loads once.
+pytestmark = [pytest.mark.usefixtures("demo"), pytest.mark.xdist_group("demo-grid")]
 
 
 def test_every_region_has_an_outline_generated_below_the_counties(db):

@@ -19,6 +19,8 @@ from pingan.majorevents import selectors
 from pingan.majorevents.choices import EventStatus, SectionKind
 from pingan.majorevents.models import DailyReport, Event, ScenarioTemplate, SweepFinding
 
+# The module's tests run on one xdist worker (make test: --dist loadgroup), so the demo loads once.
+pytestmark = pytest.mark.xdist_group("demo-events")
 TODAY = datetime.date(2026, 11, 30)
 NOW = datetime.datetime(2026, 11, 30, 9, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
 

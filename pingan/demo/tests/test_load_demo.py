@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from conftest import restore_migration_data
@@ -34,6 +35,7 @@ from pingan.core.models import AuditAction, AuditLog
 from pingan.core.testing import with_check_digit
 from pingan.core.validators import normalize_id_number, normalize_phone
 from pingan.demo import checks, dispute_scene, disputes, people
+from pingan.demo.drives import LIVE_DRIVE, SEED_DRIVE
 from pingan.demo.models import DemoDataset
 from pingan.disputes.choices import KIND, DisputeEvent, DisputeState
 from pingan.disputes.documents import agreement_docx
@@ -42,15 +44,21 @@ from pingan.disputes.models import MediationResult, MediationSession
 from pingan.disputes.services import _check_agreement_parties, agreement_parties
 from pingan.disputes.tests.test_documents import docx_text
 from pingan.disputes.workflow import DISPUTE
+from pingan.drives import figures
+from pingan.drives.choices import TagMode
+from pingan.drives.models import Drive, DriveCase
 from pingan.gridwork.models import GridMember
 from pingan.incidents.choices import KIND as INCIDENT
+from pingan.map.selectors import map_level
 from pingan.regions.choices import OrgType, RegionLevel
 from pingan.regions.models import Organization, Region
+from pingan.stats.oversight import leader_oversight
 from pingan.workcalendar.calendar import WorkCalendar
 
 TODAY = datetime.date(2026, 11, 30)  # a Monday
 CUTOFF = datetime.datetime(2026, 11, 30, tzinfo=ZoneInfo("Asia/Shanghai"))  # the demo's data runs up to here
 A_YEAR_AGO = CUTOFF - datetime.timedelta(days=365)
+MORNING = CUTOFF + datetime.timedelta(hours=9)  # the demo's day, 09:00 in Zhuzhou
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +75,8 @@ def demo(django_db_setup, django_db_blocker):
             atomic.__exit__(None, None, None)
 
 
-pytestmark = pytest.mark.usefixtures("demo")
+# The module's tests run on one xdist worker (make test: --dist loadgroup), so the demo loads once.
+pytestmark = [pytest.mark.usefixtures("demo"), pytest.mark.xdist_group("demo-full")]
 
 
 def test_the_region_tree_of_zhuzhou_with_its_grids(db):
@@ -710,3 +719,103 @@ def test_the_risk_register_has_every_level_and_stage_some_overdue_and_linked(db)
         assert origin.risk_case.parent_id == origin.source_case_id and origin.signs
     counts = DemoDataset.objects.get(key="risks").counts
     assert counts["suggestions"] == RiskSuggestion.objects.filter(status="pending").count() >= 1, counts
+
+
+# --- The demo's drives (pingan.demo.drives): "调解促稳定、喜迎二十大" counts the 2022 dispute records the demo
+# generated (at --scale 0.02: 2% of the seed's 11,841 mediations), and the live 婚恋家庭 drive has cases tagged in
+# and out; every figure equals a count made independently over the Case rows. (One module: the demo loads once.)
+
+
+def _raw(drive: Drive, as_of: datetime.datetime) -> tuple[int, int, int]:
+    """The drive's figures from the Case rows, in Python: the window, kinds, categories and region, the tags."""
+    categories = set(drive.categories.values_list("pk", flat=True))
+    tags = dict(DriveCase.objects.filter(drive=drive).values_list("case_id", "mode"))
+    found = []
+    for case in Case.objects.filter(region_code__startswith=drive.region.prefix):
+        automatic = (
+            drive.starts_at <= case.registered_at < drive.ends_at
+            and case.kind in drive.kinds
+            and (not categories or case.category_id in categories)
+        )
+        if (automatic or tags.get(case.pk) == TagMode.INCLUDE) and tags.get(case.pk) != TagMode.EXCLUDE:
+            found.append(case)
+    mediated = [
+        c
+        for c in found
+        if c.kind == "dispute"
+        and c.outcome in ("success", "failure")
+        and c.resolved_at is not None
+        and c.resolved_at < as_of
+    ]
+    return len(found), len(mediated), sum(c.outcome == "success" for c in mediated)
+
+
+def _totals(drive: Drive) -> dict:
+    return figures.totals(drive, figures.drive_cases(drive, Case.objects.all()))
+
+
+def test_the_seed_drive_counts_the_2022_dispute_records(db):
+    with time_machine.travel(MORNING, tick=False):
+        drive = Drive.objects.get(name=SEED_DRIVE)
+        totals = _totals(drive)
+        raw = _raw(drive, drive.as_of())
+    assert (drive.start_date, drive.end_date, drive.kinds, drive.region_code) == (
+        datetime.date(2022, 1, 1),
+        datetime.date(2022, 12, 31),
+        ["dispute"],
+        "430200",
+    )
+    assert (totals["found"], totals["mediated"], totals["successful"]) == raw
+    assert totals["mediated"] == round(11841 * 0.02)
+    assert totals["success_rate"] == pytest.approx(0.978, abs=0.01)
+    # The generator's own summary of the records it wrote (disputes.plans_summary) says the same.
+    generated = DemoDataset.objects.get(key="disputes-2022").counts
+    assert (totals["mediated"], totals["successful"]) == (generated["mediated"], generated["success"])
+    assert DemoDataset.objects.get(key="drives").counts["seed_mediated"] == totals["mediated"]
+
+
+def test_the_live_drive_runs_around_today_with_hand_tags(db):
+    with time_machine.travel(MORNING, tick=False):
+        drive = Drive.objects.get(name=LIVE_DRIVE)
+        assert drive.start_date < TODAY < drive.end_date and drive.is_running
+        totals = _totals(drive)
+        raw = _raw(drive, drive.as_of())
+    assert (totals["found"], totals["mediated"], totals["successful"]) == raw and totals["found"] > 0
+    tags = list(DriveCase.objects.filter(drive=drive).select_related("tagged_by", "case"))
+    assert {t.mode for t in tags} == {TagMode.INCLUDE, TagMode.EXCLUDE}
+    assert all(t.reason and t.tagged_by.username == "tianyuan_clerk" for t in tags)
+    assert all(t.case.region_code.startswith("430211") for t in tags)
+    assert all(t.case.category.code != "marriage_family" for t in tags if t.mode == TagMode.INCLUDE)
+
+
+def test_the_city_leader_opens_the_seed_drives_dashboard(client, db):
+    drive = Drive.objects.get(name=SEED_DRIVE)
+    with time_machine.travel(MORNING, tick=False):
+        User.objects.filter(username="city_leader").update(must_change_password=False)  # changed at first sign-in
+        client.force_login(User.objects.get(username="city_leader"))
+        response = client.get(reverse("drive-detail", args=[drive.pk]))
+    assert response.status_code == 200
+    assert response.context["totals"]["mediated"] == round(11841 * 0.02)
+    assert len(response.context["region_rows"]) == 9  # the nine districts
+    assert len(response.context["week_rows"]) == 53
+
+
+def test_a_drive_that_disagrees_with_the_generated_records_stops_the_load(db):
+    with pytest.raises(checks.InvalidDemoData, match="不一致"):
+        checks.drive_figures_check(SEED_DRIVE, {"mediated": 236, "successful": 231}, {"mediated": 237, "success": 232})
+
+
+# --- The demo as the city leader opens it (issue 7 §6): the first screen shows the city's overdue cases, the same
+# count the map shows, district by district.
+
+
+def test_the_city_leader_opens_on_the_overdue_cases_the_map_shows(db):
+    leader = User.objects.get(username="city_leader")
+    with time_machine.travel(MORNING, tick=False):
+        oversight = leader_oversight(user=leader)
+        city = map_level(user=leader, region=None)  # the map opens on the city
+        districts = map_level(user=leader, region=Region.objects.get(code="430200"))  # and drills down
+    assert oversight.totals["red"] > 0 and oversight.totals["yellow"] > 0
+    assert oversight.totals["red"] == sum(row["overdue"] for row in city["rows"])
+    on_map = {row["code"]: row["overdue"] for row in districts["rows"] if row["overdue"]}
+    assert {row["code"]: row["red"] for row in oversight.by_region if row["red"]} == on_map
