@@ -18,6 +18,7 @@ from pingan.cases.choices import (
     Ethnicity,
     Gender,
     Light,
+    Outcome,
     PartyRole,
     PartyType,
     Urgency,
@@ -47,6 +48,38 @@ from pingan.regions.models import Region
 class UserRefSerializer(serializers.Serializer[User]):
     username = serializers.CharField(read_only=True)
     name = serializers.CharField(source="__str__", read_only=True)
+
+
+class CaseRowSerializer(serializers.ModelSerializer[Case]):
+    """One case as a row of a figure's drill-down (统计下钻、专项行动): what it is, where, its state and its dates.
+    The statistics and the drives extend it with the columns their figures read."""
+
+    status_display = serializers.SerializerMethodField()
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    # Declared so that the schema says it may be blank (a read-only model field loses allow_blank).
+    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "title",
+            "status",
+            "status_display",
+            "category_name",
+            "region_code",
+            "region_name",
+            "registered_at",
+            "closed_at",
+            "outcome",
+        ]
+        read_only_fields = fields
+
+    def get_status_display(self, case: Case) -> str:
+        return workflows.get(case.kind).state_label(case.status)
 
 
 class CaseRefSerializer(serializers.ModelSerializer[Case]):

@@ -6,9 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from pingan.cases import workflows
-from pingan.cases.choices import Outcome
-from pingan.cases.models import Case, Category
+from pingan.cases.api.serializers import CaseRowSerializer
+from pingan.cases.models import Category
 from pingan.regions.models import Organization, Region
 
 from ..choices import DriveStatus, TagMode
@@ -101,33 +100,12 @@ class DriveBreakdownSerializer(serializers.Serializer):
     rows = BreakdownRowSerializer(many=True)
 
 
-class DriveCaseSerializer(serializers.ModelSerializer):
-    status_display = serializers.SerializerMethodField()
-    category_name = serializers.CharField(source="category.name", read_only=True)
-    region_name = serializers.CharField(source="region.name", read_only=True)
-    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
+class DriveCaseSerializer(CaseRowSerializer):
+    """A case counted by a drive: the engine's case row with the date a drive's figures read (resolved_at)."""
 
-    class Meta:
-        model = Case
-        fields = [
-            "id",
-            "number",
-            "kind",
-            "title",
-            "status",
-            "status_display",
-            "category_name",
-            "region_code",
-            "region_name",
-            "registered_at",
-            "resolved_at",
-            "closed_at",
-            "outcome",
-        ]
+    class Meta(CaseRowSerializer.Meta):
+        fields = [*CaseRowSerializer.Meta.fields, "resolved_at"]
         read_only_fields = fields
-
-    def get_status_display(self, case: Case) -> str:
-        return workflows.get(case.kind).state_label(case.status)
 
 
 class TagInputSerializer(serializers.Serializer):

@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from pingan.cases import workflows
-from pingan.cases.choices import Outcome, Satisfaction
-from pingan.cases.models import Case
+from pingan.cases.api.serializers import CaseRowSerializer
+from pingan.cases.choices import Satisfaction
 
 
 class StatsRegionRefSerializer(serializers.Serializer):
@@ -79,38 +78,16 @@ class StatsBreakdownSerializer(serializers.Serializer):
     rows = StatsBreakdownRowSerializer(many=True)
 
 
-class StatsDrilldownCaseSerializer(serializers.ModelSerializer):
-    status_display = serializers.SerializerMethodField()
-    category_name = serializers.CharField(source="category.name", read_only=True)
-    region_name = serializers.CharField(source="region.name", read_only=True)
-    # Declared so that the schema says they may be blank (a read-only model field loses allow_blank).
-    outcome = serializers.ChoiceField(choices=Outcome.choices, allow_blank=True, read_only=True)
+class StatsDrilldownCaseSerializer(CaseRowSerializer):
+    """A drill-down row: the engine's case row with the columns the case indicators read (deadline, on time,
+    satisfaction, rework)."""
+
+    # Declared so that the schema says it may be blank (a read-only model field loses allow_blank).
     satisfaction = serializers.ChoiceField(choices=Satisfaction.choices, allow_blank=True, read_only=True)
 
-    class Meta:
-        model = Case
-        fields = [
-            "id",
-            "number",
-            "kind",
-            "title",
-            "status",
-            "status_display",
-            "category_name",
-            "region_code",
-            "region_name",
-            "registered_at",
-            "deadline",
-            "closed_at",
-            "on_time",
-            "outcome",
-            "satisfaction",
-            "rework_count",
-        ]
+    class Meta(CaseRowSerializer.Meta):
+        fields = [*CaseRowSerializer.Meta.fields, "deadline", "on_time", "satisfaction", "rework_count"]
         read_only_fields = fields
-
-    def get_status_display(self, case: Case) -> str:
-        return workflows.get(case.kind).state_label(case.status)
 
 
 class StatsRiskOwnerRowSerializer(serializers.Serializer):
