@@ -232,10 +232,10 @@ class Workflow:
     formatter); `intake_check(parties=…, category=…, channel=…)` refuses an intake the kind cannot take
     (raise ApplicationError); `intake_route(parties=…, category=…, region=…)` where a new case goes when the
     caller named no organisation, before the routing rules (None: the rules); `on_register(case=…, actor=…,
-    parties=…)` writes the kind's own record of a case just registered, whatever the door; `panels` the parts it adds to the detail page; `api_fields()` the fields it
-    adds to the API's case detail (name → serializer field), with `detail_related` / `detail_prefetch`
-    loading what they read; `reference_data` the functions that put its migration data (categories,
-    clocks) back after a test flushes the database."""
+    parties=…)` writes the kind's own record of a case just registered, whatever the door; `panels` the parts
+    it adds to the detail page; `api_fields()` the fields it adds to the API's case detail (name →
+    serializer field), with `detail_related` / `detail_prefetch` loading what they read; `reference_data`
+    the functions that put its migration data (categories, clocks) back after a test flushes the database."""
 
     kind: str
     label: str | Promise

@@ -14,8 +14,6 @@ class ConsultationsConfig(AppConfig):
         from . import workflow  # noqa: F401  (registers the consultation kind)
         from .selectors import workbench_context
 
-        register_section(
-            WorkbenchSection("consultations", "consultations/workbench_section.html", workbench_context)
-        )
+        register_section(WorkbenchSection("consultations", "consultations/workbench_section.html", workbench_context))
         register_portal_link(PortalLink("consult-ask", _("我要咨询"), "portal-consult-new", order=20))
         register_portal_link(PortalLink("consult-mine", _("我的咨询"), "portal-consult-list", order=21))

@@ -32,13 +32,13 @@ class ConsultChannel(models.TextChoices):
 
 
 # The engine's channel (受理渠道) of each consultation channel, and the default one back.
-ENGINE_CHANNEL = {
+ENGINE_CHANNEL: dict[str, str] = {
     ConsultChannel.PORTAL: Channel.ONLINE,
     ConsultChannel.WORKSTATION: Channel.VISIT,
     ConsultChannel.ONSITE: Channel.VISIT,
     ConsultChannel.HOTLINE: Channel.PHONE,
 }
-FROM_ENGINE_CHANNEL = {
+FROM_ENGINE_CHANNEL: dict[str, str] = {
     Channel.ONLINE: ConsultChannel.PORTAL,
     Channel.PHONE: ConsultChannel.HOTLINE,
     Channel.VISIT: ConsultChannel.WORKSTATION,
@@ -59,14 +59,14 @@ class ConsultEvent(models.TextChoices):
 # within the working week, the expert team included; urgent (a 12345 call marked 紧急) and critical, 2 calendar
 # hours, because the 12345 hotline has round-the-clock cover (国务院办公厅《关于进一步优化地方政务服务便民热线的
 # 指导意见》国办发〔2020〕53号: 7×24 小时全天候人工服务), so the clock does not stop at night or on holidays.
-ANSWER_RULES = {
+ANSWER_RULES: dict[str, tuple[int, str]] = {
     Urgency.NORMAL: (3, ClockUnit.WORKING_DAYS),
     Urgency.URGENT: (2, ClockUnit.CALENDAR_HOURS),
     Urgency.CRITICAL: (2, ClockUnit.CALENDAR_HOURS),
 }
 # 办结时限 (the primary clock, registration → closing; SLA policies of migration 0002): the answer time plus
 # the enterprise's 7 working days to rate the answer (after which it is closed without a rating).
-CLOSING_RULES = {
+CLOSING_RULES: dict[str, tuple[int, str]] = {
     Urgency.NORMAL: (10, ClockUnit.WORKING_DAYS),
     Urgency.URGENT: (7, ClockUnit.WORKING_DAYS),
     Urgency.CRITICAL: (7, ClockUnit.WORKING_DAYS),

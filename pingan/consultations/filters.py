@@ -23,13 +23,19 @@ from .selectors import AWAITING, answer_overdue_q, queue_q
 
 class ConsultationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("搜索"), method="filter_q", help_text=_("编号、标题、企业名称或 12345 工单号的一部分"), widget=forms.TextInput
+        label=_("搜索"),
+        method="filter_q",
+        help_text=_("编号、标题、企业名称或 12345 工单号的一部分"),
+        widget=forms.TextInput,
     )
     state = django_filters.ChoiceFilter(
         field_name="status", label=_("状态"), choices=ConsultState.choices, empty_label=_("全部状态")
     )
     channel = django_filters.ChoiceFilter(
-        field_name="consultation__channel", label=_("咨询渠道"), choices=ConsultChannel.choices, empty_label=_("全部渠道")
+        field_name="consultation__channel",
+        label=_("咨询渠道"),
+        choices=ConsultChannel.choices,
+        empty_label=_("全部渠道"),
     )
     role = django_filters.ChoiceFilter(
         field_name="consultation__answered_role",

@@ -49,8 +49,8 @@ class EscalateForm(af.ReasonForm):
         self.fields["expert"] = forms.ChoiceField(
             label=self.fields["expert"].label,
             choices=[
-                (str(expert.pk), f"{expert.name}({expert.unit};{expert.speciality_labels};匹配 {expert.matched})")
-                for expert in ranked
+                (str(r.expert.pk), f"{r.expert.name}({r.expert.unit};{r.labels or '—'};匹配 {r.matched} 项)")
+                for r in ranked
             ],
         )
 

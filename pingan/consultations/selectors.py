@@ -4,6 +4,7 @@ jurisdiction); an enterprise user's from its own enterprise (the portal)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -44,7 +45,7 @@ def answer_overdue_q() -> Q:
     late = CaseClock.objects.filter(
         case=OuterRef("pk"), name=ANSWER_CLOCK, state=ClockState.RUNNING, deadline__lt=timezone.now()
     )
-    return Q(status__in=AWAITING) & Exists(late)
+    return Q(status__in=AWAITING) & Q(Exists(late))
 
 
 def queue_q(user: User) -> Q:
@@ -53,17 +54,26 @@ def queue_q(user: User) -> Q:
     return Q(status__in=AWAITING) & (Q(assignee=user) | Q(consultation__escalated_to__user=user))
 
 
-def experts_for_question(specialities: Iterable[str]) -> list[Expert]:
-    """The active experts, best match first: how many of the question's specialities they cover (`matched`),
-    then by name. Each carries `matched` and `speciality_labels`."""
+@dataclass(frozen=True)
+class RankedExpert:
+    expert: Expert
+    matched: int  # how many of the question's specialities the expert covers
+    labels: str  # the expert's specialities, as they read
+
+
+def experts_for_question(specialities: Iterable[str]) -> list[RankedExpert]:
+    """The active experts, best match first (how many of the question's specialities they cover), then by name."""
     wanted = set(specialities)
-    labels = dict(Speciality.choices)
-    experts = list(Expert.objects.filter(is_active=True).select_related("team", "user"))
-    for expert in experts:
-        fields = list(expert.specialities or [])
-        expert.matched = len(wanted & set(fields))  # type: ignore[attr-defined]
-        expert.speciality_labels = "、".join(str(labels.get(value, value)) for value in fields)  # type: ignore[attr-defined]
-    return sorted(experts, key=lambda e: (-e.matched, e.name, e.pk))  # type: ignore[attr-defined]
+    names = dict(Speciality.choices)
+    ranked = [
+        RankedExpert(
+            expert,
+            len(wanted & set(expert.specialities or [])),
+            "、".join(str(names.get(value, value)) for value in expert.specialities or []),
+        )
+        for expert in Expert.objects.filter(is_active=True).select_related("team", "user")
+    ]
+    return sorted(ranked, key=lambda r: (-r.matched, r.expert.name, r.expert.pk))
 
 
 def workbench_context(user: User) -> dict[str, Any]:

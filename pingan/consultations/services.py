@@ -38,7 +38,6 @@ from pingan.workcalendar.calendar import WorkCalendar
 
 from .choices import (
     ANSWER_RULES,
-    DEFAULT_CATEGORY,
     ENGINE_CHANNEL,
     FROM_ENGINE_CHANNEL,
     KIND,
@@ -111,16 +110,12 @@ def intake_check(*, parties: list[PartyInput], category: Category, channel: str,
     enterprise = _enterprise_of(parties)
     if enterprise is None:
         raise ApplicationError(
-            _(
-                "法律咨询须指明咨询企业:请添加一名“法人或其他组织”类申请人,名称填写在册企业的全称或统一社会信用代码"
-            ),
+            _("法律咨询须指明咨询企业:请添加一名“法人或其他组织”类申请人,名称填写在册企业的全称或统一社会信用代码"),
             field="parties",
             code="enterprise_required",
         )
     if not region.code.startswith(enterprise.region_code) and not enterprise.region_code.startswith(region.code):
-        raise ApplicationError(
-            _("所选区划与企业“%(name)s”的所在地不符") % {"name": enterprise.name}, field="region"
-        )
+        raise ApplicationError(_("所选区划与企业“%(name)s”的所在地不符") % {"name": enterprise.name}, field="region")
 
 
 def _station_org(enterprise: Enterprise) -> Organization | None:
@@ -251,7 +246,7 @@ def consultation_register(
             category=default_category(),
             title=_title(enterprise, question),
             description=question,
-            channel=ENGINE_CHANNEL[ConsultChannel(channel)],
+            channel=ENGINE_CHANNEL[channel],
             region=enterprise.region,
             urgency=urgency,
             address=enterprise.address,
@@ -275,7 +270,7 @@ def consultation_register(
 
 def answer_rule(case: Case) -> tuple[int, str] | None:
     """答复时限 (ClockSpec.rule_for of the `answer` clock): by the case's urgency (choices.ANSWER_RULES)."""
-    return ANSWER_RULES.get(Urgency(case.urgency)) if case.urgency in Urgency.values else None
+    return ANSWER_RULES.get(case.urgency)
 
 
 # --- who answers -----------------------------------------------------------------------------------------
@@ -445,7 +440,6 @@ def consultations_autoclose(*, now: datetime.datetime | None = None) -> int:
         )
         closed += 1
     return closed
-
 
 
 def enterprise_for(user: User, text: str) -> Enterprise:

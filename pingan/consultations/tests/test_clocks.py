@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
 
 
-def at(*parts: int) -> datetime.datetime:
-    return datetime.datetime(*parts, tzinfo=SH)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, second, tzinfo=SH)
 
 
 def end_of(year: int, month: int, day: int) -> datetime.datetime:

@@ -38,7 +38,11 @@ def test_the_operator_registers_a_call_routed_to_the_workstation(client, lawguar
     case = Case.objects.get(kind="consult")
     assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/"
     consultation = Consultation.objects.get(pk=case.pk)
-    assert (case.channel, case.urgency, case.assigned_org) == (Channel.PHONE, Urgency.URGENT, lawguard_scene.station_org)
+    assert (case.channel, case.urgency, case.assigned_org) == (
+        Channel.PHONE,
+        Urgency.URGENT,
+        lawguard_scene.station_org,
+    )
     assert (consultation.channel, consultation.ticket_number) == (ConsultChannel.HOTLINE, "ZZ12345-20261118-0042")
     caller = case.parties.get(role=PartyRole.REPORTER)
     assert caller.phone == "13973300042" and caller.masked["phone"] != caller.phone

@@ -21,7 +21,9 @@ def test_the_register_filters_and_my_queue(client, api, lawguard_scene, ask, gua
     handed = ask()
     case_transition(case=handed, actor=lawguard_scene.staff, action="hand_to_guard", data={"role": "lawyer"})
     answered = ask(question="合同违约金过高可以请求调整吗?")
-    case_transition(case=answered, actor=lawguard_scene.staff, action="answer", data={"answer": "可以。", "answered_role": "judge"})
+    case_transition(
+        case=answered, actor=lawguard_scene.staff, action="answer", data={"answer": "可以。", "answered_role": "judge"}
+    )
     client.force_login(guards.lawyer)
     page = client.get("/consultations/?mine=true").content.decode()
     assert handed.number in page and answered.number not in page
@@ -78,7 +80,14 @@ def test_out_of_jurisdiction(client, api, lawguard_scene, ask, people):
     assert case.number not in client.get("/consultations/").content.decode()
     assert client.get(f"/cases/{case.pk}/").status_code == 404
     assert api(people.hetang_clerk).get(f"/api/v1/cases/{case.pk}/").status_code == 404
-    refused = client.post("/consultations/hotline/", {"ticket_number": "T-1", "caller_name": "张三",
-                          "caller_phone": "13973300001", "enterprise": lawguard_scene.enterprise.credit_code,
-                          "question": "问题"})
+    refused = client.post(
+        "/consultations/hotline/",
+        {
+            "ticket_number": "T-1",
+            "caller_name": "张三",
+            "caller_phone": "13973300001",
+            "enterprise": lawguard_scene.enterprise.credit_code,
+            "question": "问题",
+        },
+    )
     assert refused.status_code == 400

@@ -61,12 +61,16 @@ def test_portal_api_asks_and_is_for_enterprises_only(api, lawguard_scene, people
     assert api(people.clerk).get("/api/v1/portal/consultations/").status_code == 403
     assert api(lawguard_scene.portal_user).get("/api/v1/consultations/").status_code == 403
     # An enterprise without a workstation cannot file through the portal (no intake account).
-    refused = api(lawguard_scene.other_user).post(
-        "/api/v1/portal/consultations/", {"question": "问题"}, format="json"
-    )
+    refused = api(lawguard_scene.other_user).post("/api/v1/portal/consultations/", {"question": "问题"}, format="json")
     assert refused.status_code == 400 and "尚无服务工作站" in refused.json()["error"]["message"]
 
 
 def test_staff_pages_are_closed_to_enterprise_users(client, lawguard_scene):
     client.force_login(lawguard_scene.portal_user)
     assert client.get("/consultations/").status_code == 403
+
+
+def test_portal_pages_are_closed_to_staff(client, people):
+    client.force_login(people.clerk)
+    assert client.get("/qiye/consultations/").status_code == 403
+    assert client.get("/qiye/consultations/new/").status_code == 403

@@ -46,7 +46,9 @@ def test_hand_to_a_role_holder_who_answers_in_that_role(lawguard_scene, ask, gua
     assert case.assignee == guards.judge and case.status == ConsultState.PENDING
     assert case.events.filter(type=ConsultEvent.HANDED).exists()
     # The judge answers as the assignee; the role defaults from the judge's GuardAssignment.
-    case = case_transition(case=case, actor=guards.judge, action="answer", data={"answer": "可依据商标法第五十七条主张侵权。"})
+    case = case_transition(
+        case=case, actor=guards.judge, action="answer", data={"answer": "可依据商标法第五十七条主张侵权。"}
+    )
     consultation = Consultation.objects.get(pk=case.pk)
     assert case.status == ConsultState.ANSWERED
     assert (consultation.answered_by, consultation.answered_role) == (guards.judge, ProviderRole.JUDGE)
@@ -81,7 +83,9 @@ def test_escalation_to_an_expert_and_the_experts_answer(lawguard_scene, ask):
     assert Consultation.objects.get(pk=case.pk).escalated_to == lawguard_scene.expert
     event = case.events.get(type=ConsultEvent.ESCALATED)
     assert event.params["consult_expert"] == "何教授"
-    case = case_transition(case=case, actor=lawguard_scene.expert_user, action="answer", data={"answer": "建议发函并起诉。"})
+    case = case_transition(
+        case=case, actor=lawguard_scene.expert_user, action="answer", data={"answer": "建议发函并起诉。"}
+    )
     consultation = Consultation.objects.get(pk=case.pk)
     assert consultation.answered_role == ProviderRole.EXPERT
     assert ServiceLink.objects.get(case=case).provider_role == ProviderRole.EXPERT
