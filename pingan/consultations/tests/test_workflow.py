@@ -156,3 +156,38 @@ def test_autoclose_after_the_rating_window(lawguard_scene, ask):
         assert consultations_autoclose() == 1
     case.refresh_from_db()
     assert case.status == ConsultState.CLOSED
+
+
+def test_the_autoclose_command(lawguard_scene, ask):
+    import datetime
+    import io
+
+    import time_machine
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    case = case_transition(case=ask(), actor=lawguard_scene.staff, action="answer", data={"answer": "答复"})
+    out = io.StringIO()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=12)):
+        call_command("consult_autoclose", "--now", stdout=out)
+    assert out.getvalue().strip() == "consult_autoclose: 1"
+    case.refresh_from_db()
+    assert case.status == ConsultState.CLOSED
+    assert case.events.filter(type=ConsultEvent.CLOSED, comment__contains="自动办结").exists()
+
+
+def test_experts_are_ranked_by_the_questions_specialities(lawguard_scene, ask):
+    from pingan.cases.forms import action_form
+    from pingan.consultations.selectors import experts_for_question
+    from pingan.consultations.workflow import CONSULT
+
+    assert [r.expert.name for r in experts_for_question(["labour"])] == ["邓律师", "何教授"]
+    assert [(r.expert.name, r.matched) for r in experts_for_question(["ip", "contract"])] == [
+        ("何教授", 2),
+        ("邓律师", 0),
+    ]
+    case = ask(specialities=["labour"])
+    case.refresh_from_db()
+    form = action_form(CONSULT.transition("escalate"), case)
+    labels = [label for _value, label in form.fields["expert"].choices]
+    assert labels[0].startswith("邓律师") and "匹配 1 项" in labels[0]
