@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "pingan.disputes",
     "pingan.incidents",
     "pingan.risks",
+    "pingan.consultations",
     "pingan.gridwork",
     "pingan.cameras",
     "pingan.map",
@@ -236,6 +237,9 @@ SPECTACULAR_SETTINGS = {
         "EventShiftEnum": "pingan.majorevents.choices.Shift",
         "EventAdvanceStatusEnum": "pingan.majorevents.choices.ADVANCE_CHOICES",
         "MajorEventStatusEnum": "pingan.majorevents.choices.EventStatus",
+        # The case's channel kept its name when the consultations brought their own (咨询渠道).
+        "ChannelEnum": "pingan.cases.choices.Channel",
+        "ConsultChannelEnum": "pingan.consultations.choices.ConsultChannel",
     },
 }
 INSTALLED_APPS.append("drf_spectacular_sidecar")

@@ -86,9 +86,9 @@ def refusal(user, view) -> str | None:
     # views to their permission classes: ApiAccess).
     if not user.is_authenticated or (marks is view and getattr(view, "login_required", True) is False):
         return None
-    if getattr(marks, "open_to_everyone", False):
-        return None
-    if not sees_business_data(user):
+    # Open to everyone: no business post needed, but the view's own test still applies (the enterprise portal
+    # is open to enterprise users, who hold no post, and to them alone).
+    if not getattr(marks, "open_to_everyone", False) and not sees_business_data(user):
         admitted: frozenset[str] = getattr(marks, "administrator_roles", frozenset())
         if not admitted or not (user.is_superuser or user.has_role(*admitted)):
             return str(NO_BUSINESS_POST)

@@ -269,6 +269,8 @@ def case_register(
         workflow.intake_check(parties=cleaned_parties, category=category, channel=channel, region=region)
     uploads = [(upload, inspect_upload(upload, field="attachments")) for upload in attachments]
 
+    if assigned_org is None and workflow.intake_route is not None:
+        assigned_org = workflow.intake_route(parties=cleaned_parties, category=category, region=region)
     if assigned_org is not None:
         workflow.org_check(assigned_org)
         routed_to, basis = assigned_org, RoutingBasis.ASSIGNED
@@ -330,6 +332,8 @@ def case_register(
             "deadline": timezone.localtime(case.deadline).isoformat(),
         },
     )
+    if workflow.on_register is not None:
+        workflow.on_register(case=case, actor=actor, parties=cleaned_parties)
     audit_log(actor=actor, action=AuditAction.CREATE, obj=case, changes={"number": case.number, "kind": kind})
     _notify(case, _("新案件 %(number)s 已分流至本单位") % {"number": case.number})
     return case

@@ -65,6 +65,21 @@ class IntakeCheck(Protocol):
     def __call__(self, *, parties: list[PartyInput], category: Category, channel: str, region: Region) -> None: ...
 
 
+class IntakeRoute(Protocol):
+    """A kind's own routing of a new case whose caller named no organisation (Workflow.intake_route): the
+    organisation that takes it (checked against the kind's org_types), or None for the routing rules."""
+
+    def __call__(self, *, parties: list[PartyInput], category: Category, region: Region) -> Organization | None: ...
+
+
+class OnRegister(Protocol):
+    """What a kind writes of its own once the engine registered one of its cases (Workflow.on_register),
+    whichever door the case came in by (the case form, the API, the kind's services), in the same
+    transaction: e.g. the consultation's record of which enterprise asked."""
+
+    def __call__(self, *, case: Case, actor: User, parties: list[PartyInput]) -> None: ...
+
+
 @dataclass(frozen=True)
 class Transition:
     """One guarded action. Who may take it: roles held in the case's assigned organisation (`roles`),
@@ -215,10 +230,12 @@ class Workflow:
     The rest plugs the kind into the engine's pages and API without the engine importing it:
     `event_types` its timeline events; `param_labels` how its events' parameters read (key → label and
     formatter); `intake_check(parties=…, category=…, channel=…)` refuses an intake the kind cannot take
-    (raise ApplicationError); `panels` the parts it adds to the detail page; `api_fields()` the fields it
-    adds to the API's case detail (name → serializer field), with `detail_related` / `detail_prefetch`
-    loading what they read; `reference_data` the functions that put its migration data (categories,
-    clocks) back after a test flushes the database."""
+    (raise ApplicationError); `intake_route(parties=…, category=…, region=…)` where a new case goes when the
+    caller named no organisation, before the routing rules (None: the rules); `on_register(case=…, actor=…,
+    parties=…)` writes the kind's own record of a case just registered, whatever the door; `panels` the parts
+    it adds to the detail page; `api_fields()` the fields it adds to the API's case detail (name →
+    serializer field), with `detail_related` / `detail_prefetch` loading what they read; `reference_data`
+    the functions that put its migration data (categories, clocks) back after a test flushes the database."""
 
     kind: str
     label: str | Promise
@@ -234,6 +251,8 @@ class Workflow:
         default_factory=lambda: MappingProxyType({})
     )
     intake_check: IntakeCheck | None = None
+    intake_route: IntakeRoute | None = None
+    on_register: OnRegister | None = None
     panels: tuple[Panel, ...] = ()
     api_fields: Callable[[], Mapping[str, serializers.Field[Any, Any, Any, Any]]] | None = None
     detail_related: tuple[str, ...] = ()

@@ -62,6 +62,8 @@ SCHEDULE: tuple[Job, ...] = (
     # Risks whose periodic review (复核, by level: 红 weekly …) came due: their owner units are told, once per due
     # date (docs/risks.md).
     Job("risk_review_sweep", every=datetime.timedelta(hours=1)),
+    # Consultations answered 7 working days ago that the enterprise did not rate are closed (docs/consultations.md).
+    Job("consult_autoclose", every=datetime.timedelta(hours=1)),
     # Attachment files no row refers to, and pending uploads nobody came back for (docs/ui.md).
     Job("attachments_gc", daily_at=datetime.time(3, 10)),
     # Finished background-task results older than 14 days (django-tasks-db's own command).

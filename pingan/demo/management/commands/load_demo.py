@@ -19,6 +19,7 @@ from django.utils import timezone
 from pingan.demo import (
     cameras,
     checks,
+    consultations,
     dispute_scene,
     disputes,
     drives,
@@ -213,9 +214,20 @@ class Command(BaseCommand):
             report=drives.drives_report,
         )
         self.major_events_load(seed=seed, today=today)
+        self.lawguard_load(seed=seed, today=today)
         with connection.cursor() as cursor:  # fresh planner statistics after a bulk load
             cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"演示数据加载完成,共用时 {time.perf_counter() - started:.1f} 秒。"))
+
+    def lawguard_load(self, *, seed: int, today: datetime.date) -> None:
+        """法治护航, in order: register → consultations → lawchecks → outcomes → figures (each reads what exists)."""
+        self.once(
+            consultations.KEY,
+            seed=seed,
+            scale=1.0,
+            load=lambda: consultations.load(seed=seed, today=today),
+            report=consultations.report,
+        )
 
     def major_events_load(self, *, seed: int, today: datetime.date) -> None:
         """Major-event security: the 2022 events (from the templates, reviewed) and one in progress."""
