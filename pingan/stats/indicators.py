@@ -227,9 +227,7 @@ class Indicator:
         if self.denominator_filter is None:
             return None
         period = Period(date_from, date_to)
-        return base.filter(self.period_q(period)).filter(
-            self.denominator_filter(period.as_of(now or timezone.now()))
-        )
+        return base.filter(self.period_q(period)).filter(self.denominator_filter(period.as_of(now or timezone.now())))
 
     def value(self, numerator: int, denominator: int | None, measured: Any = None) -> float | int | None:
         if self.measure != "count":  # a sum or an average over the numerator's records

@@ -519,4 +519,3 @@ def empty_figure(code: str) -> Figure:
 
 def figure_values(figures: Mapping[str, Figure], codes: Iterable[str]) -> dict[str, Any]:
     return {code: (figures[code] if code in figures else empty_figure(code)).value for code in codes}
-

@@ -69,7 +69,7 @@ class StatsScope:
     workstation: Workstation | None = None  # 法治护航: what one workstation is credited with (the ledger)
     provider_role: str = ""  # 法治护航: what one provider role delivered (ServiceLink.provider_role)
 
-    def _inside(self, field: str) -> Q:
+    def inside(self, field: str) -> Q:
         if self.region is not None:
             return Q(**{f"{field}__startswith": self.region.prefix})
         return prefix_q(field, [root.prefix for root in self.roots])
@@ -79,7 +79,7 @@ class StatsScope:
         scope's region, for the workstation and provider role asked for; a source that cannot be split by
         one of them gives nothing (the ledger shows no such figure)."""
         records = source.queryset().filter(prefix_q(source.region_field, user_prefixes(self.user)))
-        records = records.filter(self._inside(source.region_field))
+        records = records.filter(self.inside(source.region_field))
         for name, value in (("workstation", self.workstation), ("provider_role", self.provider_role)):
             if not value:
                 continue
@@ -91,7 +91,7 @@ class StatsScope:
 
     @property
     def cases(self) -> QuerySet[Case]:
-        cases = cases_visible_to(self.user).filter(self._inside("region_code"))
+        cases = cases_visible_to(self.user).filter(self.inside("region_code"))
         if self.workstation is not None or self.provider_role:
             cases = cases.filter(case_link_q(workstation=self.workstation, provider_role=self.provider_role))
         if self.kind:

@@ -129,3 +129,40 @@ class StatsRiskOwnersSerializer(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
     rows = StatsRiskOwnerRowSerializer(many=True)
+
+
+class StatsDrilldownRecordSerializer(serializers.Serializer):
+    """One record behind a 法治护航 indicator that does not count cases (a suggestion, a recovered loss, a
+    rating, a workstation, an enterprise, an expert): the source's own row."""
+
+    id = serializers.IntegerField()
+    source = serializers.CharField(
+        help_text=_("记录类型:suggestion、loss、rating、workstation、guarded_enterprise、expert")
+    )
+    # A declared field named like Field.label: DRF's metaclass takes it out of the class, the stubs cannot know.
+    label = serializers.CharField(help_text=_("编号、名称或信用代码"))  # type: ignore[assignment]
+    enterprise = serializers.CharField(allow_blank=True, help_text=_("企业(专家为工作单位)"))
+    region_code = serializers.CharField()
+    date = serializers.CharField(allow_blank=True, help_text=_("发出、挽回、评价、设立或入库日期 YYYY-MM-DD"))
+    value = serializers.CharField(allow_blank=True, help_text=_("金额(元)或评分;其他为空"))
+    status = serializers.CharField(allow_blank=True)
+
+
+class StatsLedgerFigureSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("指标代码(下钻时作 indicator 参数)"))
+    numerator = serializers.IntegerField(help_text=_("计入的案件或记录数(= 下钻清单条数)"))
+    value = serializers.FloatField(allow_null=True, help_text=_("件数、条数,或金额(元)"))
+    display = serializers.CharField()
+
+
+class StatsLedgerRowSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text=_("工作站机构代码(下钻时作 workstation 参数)或服务人员角色(provider_role)"))
+    name = serializers.CharField()
+    figures = StatsLedgerFigureSerializer(many=True)
+
+
+class StatsLedgerTableSerializer(serializers.Serializer):
+    region = StatsRegionRefSerializer()
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    rows = StatsLedgerRowSerializer(many=True)
