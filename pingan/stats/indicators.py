@@ -685,7 +685,8 @@ def drilldown(
         if found is None:
             raise ApplicationError(_("指标“%(name)s”是计数指标,没有分母") % {"name": indicator.name}, field="part")
     if source is not None:
-        return found.select_related(*source.related).order_by(*source.order_by)
+        found = found.select_related(*source.related) if source.related else found
+        return found.order_by(*source.order_by)
     return found.order_by("registered_at", "id")
 
 
