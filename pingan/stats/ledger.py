@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,14 +62,10 @@ def workstation_rows(scope: StatsScope) -> list[dict]:
     figure; what is credited to a workstation outside the jurisdiction is one row, 辖区外工作站, without
     drill-down (its records are the user's, the workstation is not)."""
     grouped = figures_by(scope.cases, scope.records, scope.period, "workstation", WORKSTATION_CODES)
-    stations = workstations_visible_to(scope.user).filter(scope.inside("organization__region__code"))
-    visible = {station.organization.code: station for station in stations.order_by("organization__code")}
-    visible.update(
-        {
-            station.organization.code: station
-            for station in workstations_visible_to(scope.user).filter(organization__code__in=list(grouped))
-        }
+    stations = workstations_visible_to(scope.user).filter(
+        scope.inside("organization__region__code") | Q(organization__code__in=list(grouped))
     )
+    visible = {station.organization.code: station for station in stations}
     rows = [
         {"key": code, "name": station.organization.name, "cells": _cells(grouped.get(code, {}), WORKSTATION_CODES)}
         for code, station in sorted(visible.items())

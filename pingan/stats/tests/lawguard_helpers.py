@@ -30,7 +30,6 @@ from pingan.lawguard.models import GuardAssignment, RecoveredLoss, ServiceRating
 from pingan.lawguard.services import link_case, suggestion_issue
 from pingan.regions.choices import OrgType
 
-
 WORKERS = frozenset({Role.CENTRE_STAFF, Role.CENTRE_HEAD, Role.DEPARTMENT_STAFF})
 
 
@@ -40,7 +39,11 @@ def _kind(kind: str, label: str, prefix: str) -> Workflow:
         label=label,
         number_prefix=prefix,
         initial="new",
-        states=(State("new", "待办理"), State("answered", "已办理", StateType.RESOLVED), State("closed", "已办结", StateType.CLOSED)),
+        states=(
+            State("new", "待办理"),
+            State("answered", "已办理", StateType.RESOLVED),
+            State("closed", "已办结", StateType.CLOSED),
+        ),
         clocks={Urgency.NORMAL: (3, ClockUnit.WORKING_DAYS)},
         clock_specs=(ClockSpec("answer", "答复", primary=True),),
         org_types=frozenset({OrgType.CENTRE, OrgType.LAW_WORKSTATION}),
