@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Iterable
+from typing import cast
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -74,11 +75,17 @@ def _rows(sheet: Worksheet, start: int, rows: Iterable[dict], codes: tuple[str, 
 
 
 def _simple_sheet(
-    book: Workbook, title: str, heading: str, first: str, rows: list[dict], codes: tuple[str, ...], meta: tuple
+    book: Workbook,
+    title: str,
+    heading: str,
+    first: str,
+    rows: list[dict],
+    codes: tuple[str, ...],
+    meta: tuple[str, datetime.date],
 ) -> None:
     sheet = book.create_sheet(title=title)
     width = len(codes) + 1
-    _title(sheet, heading, *meta, width)
+    _title(sheet, heading, meta[0], meta[1], width)
     _head(sheet, 3, 1, first)
     for offset, code in enumerate(codes, start=2):
         _head(sheet, 3, offset, _header(code))
@@ -99,11 +106,12 @@ def lawguard_xlsx(scope: StatsScope, *, unit: str, today: datetime.date) -> byte
     span = _("%(start)s至%(end)s") % {"start": period.date_from.isoformat(), "end": period.date_to.isoformat()}
     meta = (unit, today)
     book = Workbook()
-    sheet = book.active
+    sheet = cast(Worksheet, book.active)
     sheet.title = _("按区县")
     codes = ledger.DISTRICT_CODES
     width = len(codes) + 1
-    _title(sheet, _("%(region)s法治护航工作情况统计表(%(span)s)") % {"region": region_name, "span": span}, *meta, width)
+    heading = _("%(region)s法治护航工作情况统计表(%(span)s)") % {"region": region_name, "span": span}
+    _title(sheet, heading, unit, today, width)
     sheet.merge_cells(start_row=3, start_column=1, end_row=4, end_column=1)
     _head(sheet, 3, 1, _("区县"))
     column = 2
@@ -119,7 +127,7 @@ def lawguard_xlsx(scope: StatsScope, *, unit: str, today: datetime.date) -> byte
     _rows(sheet, last, [{"name": _("合计"), "cells": total}], codes)
     for cell in sheet[last]:
         cell.font = BOLD
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROWS + 1, column=2)
+    sheet.freeze_panes = f"B{HEADER_ROWS + 1}"
     _widths(sheet, width)
     _simple_sheet(
         book,

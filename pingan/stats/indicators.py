@@ -473,7 +473,8 @@ def evaluate(
     for members in by_source.values():
         source = members[0].source
         queryset = base if source is None else _records(records, source)
-        aggregates, any_period = {}, Q(pk__in=[])
+        aggregates: dict[str, Any] = {}
+        any_period = Q(pk__in=[])
         for index, period in enumerate(periods.values()):
             cohort, as_of = members[0].period_q(period), period.as_of(now)
             any_period |= cohort

@@ -136,7 +136,8 @@ class StatsDrilldownRecordSerializer(serializers.Serializer):
     rating, a workstation, an enterprise, an expert): the source's own row."""
 
     id = serializers.IntegerField()
-    source = serializers.CharField(
+    # Named like Field.source, as label below is like Field.label (the metaclass takes it out of the class).
+    source = serializers.CharField(  # type: ignore[assignment]
         help_text=_("记录类型:suggestion、loss、rating、workstation、guarded_enterprise、expert")
     )
     # A declared field named like Field.label: DRF's metaclass takes it out of the class, the stubs cannot know.

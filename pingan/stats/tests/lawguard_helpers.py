@@ -12,6 +12,7 @@ import datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.utils import timezone
 
@@ -64,8 +65,8 @@ CATEGORIES = (
 @contextmanager
 def lawguard_kinds() -> Iterator[None]:
     """The kinds `consult` and `lawservice` as throwaway workflows, with the contract's categories."""
-    for kind in (_kind("consult", "法律咨询", "ZX"), _kind("lawservice", "法律服务", "FW")):
-        workflows.register(kind)
+    for workflow in (_kind("consult", "法律咨询", "ZX"), _kind("lawservice", "法律服务", "FW")):
+        workflows.register(workflow)
     for kind, code, name in CATEGORIES:
         Category.objects.get_or_create(code=code, defaults={"kind": kind, "name": name})
     try:
@@ -112,11 +113,7 @@ def guard_set(enterprise, started_on: datetime.date) -> None:
         )
 
 
-class Records:
-    pass
-
-
-def build(g, zhuzhou, people, *, when: datetime.datetime) -> Records:
+def build(g, zhuzhou, people, *, when: datetime.datetime) -> SimpleNamespace:
     """The scene's records in the month of `when` (the period) and a year earlier:
 
     嵩山路 (天元区): consult c1 (lawyer, answered on time), consult c2 (judge, 20 days old, open, overdue);
@@ -125,7 +122,7 @@ def build(g, zhuzhou, people, *, when: datetime.datetime) -> Records:
     two losses (1,000.50 + 2,000.00) and one of the month before; ratings 4 and 5.
     荷塘区: a second workstation serving 荷塘机电 (with 三官一律), a consult h1, a suggestion, a loss of 500.
     A year earlier: one consult c0 in 嵩山路."""
-    r = Records()
+    r = SimpleNamespace()
     day = datetime.timedelta(days=1)
     r.hetang_station = Workstation.objects.create(
         organization=make_org("W430202001", "月塘法治护航工作站", OrgType.LAW_WORKSTATION, zhuzhou.yuetang),
