@@ -1,5 +1,11 @@
 """Named indicators (统计指标): a written formula, an explicit denominator and a version for every figure.
 
+Most indicators count cases (the case source, below). An indicator may instead declare a `Source`: another
+record set (法治护航's suggestions, recovered losses, ratings; workstations, enterprises, experts), with the
+filter that makes its period cohort (or, for a stock, its state at the period's end), the field that places a
+record in a region, and what is measured — a count of records, or the sum or average of a field over them.
+The same rule holds for every source: the figure and the drill-down read one filter (docs/indicators.md).
+
 Cohort (统计队列): the cases registered (登记) in the period [date_from, date_to], local dates in
 Asia/Shanghai, both ends inclusive. Every numerator and denominator is a subset of the cohort described by
 one Q object over columns of Case, so the figure (a COUNT filtered by it, all indicators in one aggregate
@@ -20,9 +26,10 @@ import calendar
 import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -37,7 +44,13 @@ from pingan.regions.choices import RegionLevel
 
 RATE = "%"
 COUNT = "件"
+YUAN = "元"  # a sum of money (value: yuan, 2 decimals)
+SCORE = "分"  # an average score (value: 2 decimals)
 PRECISION = 4
+MONEY_PRECISION = 2
+# The indicators a summary lists when no group is asked for (the case dashboard's): the cases' and the risk
+# register's. Other groups (法治护航's "lawguard") are asked for by name.
+DEFAULT_GROUPS = ("", "risks")
 
 # --- periods -------------------------------------------------------------------------------------
 
@@ -92,7 +105,14 @@ class Period:
         return min(self.end, now)
 
     def cohort_q(self) -> Q:
-        return Q(registered_at__gte=self.start, registered_at__lt=self.end)
+        return self.range_q("registered_at")
+
+    def range_q(self, field: str, *, dates: bool = False) -> Q:
+        """Records whose `field` falls in the period: a datetime field by local instants, a date field
+        (`dates`) by the dates themselves, both ends inclusive."""
+        if dates:
+            return Q(**{f"{field}__gte": self.date_from, f"{field}__lte": self.date_to})
+        return Q(**{f"{field}__gte": self.start, f"{field}__lt": self.end})
 
     def same_period_last_year(self) -> Period:
         """上年同期: the same dates one year earlier (a month end stays a month end)."""
@@ -133,6 +153,35 @@ FilterFn = Callable[[datetime.datetime], Q]  # as_of → a filter on the cohort
 
 
 @dataclass(frozen=True)
+class Source:
+    """A record set an indicator counts, other than the cases (the default source).
+
+    `queryset()` gives every record (the caller narrows it to a user's jurisdiction and a region by
+    `region_field`, the region code that places a record); `period_filter(period)` the records of a period:
+    a cohort (created in the period) or, for a stock, the state at the period's end; `row(record)` one line
+    of the drill-down (id, label, enterprise, region_code, date, value, status); `dimensions` the lookups by
+    which the ledger's tables split it ("workstation": the workstation's organisation code, "provider_role")."""
+
+    key: str
+    name: str | Promise
+    queryset: Callable[[], QuerySet]
+    region_field: str
+    period_filter: Callable[[Period], Q]
+    period_definition: str | Promise
+    row: Callable[[Any], dict]
+    order_by: tuple[str, ...] = ("id",)
+    related: tuple[str, ...] = ()
+    dimensions: tuple[tuple[str, str], ...] = ()
+    stock: bool = False  # a point-in-time count at the period's end, not a cohort
+
+    def dimension(self, name: str) -> str | None:
+        return dict(self.dimensions).get(name)
+
+
+Records = Callable[[Source], QuerySet]  # a source → its records visible in a scope
+
+
+@dataclass(frozen=True)
 class Indicator:
     """One named indicator. `numerator_filter` and `denominator_filter` take the instant the overdue test is
     made (`as_of`) and return a Q over Case columns that narrows the cohort; a count indicator (件) has no
@@ -148,29 +197,43 @@ class Indicator:
     numerator_filter: FilterFn
     denominator_filter: FilterFn | None = None
     better: str = "up"  # which way is good news: "up", "down", or "" (a plain count)
-    group: str = ""  # "" the cases' indicators; "risks" the risk register's (stats.risk_indicators)
+    group: str = ""  # "" the cases' indicators; "risks" the risk register's; "lawguard" 法治护航's
+    source: Source | None = None  # None: the cases registered in the period
+    measure: str = "count"  # "count" of the numerator's records, or "sum"/"avg" of `measure_field` over them
+    measure_field: str = ""
+
+    @property
+    def source_key(self) -> str:
+        return self.source.key if self.source is not None else "case"
+
+    def period_q(self, period: Period) -> Q:
+        return period.cohort_q() if self.source is None else self.source.period_filter(period)
 
     @property
     def has_denominator(self) -> bool:
         return self.denominator_filter is not None
 
     def numerator(
-        self, base: QuerySet[Case], date_from: datetime.date, date_to: datetime.date, *, now=None
-    ) -> QuerySet[Case]:
-        """The cases counted in the numerator."""
+        self, base: QuerySet[Any], date_from: datetime.date, date_to: datetime.date, *, now=None
+    ) -> QuerySet[Any]:
+        """The cases (or the source's records) counted in the numerator."""
         period = Period(date_from, date_to)
-        return base.filter(period.cohort_q()).filter(self.numerator_filter(period.as_of(now or timezone.now())))
+        return base.filter(self.period_q(period)).filter(self.numerator_filter(period.as_of(now or timezone.now())))
 
     def denominator(
-        self, base: QuerySet[Case], date_from: datetime.date, date_to: datetime.date, *, now=None
-    ) -> QuerySet[Case] | None:
-        """The cases counted in the denominator (None for a count indicator)."""
+        self, base: QuerySet[Any], date_from: datetime.date, date_to: datetime.date, *, now=None
+    ) -> QuerySet[Any] | None:
+        """The cases (or records) counted in the denominator (None for a count indicator)."""
         if self.denominator_filter is None:
             return None
         period = Period(date_from, date_to)
-        return base.filter(period.cohort_q()).filter(self.denominator_filter(period.as_of(now or timezone.now())))
+        return base.filter(self.period_q(period)).filter(self.denominator_filter(period.as_of(now or timezone.now())))
 
-    def value(self, numerator: int, denominator: int | None) -> float | int | None:
+    def value(self, numerator: int, denominator: int | None, measured: Any = None) -> float | int | None:
+        if self.measure != "count":  # a sum or an average over the numerator's records
+            if measured is None:
+                return 0 if self.measure == "sum" else None
+            return round(float(Decimal(measured)), MONEY_PRECISION)
         if not self.has_denominator:
             return numerator
         if not denominator:
@@ -188,6 +251,8 @@ class Indicator:
             "version": self.version,
             "better": self.better,
             "group": self.group,
+            "source": self.source_key,
+            "measure": self.measure,
         }
 
 
@@ -209,8 +274,18 @@ def get(code: str) -> Indicator:
 
 
 def all_indicators(group: str | None = None) -> list[Indicator]:
-    """Every indicator, or those of one group ("" the cases', "risks" the risk register's)."""
-    return [ind for ind in _REGISTRY.values() if group is None or ind.group == group]
+    """The indicators of one group ("" the cases', "risks" the risk register's, "lawguard" 法治护航's), or
+    (None) those of the case dashboard's groups, DEFAULT_GROUPS, all counted over cases."""
+    groups = DEFAULT_GROUPS if group is None else (group,)
+    return [ind for ind in _REGISTRY.values() if ind.group in groups]
+
+
+def every_indicator() -> list[Indicator]:
+    return list(_REGISTRY.values())
+
+
+def groups() -> list[str]:
+    return list(dict.fromkeys(ind.group for ind in _REGISTRY.values()))
 
 
 def _cohort(as_of) -> Q:
@@ -357,14 +432,26 @@ class Figure:
     indicator: Indicator
     numerator: int
     denominator: int | None
+    measured: Any = None  # the sum or average, for an indicator that measures a field
 
     @property
     def value(self) -> float | int | None:
-        return self.indicator.value(self.numerator, self.denominator)
+        return self.indicator.value(self.numerator, self.denominator, self.measured)
 
 
 def _resolve(codes: Iterable[str] | None) -> list[Indicator]:
     return all_indicators() if codes is None else [get(code) for code in codes]
+
+
+def measure_aggregate(ind: Indicator, condition: Q) -> Sum | Avg:
+    """The sum or average of the indicator's field over the records `condition` selects."""
+    return (Sum if ind.measure == "sum" else Avg)(ind.measure_field, filter=condition)
+
+
+def _records(records: Records | None, source: Source) -> QuerySet:
+    if records is None:
+        raise ValueError(f"indicators of the source {source.key} need the records of a scope")
+    return records(source)
 
 
 def evaluate(
@@ -373,25 +460,40 @@ def evaluate(
     *,
     codes: Iterable[str] | None = None,
     now: datetime.datetime | None = None,
+    records: Records | None = None,
 ) -> dict[str, dict[str, Figure]]:
-    """Every indicator for every period, in ONE aggregate query: {period name: {code: Figure}}."""
+    """Every indicator for every period: {period name: {code: Figure}}. The case indicators in ONE aggregate
+    query over `base`; those of another source in one query per source, over `records(source)`."""
     indicators = _resolve(codes)
     now = now or timezone.now()
-    aggregates, any_period = {}, Q(pk__in=[])
-    for index, period in enumerate(periods.values()):
-        cohort, as_of = period.cohort_q(), period.as_of(now)
-        any_period |= cohort
-        for ind in indicators:
-            aggregates[f"p{index}_{ind.code}_n"] = Count("pk", filter=cohort & ind.numerator_filter(as_of))
-            if ind.denominator_filter is not None:
-                aggregates[f"p{index}_{ind.code}_d"] = Count("pk", filter=cohort & ind.denominator_filter(as_of))
-    counts = base.filter(any_period).aggregate(**aggregates) if aggregates else {}
+    by_source: dict[str, list[Indicator]] = {}
+    for ind in indicators:
+        by_source.setdefault(ind.source_key, []).append(ind)
+    counts: dict[str, Any] = {}
+    for members in by_source.values():
+        source = members[0].source
+        queryset = base if source is None else _records(records, source)
+        aggregates: dict[str, Any] = {}
+        any_period = Q(pk__in=[])
+        for index, period in enumerate(periods.values()):
+            cohort, as_of = members[0].period_q(period), period.as_of(now)
+            any_period |= cohort
+            for ind in members:
+                numerator = cohort & ind.numerator_filter(as_of)
+                aggregates[f"p{index}_{ind.code}_n"] = Count("pk", filter=numerator)
+                if ind.denominator_filter is not None:
+                    aggregates[f"p{index}_{ind.code}_d"] = Count("pk", filter=cohort & ind.denominator_filter(as_of))
+                if ind.measure != "count":
+                    aggregates[f"p{index}_{ind.code}_m"] = measure_aggregate(ind, numerator)
+        if aggregates:
+            counts.update(queryset.filter(any_period).aggregate(**aggregates))
     return {
         name: {
             ind.code: Figure(
                 ind,
                 counts[f"p{index}_{ind.code}_n"] or 0,
                 (counts[f"p{index}_{ind.code}_d"] or 0) if ind.has_denominator else None,
+                counts.get(f"p{index}_{ind.code}_m"),
             )
             for ind in indicators
         }
@@ -413,6 +515,10 @@ def display(value, unit: str) -> str:
         return "—"
     if unit == RATE:
         return f"{value * 100:.2f}%"
+    if unit == YUAN:
+        return f"{value:,.2f}{unit}"
+    if unit == SCORE:
+        return f"{value:.2f}{unit}"
     return f"{value}{unit}"
 
 
@@ -422,14 +528,17 @@ def summary(
     *,
     codes: Iterable[str] | None = None,
     now: datetime.datetime | None = None,
+    records: Records | None = None,
 ) -> dict:
-    """Indicators for a period with 同比 and 环比, in one query.
+    """Indicators for a period with 同比 and 环比, in one query (per source).
 
     For each indicator: `yoy_value` is the value of the same period last year, `yoy` the relative change
     (本期 − 上年同期) ÷ 上年同期, `yoy_change` the difference (for rates: in ratio units, ×100 = percentage
     points, the honest comparison for rates); `mom_*` the same against the previous period."""
     last_year, previous = period.same_period_last_year(), period.previous()
-    figures = evaluate(base, {"current": period, "yoy": last_year, "mom": previous}, codes=codes, now=now)
+    figures = evaluate(
+        base, {"current": period, "yoy": last_year, "mom": previous}, codes=codes, now=now, records=records
+    )
     results = []
     for code, figure in figures["current"].items():
         ind, value = figure.indicator, figure.value
@@ -553,21 +662,34 @@ PARTS = ("numerator", "denominator")
 
 
 def drilldown(
-    base: QuerySet[Case], period: Period, code: str, part: str, *, now: datetime.datetime | None = None
-) -> QuerySet[Case]:
-    """The exact cases behind an indicator's numerator or denominator (the same filter the count used)."""
+    base: QuerySet[Case],
+    period: Period,
+    code: str,
+    part: str,
+    *,
+    now: datetime.datetime | None = None,
+    records: Records | None = None,
+) -> QuerySet:
+    """The exact cases (or, for another source, records) behind an indicator's numerator or denominator (the
+    same filter the count used)."""
     indicator = get(code)
     if part not in PARTS:
         raise ApplicationError(_("part 应为 numerator(分子)或 denominator(分母)"), field="part")
-    cases: QuerySet[Case] | None
+    source = indicator.source
+    if source is not None:
+        base = _records(records, source)
+    found: QuerySet | None
     if part == "numerator":
-        cases = indicator.numerator(base, period.date_from, period.date_to, now=now)
+        found = indicator.numerator(base, period.date_from, period.date_to, now=now)
     else:
-        cases = indicator.denominator(base, period.date_from, period.date_to, now=now)
-        if cases is None:
+        found = indicator.denominator(base, period.date_from, period.date_to, now=now)
+        if found is None:
             raise ApplicationError(_("指标“%(name)s”是计数指标,没有分母") % {"name": indicator.name}, field="part")
-    return cases.order_by("registered_at", "id")
+    if source is not None:
+        found = found.select_related(*source.related) if source.related else found
+        return found.order_by(*source.order_by)
+    return found.order_by("registered_at", "id")
 
 
-# The risk register's indicators (风险防控) register themselves like the ones above.
-from . import risk_indicators  # noqa: E402, F401
+# The risk register's indicators (风险防控) and 法治护航's register themselves like the ones above.
+from . import lawguard_indicators, risk_indicators  # noqa: E402, F401

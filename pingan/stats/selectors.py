@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from pingan.accounts.choices import Role
@@ -20,11 +20,14 @@ from pingan.cases.selectors import cases_visible_to
 from pingan.core.errors import ApplicationError, NotFoundError
 from pingan.core.jurisdiction import prefix_q
 from pingan.gridwork.selectors import grids_of_user
+from pingan.lawguard.choices import ProviderRole
+from pingan.lawguard.models import Workstation
 from pingan.regions.choices import RegionLevel
 from pingan.regions.models import Organization, Region
-from pingan.regions.selectors import jurisdiction_roots, organizations_within, region_for_user_or_404
+from pingan.regions.selectors import jurisdiction_roots, organizations_within, region_for_user_or_404, user_prefixes
 
-from .indicators import Period, this_year
+from .indicators import Period, Source, this_year
+from .lawguard_indicators import case_link_q
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MIN_YEAR = 1990  # 同比 needs a year before, and nothing older is ever counted
@@ -63,14 +66,34 @@ class StatsScope:
     period: Period
     roots: tuple[Region, ...] = ()
     owner_org: Organization | None = None  # risks of one owner unit (责任单位), for the 风险防控 drill-downs
+    workstation: Workstation | None = None  # 法治护航: what one workstation is credited with (the ledger)
+    provider_role: str = ""  # 法治护航: what one provider role delivered (ServiceLink.provider_role)
+
+    def inside(self, field: str) -> Q:
+        if self.region is not None:
+            return Q(**{f"{field}__startswith": self.region.prefix})
+        return prefix_q(field, [root.prefix for root in self.roots])
+
+    def records(self, source: Source) -> QuerySet:
+        """A source's records the user may see (by its region field, inside their jurisdiction), inside the
+        scope's region, for the workstation and provider role asked for; a source that cannot be split by
+        one of them gives nothing (the ledger shows no such figure)."""
+        records = source.queryset().filter(prefix_q(source.region_field, user_prefixes(self.user)))
+        records = records.filter(self.inside(source.region_field))
+        for name, value in (("workstation", self.workstation), ("provider_role", self.provider_role)):
+            if not value:
+                continue
+            path = source.dimension(name)
+            if path is None:
+                return records.none()
+            records = records.filter(**{path: value.organization.code if isinstance(value, Workstation) else value})
+        return records
 
     @property
     def cases(self) -> QuerySet[Case]:
-        cases = cases_visible_to(self.user)
-        if self.region is not None:
-            cases = cases.filter(region_code__startswith=self.region.prefix)
-        else:
-            cases = cases.filter(prefix_q("region_code", [root.prefix for root in self.roots]))
+        cases = cases_visible_to(self.user).filter(self.inside("region_code"))
+        if self.workstation is not None or self.provider_role:
+            cases = cases.filter(case_link_q(workstation=self.workstation, provider_role=self.provider_role))
         if self.kind:
             cases = cases.filter(kind=self.kind)
         if self.owner_org is not None:
@@ -110,6 +133,10 @@ class StatsScope:
             params["kind"] = self.kind
         if self.owner_org is not None:
             params["owner_org"] = self.owner_org.code
+        if self.workstation is not None:
+            params["workstation"] = self.workstation.organization.code
+        if self.provider_role:
+            params["provider_role"] = self.provider_role
         return params
 
 
@@ -146,6 +173,9 @@ def stats_scope(*, user: User, params: Mapping[str, str]) -> StatsScope:
     kind = (params.get("kind") or "").strip()
     if kind and kind not in {w.kind for w in workflows.kinds()}:
         errors["kind"] = [_("未知的案件类型:%(kind)s") % {"kind": kind}]
+    provider_role = (params.get("provider_role") or "").strip()
+    if provider_role and provider_role not in ProviderRole.values:
+        errors["provider_role"] = [_("服务人员角色无效")]
     if errors:
         raise ApplicationError(next(iter(errors.values()))[0], fields=errors)
 
@@ -163,4 +193,26 @@ def stats_scope(*, user: User, params: Mapping[str, str]) -> StatsScope:
         owner_org = organizations_within(user.jurisdiction_prefixes()).filter(code=owner_code).first()
         if owner_org is None:
             raise NotFoundError(_("责任单位不存在或不在您的辖区内"))
-    return StatsScope(user=user, region=region, kind=kind, period=period, roots=tuple(roots), owner_org=owner_org)
+    workstation = None
+    station_code = (params.get("workstation") or "").strip()
+    if station_code:  # a 法治护航工作站 of the user's jurisdiction, else not found
+        workstation = workstations_visible_to(user).filter(organization__code=station_code).first()
+        if workstation is None:
+            raise NotFoundError(_("工作站不存在或不在您的辖区内"))
+    return StatsScope(
+        user=user,
+        region=region,
+        kind=kind,
+        period=period,
+        roots=tuple(roots),
+        owner_org=owner_org,
+        workstation=workstation,
+        provider_role=provider_role,
+    )
+
+
+def workstations_visible_to(user: User) -> QuerySet[Workstation]:
+    """法治护航工作站 whose organisation lies inside the user's jurisdiction."""
+    return Workstation.objects.filter(prefix_q("organization__region__code", user_prefixes(user))).select_related(
+        "organization__region"
+    )

@@ -1,5 +1,5 @@
 """The dashboard (数据看板): indicator cards, charts by the level below the user's region (district, township,
-community or grid), by category and by month, and drill-down lists."""
+community or grid), by category and by month, and drill-down lists; 法治护航台账 (the ledger) and its export."""
 
 from __future__ import annotations
 
@@ -7,16 +7,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.http import urlencode
+from django.utils import timezone
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from pingan.accounts.access import signed_in_user
 from pingan.cases import workflows
+from pingan.core.audit import audit_log
 from pingan.core.errors import ApplicationError, NotFoundError
+from pingan.core.models import AuditAction
 
-from . import indicators, risk_indicators
+from . import exports, indicators, ledger, risk_indicators
+from .lawguard_indicators import GROUP as LAWGUARD
+from .lawguard_indicators import ROLE_CODES, WORKSTATION_CODES
 from .selectors import StatsScope, stats_scope
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 DRILLDOWN_PAGE_SIZE = 50
 REGION_TITLES = {
@@ -35,9 +42,8 @@ def _scope_or_defaults(request: HttpRequest) -> tuple[StatsScope, str]:
     except NotFoundError as exc:
         raise Http404(exc.message) from None
     except ApplicationError as exc:
-        params = {
-            k: request.GET[k] for k in ("region", "kind", "owner_org") if k in request.GET and k not in exc.fields
-        }
+        kept = ("region", "kind", "owner_org", "workstation", "provider_role")
+        params = {k: request.GET[k] for k in kept if k in request.GET and k not in exc.fields}
         try:
             return stats_scope(user=user, params=params), exc.message
         except ApplicationError:
@@ -53,6 +59,8 @@ def _change_text(indicator: dict, key: str) -> tuple[str, str]:
     if indicator["unit"] == indicators.RATE:
         return arrow, _("%(sign)s%(value).2f个百分点") % {"sign": "+" if change > 0 else "", "value": change * 100}
     if relative is None:
+        if indicator["unit"] != indicators.COUNT:  # 元, 分, 个, 家, 名, 条
+            return arrow, f"{'+' if change > 0 else ''}{indicators.display(change, indicator['unit'])}"
         return arrow, _("%(sign)s%(value)d件") % {"sign": "+" if change > 0 else "", "value": change}
     return arrow, f"{'+' if relative > 0 else ''}{relative * 100:.2f}%"
 
@@ -149,12 +157,88 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "charts": charts,
         "region_title": REGION_TITLES[by_region],
         "kind_choices": workflows.kind_choices(),
-        "quick_links": [
-            {"label": _("本年"), "query": urlencode(keep)},
-            {"label": _("2022年"), "query": urlencode({**keep, "date_from": "2022-01-01", "date_to": "2022-12-31"})},
-        ],
+        "quick_links": _quick_links(keep),
     }
     return render(request, "stats/dashboard.html", context)
+
+
+def _quick_links(keep: dict) -> list[dict]:
+    return [
+        {"label": _("本年"), "query": urlencode(keep)},
+        {"label": _("2022年"), "query": urlencode({**keep, "date_from": "2022-01-01", "date_to": "2022-12-31"})},
+    ]
+
+
+def _linked(rows: list[dict], query: dict, dimension: str, codes: tuple[str, ...]) -> list[dict]:
+    """The table's rows with each figure's display and its drill-down (the row's workstation or role)."""
+    out = []
+    for row in rows:
+        cells = []
+        for code in codes:
+            figure = row["cells"][code]
+            link = ""
+            if row["key"] != ledger.OTHER_STATIONS:
+                link = urlencode({**query, dimension: row["key"], "indicator": code, "part": "numerator"})
+            cells.append(
+                {
+                    "code": code,
+                    "display": indicators.display(figure.value, figure.indicator.unit),
+                    "count": figure.numerator,
+                    "link": link,
+                }
+            )
+        out.append({"key": row["key"], "name": row["name"], "cells": cells})
+    return out
+
+
+@login_required
+def lawguard_ledger(request: HttpRequest) -> HttpResponse:
+    """法治护航台账: the seed's figures with 同比/环比, by workstation and by provider role."""
+    scope, error = _scope_or_defaults(request)
+    query = {k: v for k, v in scope.query().items() if k not in ("kind", "owner_org", "workstation", "provider_role")}
+    keep = {k: v for k, v in query.items() if k == "region"}
+    context = {
+        "scope": scope,
+        "region": scope.region_dict(),
+        "error": error,
+        "result": (result := ledger.summary(scope)),
+        "cards": _cards(result, query),
+        "headers": {
+            "workstation": [indicators.get(code).name for code in WORKSTATION_CODES],
+            "role": [indicators.get(code).name for code in ROLE_CODES],
+        },
+        "workstations": _linked(ledger.workstation_rows(scope), query, "workstation", WORKSTATION_CODES),
+        "roles": _linked(ledger.role_rows(scope), query, "provider_role", ROLE_CODES),
+        "quick_links": _quick_links(keep),
+        "export_query": urlencode(query),
+    }
+    return render(request, "stats/lawguard_ledger.html", context)
+
+
+@login_required
+def lawguard_export(request: HttpRequest) -> HttpResponse:
+    """The ledger as 法治护航工作情况统计表 (.xlsx), logged."""
+    scope, error = _scope_or_defaults(request)
+    if error:
+        raise Http404(error)
+    user = signed_in_user(request)
+    memberships = user.active_memberships
+    unit = memberships[0].organization.name if memberships else user.full_name
+    today = timezone.localdate()
+    content = exports.lawguard_xlsx(scope, unit=unit, today=today)
+    audit_log(
+        actor=user,
+        action=AuditAction.EXPORT,
+        object_type="stats.lawguard_ledger",
+        region_code=scope.region.code if scope.region is not None else "",
+        changes={"filters": scope.query(), "masked": True, "format": "xlsx", "report": "lawguard"},
+    )
+    filename = _("法治护航工作情况统计表-%(date)s.xlsx") % {"date": today.strftime("%Y%m%d")}
+    return HttpResponse(
+        content,
+        content_type=XLSX,
+        headers={"Content-Disposition": content_disposition_header(True, filename), "Cache-Control": "no-store"},
+    )
 
 
 @login_required
@@ -165,17 +249,22 @@ def drilldown(request: HttpRequest) -> HttpResponse:
     if not error:
         try:
             indicator = indicators.get(code)
-            cases = indicators.drilldown(scope.cases, scope.period, code, part).select_related("category", "region")
-            page = Paginator(cases, DRILLDOWN_PAGE_SIZE).get_page(request.GET.get("page"))
+            found = indicators.drilldown(scope.cases, scope.period, code, part, records=scope.records)
+            if indicator.source is None:
+                found = found.select_related("category", "region")
+            page = Paginator(found, DRILLDOWN_PAGE_SIZE).get_page(request.GET.get("page"))
         except ApplicationError as exc:
             error = exc.message
     if error:
         status = 400
-    rows = []
-    if page is not None:
+    rows, records = [], []
+    if page is not None and indicator is not None and indicator.source is not None:
+        records = [indicator.source.row(record) for record in page]
+    elif page is not None:
         for case in page:
             rows.append({"case": case, "status": workflows.get(case.kind).state_label(case.status)})
     query = scope.query()
+    ledger_back = indicator is not None and indicator.group == LAWGUARD
     return render(
         request,
         "stats/drilldown.html",
@@ -187,6 +276,9 @@ def drilldown(request: HttpRequest) -> HttpResponse:
             "error": error,
             "page": page,
             "rows": rows,
+            "records": records,
+            "source": indicator.source if indicator else None,
+            "ledger_back": ledger_back,
             "page_query": urlencode({**query, "indicator": code, "part": part}),
             "back_query": urlencode(query),
         },

@@ -25,13 +25,17 @@ class StatsIndicatorResultSerializer(serializers.Serializer):
     formula = serializers.CharField(help_text=_("书面公式"))
     numerator_definition = serializers.CharField(help_text=_("分子口径"))
     denominator_definition = serializers.CharField(help_text=_("分母口径;计数指标为空"))
-    unit = serializers.CharField(help_text=_("“%”:value 为比率(0–1);“件”:value 为件数"))
+    unit = serializers.CharField(
+        help_text=_("“%”:value 为比率(0–1);“元”:value 为金额之和;“分”:value 为平均分;“件”等:value 为计数")
+    )
     version = serializers.CharField(help_text=_("公式版本"))
     better = serializers.CharField(allow_blank=True, help_text=_("利好方向:up 越高越好,down 越低越好,空为计数指标"))
-    group = serializers.CharField(allow_blank=True, help_text=_("指标组:空为案件指标,risks 为风险防控指标"))
-    numerator = serializers.IntegerField()
+    group = serializers.CharField(
+        allow_blank=True, help_text=_("指标组:空为案件指标,risks 为风险防控指标,lawguard 为法治护航指标")
+    )
+    numerator = serializers.IntegerField(help_text=_("计入的案件或记录数(= 下钻清单条数)"))
     denominator = serializers.IntegerField(allow_null=True, help_text=_("计数指标为 null"))
-    value = serializers.FloatField(allow_null=True, help_text=_("比率保留4位小数;分母为0时为 null"))
+    value = serializers.FloatField(allow_null=True, help_text=_("比率保留4位小数;分母为0时为 null;金额、平均分保留2位"))
     display = serializers.CharField(help_text=_("显示值,如 97.80%"))
     yoy_value = serializers.FloatField(allow_null=True, help_text=_("上年同期的值"))
     yoy = serializers.FloatField(allow_null=True, help_text=_("同比 = (本期 − 上年同期) ÷ 上年同期"))
@@ -106,3 +110,41 @@ class StatsRiskOwnersSerializer(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
     rows = StatsRiskOwnerRowSerializer(many=True)
+
+
+class StatsDrilldownRecordSerializer(serializers.Serializer):
+    """One record behind a 法治护航 indicator that does not count cases (a suggestion, a recovered loss, a
+    rating, a workstation, an enterprise, an expert): the source's own row."""
+
+    id = serializers.IntegerField()
+    # Named like Field.source, as label below is like Field.label (the metaclass takes it out of the class).
+    source = serializers.CharField(  # type: ignore[assignment]
+        help_text=_("记录类型:suggestion、loss、rating、workstation、guarded_enterprise、expert")
+    )
+    # A declared field named like Field.label: DRF's metaclass takes it out of the class, the stubs cannot know.
+    label = serializers.CharField(help_text=_("编号、名称或信用代码"))  # type: ignore[assignment]
+    enterprise = serializers.CharField(allow_blank=True, help_text=_("企业(专家为工作单位)"))
+    region_code = serializers.CharField()
+    date = serializers.CharField(allow_blank=True, help_text=_("发出、挽回、评价、设立或入库日期 YYYY-MM-DD"))
+    value = serializers.CharField(allow_blank=True, help_text=_("金额(元)或评分;其他为空"))
+    status = serializers.CharField(allow_blank=True)
+
+
+class StatsLedgerFigureSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("指标代码(下钻时作 indicator 参数)"))
+    numerator = serializers.IntegerField(help_text=_("计入的案件或记录数(= 下钻清单条数)"))
+    value = serializers.FloatField(allow_null=True, help_text=_("件数、条数,或金额(元)"))
+    display = serializers.CharField()
+
+
+class StatsLedgerRowSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text=_("工作站机构代码(下钻时作 workstation 参数)或服务人员角色(provider_role)"))
+    name = serializers.CharField()
+    figures = StatsLedgerFigureSerializer(many=True)
+
+
+class StatsLedgerTableSerializer(serializers.Serializer):
+    region = StatsRegionRefSerializer()
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    rows = StatsLedgerRowSerializer(many=True)

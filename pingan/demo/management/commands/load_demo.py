@@ -26,6 +26,7 @@ from pingan.demo import (
     geography,
     grid_people,
     incidents,
+    lawguard_figures,
     majorevents,
     patrols,
     people,
@@ -250,6 +251,17 @@ class Command(BaseCommand):
                 f"进行中的重大活动 1 项({c['today']} 前后):任务完成 {c['done']} 项、逾期 {c['late']} 项,"
                 f"值班 {c['shifts']} 班次,日报 {c['reports']} 期"
             ),
+        )
+
+    def lawguard_load(self, *, seed: int, today: datetime.date) -> None:
+        """法治护航, in order: register → consultations → lawchecks → outcomes → figures (the check of the seed's
+        2022 figures, computed by the ledger's indicators from what the steps before wrote, comes last)."""
+        self.once(
+            "lawguard-figures",
+            seed=seed,
+            scale=1.0,
+            load=lambda: lawguard_figures.load(seed=seed, today=today),
+            report=lawguard_figures.report,
         )
 
     def once(
