@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "pingan.lawguard.portal_views.PortalLandingMiddleware",  # an enterprise user lands on /qiye/, not the workbench
     "pingan.accounts.access.AccessMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "pingan.core.middleware.RequestContextMiddleware",
