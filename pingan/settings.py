@@ -237,6 +237,10 @@ SPECTACULAR_SETTINGS = {
         "EventShiftEnum": "pingan.majorevents.choices.Shift",
         "EventAdvanceStatusEnum": "pingan.majorevents.choices.ADVANCE_CHOICES",
         "MajorEventStatusEnum": "pingan.majorevents.choices.EventStatus",
+        "LawSuggestionStatusEnum": "pingan.lawguard.choices.SuggestionStatus",
+        "LawSeverityEnum": "pingan.lawguard.choices.Severity",
+        "RecoveryMethodEnum": "pingan.lawguard.choices.RecoveryMethod",
+        "PartyTypeEnum": "pingan.cases.choices.PartyType",
     },
 }
 INSTALLED_APPS.append("drf_spectacular_sidecar")

@@ -29,7 +29,7 @@ from .outcome_filters import LossFilter, SuggestionFilter
 from .outcome_views import action_call, available_actions
 
 
-class SuggestionSerializer(serializers.ModelSerializer[Suggestion]):
+class LawSuggestionSerializer(serializers.ModelSerializer[Suggestion]):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     severity_label = serializers.CharField(source="get_severity_display", read_only=True)
@@ -70,7 +70,9 @@ class SuggestionSerializer(serializers.ModelSerializer[Suggestion]):
 
 
 class AcceptSerializer(serializers.Serializer[Any]):
-    reply = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="", help_text=_("答复意见"))
+    reply = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", help_text=_("答复意见")
+    )
 
 
 class DeclineSerializer(serializers.Serializer[Any]):
@@ -84,9 +86,7 @@ class ImplementSerializer(serializers.Serializer[Any]):
 class VerifySerializer(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=2000, help_text=_("回访情况"))
     at = serializers.DateTimeField(required=False, allow_null=True, default=None, help_text=_("回访时间,默认现在"))
-    implemented = serializers.BooleanField(
-        default=True, help_text=_("true:已落实,验证通过;false:未落实,退回“已采纳”")
-    )
+    implemented = serializers.BooleanField(default=True, help_text=_("true:已落实,验证通过;false:未落实,退回“已采纳”"))
 
 
 ACTION_SERIALIZERS: dict[str, type[serializers.Serializer[Any]]] = {
@@ -108,7 +108,7 @@ def _action_schema(summary: str, request: type[serializers.Serializer[Any]]) -> 
         summary=summary,
         description="状态不允许时返回 409(中文说明)。",
         request=request,
-        responses={200: SuggestionSerializer, **error_responses(400, 401, 403, 404, 409)},
+        responses={200: LawSuggestionSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
 
 
@@ -116,13 +116,15 @@ def _action_schema(summary: str, request: type[serializers.Serializer[Any]]) -> 
     list=extend_schema(
         summary="风险防范建议列表",
         description="本辖区企业的建议,按状态、风险等级、工作站、区划、整改逾期、待回访筛选(与网页同一筛选)。",
-        responses={200: SuggestionSerializer(many=True), **error_responses(400, 401)},
+        responses={200: LawSuggestionSerializer(many=True), **error_responses(400, 401)},
     ),
-    retrieve=extend_schema(summary="风险防范建议详情", responses={200: SuggestionSerializer, **error_responses(401, 404)}),
+    retrieve=extend_schema(
+        summary="风险防范建议详情", responses={200: LawSuggestionSerializer, **error_responses(401, 404)}
+    ),
 )
 @extend_schema(tags=["lawguard"])
 class SuggestionViewSet(viewsets.ReadOnlyModelViewSet[Suggestion]):
-    serializer_class = SuggestionSerializer
+    serializer_class = LawSuggestionSerializer
     filterset_class = SuggestionFilter
     lookup_value_converter = "int"
 
@@ -133,7 +135,7 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet[Suggestion]):
 
     def _act(self, request: Request, name: str) -> Response:
         suggestion = run_action(request, self.get_object(), name)
-        return Response(SuggestionSerializer(suggestion).data)
+        return Response(LawSuggestionSerializer(suggestion).data)
 
     @_action_schema("记录企业采纳", AcceptSerializer)
     @action(detail=True, methods=["post"], parser_classes=[LimitedJSONParser])
@@ -159,13 +161,14 @@ class SuggestionViewSet(viewsets.ReadOnlyModelViewSet[Suggestion]):
 # --- recovered losses -----------------------------------------------------------------------------------
 
 
-class LossSerializer(serializers.ModelSerializer[RecoveredLoss]):
+class RecoveredLossSerializer(serializers.ModelSerializer[RecoveredLoss]):
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     case_number = serializers.CharField(source="case.number", read_only=True)
     method_label = serializers.CharField(source="get_method_display", read_only=True)
     workstation_name = serializers.CharField(
         source="workstation.organization.name", read_only=True, allow_null=True, default=None
     )
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, help_text=_("挽回金额(元)"))
     evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text=_("证明材料(案件附件 id)"))
 
     class Meta:
@@ -187,7 +190,7 @@ class LossSerializer(serializers.ModelSerializer[RecoveredLoss]):
         ]
 
 
-class LossCreateSerializer(serializers.Serializer[Any]):
+class RecoveredLossCreateSerializer(serializers.Serializer[Any]):
     enterprise = serializers.IntegerField(help_text=_("企业 id(须在本人辖区内)"))
     case = serializers.IntegerField(help_text=_("案件 id(须与该企业关联)"))
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, help_text=_("挽回金额(元),大于 0"))
@@ -216,29 +219,31 @@ TotalsSerializer = inline_serializer(
     list=extend_schema(
         summary="挽回损失台账",
         description="本辖区企业的挽回损失,按方式、工作站、区划、年度、企业筛选(与网页同一筛选);合计见 /totals/。",
-        responses={200: LossSerializer(many=True), **error_responses(400, 401)},
+        responses={200: RecoveredLossSerializer(many=True), **error_responses(400, 401)},
     ),
 )
 @extend_schema(tags=["lawguard"])
 class LossViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[RecoveredLoss]):
-    serializer_class = LossSerializer
+    serializer_class = RecoveredLossSerializer
     filterset_class = LossFilter
     parser_classes = [LimitedJSONParser]
 
     def get_queryset(self) -> QuerySet[RecoveredLoss]:
         if getattr(self, "swagger_fake_view", False):
             return RecoveredLoss.objects.none()
-        return sel.losses_for(signed_in_user(self.request)).prefetch_related("evidence").order_by("-recovered_on", "-id")
+        return (
+            sel.losses_for(signed_in_user(self.request)).prefetch_related("evidence").order_by("-recovered_on", "-id")
+        )
 
     @extend_schema(
         summary="登记挽回损失",
         description="案件须与企业关联;证明材料须为该案件的附件(新文件先经 /api/v1/cases/{id}/attachments/ 上传)。",
-        request=LossCreateSerializer,
-        responses={201: LossSerializer, **error_responses(400, 401, 403, 404)},
+        request=RecoveredLossCreateSerializer,
+        responses={201: RecoveredLossSerializer, **error_responses(400, 401, 403, 404)},
     )
     def create(self, request: Request) -> Response:
         user = signed_in_user(request)
-        serializer = LossCreateSerializer(data=request.data)
+        serializer = RecoveredLossCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         enterprise = sel._enterprises_visible_to(user).filter(pk=data.pop("enterprise")).first()
@@ -249,7 +254,7 @@ class LossViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[RecoveredLoss])
             raise NotFoundError(_("案件不存在"))
         evidence = list(Attachment.objects.filter(pk__in=data.pop("evidence"), case=case))
         loss = svc.recovered_loss_record(actor=user, enterprise=enterprise, case=case, evidence=evidence, **data)
-        return Response(LossSerializer(loss).data, status=status.HTTP_201_CREATED)
+        return Response(RecoveredLossSerializer(loss).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="挽回损失合计",

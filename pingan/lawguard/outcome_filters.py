@@ -4,7 +4,6 @@ always over the user's jurisdiction (outcome_selectors)."""
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from pingan.core.filters import BooleanFilter
 
 from .choices import RecoveryMethod, Severity, SuggestionStatus
-from .models import RecoveredLoss, Suggestion, Workstation
+from .models import RecoveredLoss, Suggestion
 from .outcome_selectors import implement_overdue, revisit_due
 
 
@@ -20,12 +19,8 @@ class SuggestionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="filter_q", help_text=_("编号、标题或企业名称的一部分"))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=SuggestionStatus.choices, empty_label=_("全部状态"))
     severity = django_filters.ChoiceFilter(label=_("风险等级"), choices=Severity.choices, empty_label=_("全部等级"))
-    workstation = django_filters.ModelChoiceFilter(
-        label=_("工作站代码"),
-        queryset=Workstation.objects.all(),
-        to_field_name="organization__code",
-        widget=forms.TextInput,
-        error_messages={"invalid_choice": _("工作站“%(value)s”不存在")},
+    workstation = django_filters.CharFilter(
+        label=_("工作站代码"), field_name="workstation__organization__code", help_text=_("工作站的机构代码")
     )
     region = django_filters.CharFilter(
         label=_("区划代码"), field_name="enterprise__region_code", lookup_expr="startswith"
@@ -62,12 +57,8 @@ class SuggestionFilter(django_filters.FilterSet):
 
 class LossFilter(django_filters.FilterSet):
     method = django_filters.ChoiceFilter(label=_("挽回方式"), choices=RecoveryMethod.choices, empty_label=_("全部方式"))
-    workstation = django_filters.ModelChoiceFilter(
-        label=_("工作站代码"),
-        queryset=Workstation.objects.all(),
-        to_field_name="organization__code",
-        widget=forms.TextInput,
-        error_messages={"invalid_choice": _("工作站“%(value)s”不存在")},
+    workstation = django_filters.CharFilter(
+        label=_("工作站代码"), field_name="workstation__organization__code", help_text=_("工作站的机构代码")
     )
     region = django_filters.CharFilter(
         label=_("区划代码"), field_name="enterprise__region_code", lookup_expr="startswith"

@@ -31,6 +31,10 @@ def connect() -> None:
     register_links()
     register_detail_extension(
         DetailExtension(
-            "lawguard-ratings", RATED_KINDS, "lawguard/outcomes/ratings_panel.html", ratings_panel_context, column="side"
+            "lawguard-ratings",
+            RATED_KINDS,
+            "lawguard/outcomes/ratings_panel.html",
+            ratings_panel_context,
+            column="side",
         )
     )

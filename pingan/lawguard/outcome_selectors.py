@@ -197,5 +197,9 @@ def portal_summary(enterprise: Enterprise) -> dict[str, Any]:
         total=Count("id"),
         open=Count("id", filter=Q(state_type="open")),
     )
-    return {**counts, "cases": case_counts["total"], "open_cases": case_counts["open"],
-            "to_rate": ratable_cases(enterprise).count()}
+    return {
+        **counts,
+        "cases": case_counts["total"],
+        "open_cases": case_counts["open"],
+        "to_rate": ratable_cases(enterprise).count(),
+    }

@@ -74,7 +74,7 @@ def is_staff_for(user: User, enterprise: Enterprise) -> bool:
 
 
 def _side(actor: User, enterprise: Enterprise) -> str:
-    """"enterprise" (its own portal user), "staff" (jurisdiction covers it); anyone else: 404 (never
+    """ "enterprise" (its own portal user), "staff" (jurisdiction covers it); anyone else: 404 (never
     telling an outsider the record exists)."""
     own = enterprise_of(actor)
     if own is not None:
@@ -164,8 +164,14 @@ def suggestion_accept(
     suggestion.accepted_at = at
     suggestion.save()
     _suggestion_logged(
-        suggestion, actor=actor, side=side, previous=previous, event=EV_ACCEPTED, comment=suggestion.enterprise_reply,
-        at=at, reason="accept",
+        suggestion,
+        actor=actor,
+        side=side,
+        previous=previous,
+        event=EV_ACCEPTED,
+        comment=suggestion.enterprise_reply,
+        at=at,
+        reason="accept",
     )
     return suggestion
 
@@ -187,7 +193,13 @@ def suggestion_decline(
     suggestion.declined_at = at
     suggestion.save()
     _suggestion_logged(
-        suggestion, actor=actor, side=side, previous=previous, event=EV_DECLINED, comment=reason, at=at,
+        suggestion,
+        actor=actor,
+        side=side,
+        previous=previous,
+        event=EV_DECLINED,
+        comment=reason,
+        at=at,
         reason="decline",
     )
     return suggestion
@@ -221,7 +233,13 @@ def suggestion_implement(
     suggestion.implemented_at = at
     suggestion.save()
     _suggestion_logged(
-        suggestion, actor=actor, side=side, previous=previous, event=EV_IMPLEMENTED, comment=note, at=at,
+        suggestion,
+        actor=actor,
+        side=side,
+        previous=previous,
+        event=EV_IMPLEMENTED,
+        comment=note,
+        at=at,
         reason="implement",
     )
     return suggestion
@@ -260,7 +278,13 @@ def suggestion_verify(
         event = EV_REOPENED
     suggestion.save()
     _suggestion_logged(
-        suggestion, actor=actor, side=side, previous=previous, event=event, comment=note, at=at,
+        suggestion,
+        actor=actor,
+        side=side,
+        previous=previous,
+        event=event,
+        comment=note,
+        at=at,
         reason="verify" if implemented else "not_implemented",
     )
     return suggestion
@@ -343,7 +367,7 @@ def dispute_help_open(
         params={
             "enterprise": enterprise.name,
             "by": side,
-            "requested_by": actor.get_full_name() or actor.get_username(),
+            "requested_by": actor.full_name or actor.get_username(),
         },
     )
     return case
@@ -591,8 +615,6 @@ def revisit_sweep(*, today: datetime.date | None = None) -> int:
         for s in due
         for user_id in sorted(members.get(s.workstation.organization_id, set()))
     ]
-    sent = set(
-        Notification.objects.filter(message__in={n.message for n in wanted}).values_list("user_id", "message")
-    )
+    sent = set(Notification.objects.filter(message__in={n.message for n in wanted}).values_list("user_id", "message"))
     Notification.objects.bulk_create([n for n in wanted if (n.user_id, n.message) not in sent])
     return len(due)

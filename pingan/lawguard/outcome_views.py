@@ -70,7 +70,11 @@ def action_call(action: str, *, actor: Any, suggestion: Suggestion, data: dict[s
     if action == "implement":
         return service(actor=actor, suggestion=suggestion, note=data["note"])
     return service(
-        actor=actor, suggestion=suggestion, note=data["note"], at=data.get("at"), implemented=data.get("implemented", True)
+        actor=actor,
+        suggestion=suggestion,
+        note=data["note"],
+        at=data.get("at"),
+        implemented=data.get("implemented", True),
     )
 
 
@@ -97,7 +101,9 @@ def _render_suggestion(
     request: HttpRequest, suggestion: Suggestion, *, forms: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     forms = forms or {}
-    actions = [(name, ACTION_LABELS[name], forms.get(name) or ACTIONS[name][0]()) for name in available_actions(suggestion)]
+    actions = [
+        (name, ACTION_LABELS[name], forms.get(name) or ACTIONS[name][0]()) for name in available_actions(suggestion)
+    ]
     context = {
         "suggestion": suggestion,
         "actions": actions,
@@ -234,7 +240,10 @@ def loss_export_response(*, user: Any, filterset: LossFilter, queryset: Any) -> 
     content = losses_xlsx(queryset.select_related("enterprise", "case", "workstation__organization"))
     filters = {k: v for k, v in (filterset.data or {}).items() if k in filterset.filters and v}
     audit_log(
-        actor=user, action=AuditAction.EXPORT, object_type="lawguard.recoveredloss", changes={"filters": filters, "rows": rows}
+        actor=user,
+        action=AuditAction.EXPORT,
+        object_type="lawguard.recoveredloss",
+        changes={"filters": filters, "rows": rows},
     )
     filename = f"losses-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
     return HttpResponse(
@@ -254,7 +263,9 @@ def loss_export(request: HttpRequest) -> HttpResponse:
 def loss_new(request: HttpRequest) -> HttpResponse:
     """登记挽回损失 for an enterprise of the jurisdiction (?enterprise=<id>), on one of its cases."""
     user = signed_in_user(request)
-    enterprise: Enterprise | None = sel._enterprises_visible_to(user).filter(pk=_int(request.GET.get("enterprise"))).first()
+    enterprise: Enterprise | None = (
+        sel._enterprises_visible_to(user).filter(pk=_int(request.GET.get("enterprise"))).first()
+    )
     if enterprise is None:
         raise Http404
     cases = sel.linked_cases(enterprise)
@@ -272,4 +283,3 @@ def loss_new(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("已登记挽回损失"))
                 return redirect("lawguard-loss-list")
     return render(request, "lawguard/outcomes/loss_new.html", {"form": form, "enterprise": enterprise}, status=status)
-

@@ -30,7 +30,7 @@ from .outcome_api import (
     AcceptSerializer,
     DeclineSerializer,
     ImplementSerializer,
-    SuggestionSerializer,
+    LawSuggestionSerializer,
     _action_schema,
     run_action,
 )
@@ -48,14 +48,18 @@ def portal_api(cls: type) -> type:
     return open_to_everyone(requires(is_enterprise_user, NOT_AN_ENTERPRISE)(cls))
 
 
-class PortalSuggestionSerializer(SuggestionSerializer):
+class PortalSuggestionSerializer(LawSuggestionSerializer):
     def get_allowed_actions(self, obj: Suggestion) -> list[str]:
         return [name for name in super().get_allowed_actions(obj) if name != "verify"]
 
 
 @extend_schema_view(
-    list=extend_schema(summary="本企业的整改建议", responses={200: PortalSuggestionSerializer(many=True), **error_responses(401, 403)}),
-    retrieve=extend_schema(summary="整改建议详情", responses={200: PortalSuggestionSerializer, **error_responses(401, 403, 404)}),
+    list=extend_schema(
+        summary="本企业的整改建议", responses={200: PortalSuggestionSerializer(many=True), **error_responses(401, 403)}
+    ),
+    retrieve=extend_schema(
+        summary="整改建议详情", responses={200: PortalSuggestionSerializer, **error_responses(401, 403, 404)}
+    ),
 )
 @extend_schema(tags=["portal"])
 @portal_api
@@ -190,7 +194,9 @@ class RatingSerializer(serializers.ModelSerializer[ServiceRating]):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="本企业的服务评价", responses={200: RatingSerializer(many=True), **error_responses(401, 403)}),
+    list=extend_schema(
+        summary="本企业的服务评价", responses={200: RatingSerializer(many=True), **error_responses(401, 403)}
+    ),
 )
 @extend_schema(tags=["portal"])
 @portal_api

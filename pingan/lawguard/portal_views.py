@@ -23,8 +23,8 @@ from pingan.core.masking import mask_name
 from . import outcome_selectors as sel
 from . import outcome_services as svc
 from .choices import GuardRole, SuggestionStatus
-from .outcome_views import action_call
 from .outcome_forms import SERVICE_ERROR_ALIASES, AcceptForm, DeclineForm, DisputeHelpForm, ImplementForm, RatingForm
+from .outcome_views import action_call
 from .portal import PortalLink, is_enterprise_user, portal_view, register_portal_link
 
 S = SuggestionStatus
