@@ -86,13 +86,15 @@ def refusal(user, view) -> str | None:
     # views to their permission classes: ApiAccess).
     if not user.is_authenticated or (marks is view and getattr(view, "login_required", True) is False):
         return None
+    predicate = getattr(marks, "access_predicate", None)
     if getattr(marks, "open_to_everyone", False):
-        return None
+        # Open to every signed-in user, business post or not; a view's own test still applies (the
+        # enterprise portal: enterprise users only).
+        return str(marks.access_message) if predicate is not None and not predicate(user) else None
     if not sees_business_data(user):
         admitted: frozenset[str] = getattr(marks, "administrator_roles", frozenset())
         if not admitted or not (user.is_superuser or user.has_role(*admitted)):
             return str(NO_BUSINESS_POST)
-    predicate = getattr(marks, "access_predicate", None)
     if predicate is not None and not predicate(user):
         return str(marks.access_message)
     return None

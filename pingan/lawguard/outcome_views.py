@@ -101,9 +101,9 @@ def _render_suggestion(
     request: HttpRequest, suggestion: Suggestion, *, forms: dict[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     forms = forms or {}
-    actions = [
-        (name, ACTION_LABELS[name], forms.get(name) or ACTIONS[name][0]()) for name in available_actions(suggestion)
-    ]
+    names = available_actions(suggestion)
+    names += [name for name in forms if name not in names]  # a refused action's form, with its error
+    actions = [(name, ACTION_LABELS[name], forms.get(name) or ACTIONS[name][0]()) for name in names]
     context = {
         "suggestion": suggestion,
         "actions": actions,

@@ -95,7 +95,7 @@ def _render_suggestion(request: HttpRequest, suggestion: Any, forms: dict[str, A
     actions = [
         (name, label, forms.get(name) or form_class())
         for name, (form_class, states, label) in PORTAL_ACTIONS.items()
-        if suggestion.status in states
+        if suggestion.status in states or name in forms  # a refused action's form, with its error
     ]
     return render(
         request, "lawguard/portal/suggestion_detail.html", {"suggestion": suggestion, "actions": actions}, status=status

@@ -39,7 +39,13 @@ def test_the_enterprise_accepts_implements_and_staff_verify(scene, suggestion, d
     assert (s.status, s.verified_by) == (S.VERIFIED, scene.staff) and s.verified_at
     types = list(CaseEvent.objects.filter(case=dispute, type__startswith="lawguard_").values_list("type", flat=True))
     assert types == [svc.EV_ACCEPTED, svc.EV_IMPLEMENTED, svc.EV_VERIFIED]
-    assert [v.status for v in s.history.order_by("history_id")] == [S.ISSUED, S.ISSUED, S.ACCEPTED, S.IMPLEMENTED, S.VERIFIED]
+    assert [v.status for v in s.history.order_by("history_id")] == [
+        S.ISSUED,
+        S.ISSUED,
+        S.ACCEPTED,
+        S.IMPLEMENTED,
+        S.VERIFIED,
+    ]
     assert AuditLog.objects.filter(object_type="lawguard.suggestion", object_id=str(s.pk)).count() == 3
 
 
@@ -84,12 +90,16 @@ def test_steps_out_of_order_are_409(scene, suggestion):
 
 def test_only_staff_verify_and_not_before_it_was_implemented(scene, suggestion):
     s = svc.suggestion_implement(
-        actor=scene.portal_user, suggestion=svc.suggestion_accept(actor=scene.portal_user, suggestion=suggestion), note="done"
+        actor=scene.portal_user,
+        suggestion=svc.suggestion_accept(actor=scene.portal_user, suggestion=suggestion),
+        note="done",
     )
     with pytest.raises(PermissionDeniedError, match="回访验证由工作站或辖区工作人员进行"):
         svc.suggestion_verify(actor=scene.portal_user, suggestion=s, note="自己验证")
     with pytest.raises(ApplicationError, match="回访时间不能早于落实时间"):
-        svc.suggestion_verify(actor=scene.staff, suggestion=s, note="x", at=s.implemented_at - datetime.timedelta(days=1))
+        svc.suggestion_verify(
+            actor=scene.staff, suggestion=s, note="x", at=s.implemented_at - datetime.timedelta(days=1)
+        )
     with pytest.raises(ApplicationError, match="时间不能晚于现在"):
         svc.suggestion_verify(actor=scene.staff, suggestion=s, note="x", at=timezone.now() + datetime.timedelta(days=1))
 
@@ -122,7 +132,9 @@ def test_evidence_must_be_files_of_the_source_case(scene, dispute, people, zhuzh
 
 def test_revisit_and_overdue_views(scene, dispute):
     today = timezone.localdate()
-    due = svc.suggestion_accept(actor=scene.staff, suggestion=issue(scene, source_case=dispute, days=0, implement_days=0))
+    due = svc.suggestion_accept(
+        actor=scene.staff, suggestion=issue(scene, source_case=dispute, days=0, implement_days=0)
+    )
     issue(scene, title="未到回访", days=30)
     qs = sel.suggestions_for(scene.staff)
     assert list(sel.revisit_due(qs, today)) == [due]

@@ -150,9 +150,15 @@ def test_totals_by_method_workstation_and_year(lawguard_scene, dispute, people, 
     with django_assert_num_queries(5):  # four aggregates of the losses, one of the ratings
         totals = sel.loss_totals(sel.losses_for(g.staff), sel.ratings_for(g.staff))
     assert (totals["total"], totals["count"]) == (Decimal("600.50"), 3)
-    assert {r["method"]: r["total"] for r in totals["by_method"]} == {"judgment": Decimal("200.00"), "mediation": Decimal("400.50")}
+    assert {r["method"]: r["total"] for r in totals["by_method"]} == {
+        "judgment": Decimal("200.00"),
+        "mediation": Decimal("400.50"),
+    }
     assert totals["by_workstation"] == [{"workstation": "嵩山路法治护航工作站", "total": Decimal("600.50"), "count": 3}]
-    assert [(r["year"], r["total"]) for r in totals["by_year"]] == [(2022, Decimal("300.00")), (2026, Decimal("300.50"))]
+    assert [(r["year"], r["total"]) for r in totals["by_year"]] == [
+        (2022, Decimal("300.00")),
+        (2026, Decimal("300.50")),
+    ]
     assert sel.loss_totals(sel.losses_for(people.hetang_clerk))["count"] == 0
 
 
