@@ -113,12 +113,12 @@ def test_outsiders_get_404(scene, suggestion, people):
 
 
 def test_evidence_must_be_files_of_the_source_case(scene, dispute, people, zhuzhou, category):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from conftest import register_dispute
+    from pingan.cases.services import attachment_add
 
     from .outcome_scene import PNG
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from pingan.cases.services import attachment_add
 
     s = svc.suggestion_accept(actor=scene.staff, suggestion=issue(scene, source_case=dispute))
     elsewhere = register_dispute(zhuzhou, people, category)

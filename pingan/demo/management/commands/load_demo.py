@@ -25,6 +25,7 @@ from pingan.demo import (
     geography,
     grid_people,
     incidents,
+    lawguard_outcomes,
     majorevents,
     patrols,
     people,
@@ -213,6 +214,7 @@ class Command(BaseCommand):
             report=drives.drives_report,
         )
         self.major_events_load(seed=seed, today=today)
+        self.lawguard_load(seed=seed, today=today)
         with connection.cursor() as cursor:  # fresh planner statistics after a bulk load
             cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"演示数据加载完成,共用时 {time.perf_counter() - started:.1f} 秒。"))
@@ -238,6 +240,16 @@ class Command(BaseCommand):
                 f"进行中的重大活动 1 项({c['today']} 前后):任务完成 {c['done']} 项、逾期 {c['late']} 项,"
                 f"值班 {c['shifts']} 班次,日报 {c['reports']} 期"
             ),
+        )
+
+    def lawguard_load(self, *, seed: int, today: datetime.date) -> None:
+        """法治护航 (docs/lawguard.md), in order: register → consultations → lawchecks → outcomes → figures."""
+        self.once(
+            lawguard_outcomes.DATASET,
+            seed=seed,
+            scale=1.0,
+            load=lambda: lawguard_outcomes.load(seed=seed, today=today),
+            report=lawguard_outcomes.report,
         )
 
     def once(
