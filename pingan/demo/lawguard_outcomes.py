@@ -72,12 +72,13 @@ COUNTERPARTIES = (
     "某物流有限公司",
     "某机械制造有限公司",
 )
-METHODS = (
-    (RecoveryMethod.MEDIATION, 0.45),
-    (RecoveryMethod.SETTLEMENT, 0.2),
-    (RecoveryMethod.JUDGMENT, 0.2),
-    (RecoveryMethod.ENFORCEMENT, 0.15),
+METHODS: tuple[str, ...] = (
+    RecoveryMethod.MEDIATION,
+    RecoveryMethod.SETTLEMENT,
+    RecoveryMethod.JUDGMENT,
+    RecoveryMethod.ENFORCEMENT,
 )
+METHOD_WEIGHTS = (0.45, 0.2, 0.2, 0.15)
 
 
 def _at(day: datetime.date, rng: random.Random) -> datetime.datetime:
@@ -268,7 +269,6 @@ def losses_record(rng: random.Random, people: People, disputes: Iterable[Case]) 
     if len(targets) > 150:  # losses recovered on about 150 cases, the disputes first
         targets = targets[:DISPUTES] + rng.sample(targets[DISPUTES:], 150 - DISPUTES)
     recorded = Decimal("0")
-    methods, weights = zip(*METHODS, strict=True)
     for (link, staff, evidence), amount in zip(targets, _amounts(rng, len(targets)), strict=True):
         start = timezone.localtime(link.case.registered_at).date()
         on = min(start + datetime.timedelta(days=rng.randint(10, 90)), _year_end())
@@ -279,7 +279,7 @@ def losses_record(rng: random.Random, people: People, disputes: Iterable[Case]) 
                 enterprise=link.enterprise,
                 case=link.case,
                 amount=amount,
-                method=rng.choices(methods, weights)[0],
+                method=rng.choices(METHODS, METHOD_WEIGHTS)[0],
                 recovered_on=on,
                 description=f"经法治护航工作站介入,为企业挽回经济损失 {amount} 元",
                 evidence=evidence,

@@ -169,7 +169,9 @@ class RecoveredLossSerializer(serializers.ModelSerializer[RecoveredLoss]):
         source="workstation.organization.name", read_only=True, allow_null=True, default=None
     )
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True, help_text=_("挽回金额(元)"))
-    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True, help_text=_("证明材料(案件附件 id)"))
+    evidence: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text=_("证明材料(案件附件 id)")
+    )
 
     class Meta:
         model = RecoveredLoss

@@ -4,8 +4,9 @@ jurisdiction) and from the portal (the enterprise's own records only); the ledge
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
@@ -67,7 +68,8 @@ def implement_overdue(queryset: QuerySet[Suggestion], today: datetime.date | Non
 
 def suggestion_history(suggestion: Suggestion) -> list[Any]:
     """The suggestion's own timeline: its versions (simple_history), oldest first."""
-    return list(suggestion.history.select_related("history_user").order_by("history_date", "history_id"))
+    history = cast(Any, suggestion).history
+    return list(history.select_related("history_user").order_by("history_date", "history_id"))
 
 
 # --- the enterprise's cases -----------------------------------------------------------------------------
@@ -177,7 +179,7 @@ def loss_totals(losses: QuerySet[RecoveredLoss], ratings: QuerySet[ServiceRating
     return totals
 
 
-def _money(row: dict[str, Any]) -> dict[str, Any]:
+def _money(row: Mapping[str, Any]) -> dict[str, Any]:
     return {"total": (row.get("total") or Decimal("0")).quantize(Decimal("0.01")), "count": row.get("count") or 0}
 
 

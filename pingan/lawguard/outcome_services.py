@@ -122,7 +122,8 @@ def _suggestion_logged(
     at: datetime.datetime,
     reason: str,
 ) -> None:
-    suggestion._change_reason = reason  # type: ignore[attr-defined]  (simple_history's note on the version)
+    # simple_history's note on the version
+    suggestion._change_reason = reason  # type: ignore[attr-defined]
     audit_log(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -602,19 +603,21 @@ def revisit_sweep(*, today: datetime.date | None = None) -> int:
         return 0
     members: dict[int, set[int]] = {}
     for org_id, user_id in Membership.objects.filter(
-        organization_id__in={s.workstation.organization_id for s in due}, is_active=True, role__in=NOTIFIED_ROLES
+        organization_id__in={s.workstation.organization_id for s in due if s.workstation},
+        is_active=True,
+        role__in=NOTIFIED_ROLES,
     ).values_list("organization_id", "user_id"):
         members.setdefault(org_id, set()).add(user_id)
-    wanted = [
-        Notification(
-            user_id=user_id,
-            case_id=s.source_case_id,
-            message=_("风险防范建议 %(number)s 今日(%(day)s)到回访日期,请回访验证")
-            % {"number": s.number, "day": today.isoformat()},
-        )
-        for s in due
-        for user_id in sorted(members.get(s.workstation.organization_id, set()))
-    ]
+    wanted = []
+    for s in due:
+        if s.workstation is None or s.source_case_id is None:
+            continue
+        message = _("风险防范建议 %(number)s 今日(%(day)s)到回访日期,请回访验证") % {
+            "number": s.number,
+            "day": today.isoformat(),
+        }
+        for user_id in sorted(members.get(s.workstation.organization_id, set())):
+            wanted.append(Notification(user_id=user_id, case_id=s.source_case_id, message=message))
     sent = set(Notification.objects.filter(message__in={n.message for n in wanted}).values_list("user_id", "message"))
     Notification.objects.bulk_create([n for n in wanted if (n.user_id, n.message) not in sent])
     return len(due)

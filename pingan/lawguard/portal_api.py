@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from pingan.accounts.access import open_to_everyone, requires
+from pingan.accounts.access import open_to_everyone, requires, signed_in_user
 from pingan.cases.choices import PartyType
 from pingan.cases.models import Case, Category
 from pingan.core.api import error_responses
@@ -102,8 +102,8 @@ class PortalCaseSerializer(serializers.ModelSerializer[Case]):
 
 
 class TimelineEntrySerializer(serializers.Serializer[Any]):
-    at = serializers.DateTimeField()
-    label = serializers.CharField()
+    at = serializers.DateTimeField(help_text=_("时间"))
+    event = serializers.CharField(help_text=_("办理环节"))
 
 
 class PortalDisputeDetailSerializer(PortalCaseSerializer):
@@ -114,7 +114,7 @@ class PortalDisputeDetailSerializer(PortalCaseSerializer):
 
     @extend_schema_field(TimelineEntrySerializer(many=True))
     def get_timeline(self, obj: Case) -> list[dict[str, Any]]:
-        return [{"at": at, "label": label} for at, label in sel.public_timeline(obj)]
+        return [{"at": at, "event": label} for at, label in sel.public_timeline(obj)]
 
 
 class DisputeOpenSerializer(serializers.Serializer[Any]):
@@ -168,7 +168,7 @@ class PortalDisputeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         case = svc.dispute_help_open(
-            actor=request.user,
+            actor=signed_in_user(request),
             enterprise=_enterprise(request),
             title=data["title"],
             category=data["category"],
@@ -223,6 +223,10 @@ class PortalRatingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[Service
         data = serializer.validated_data
         case = sel.enterprise_case_or_404(enterprise, data["case"].pk)
         rating = svc.service_rate(
-            actor=request.user, enterprise=enterprise, case=case, score=data["score"], comment=data.get("comment", "")
+            actor=signed_in_user(request),
+            enterprise=enterprise,
+            case=case,
+            score=data["score"],
+            comment=data.get("comment", ""),
         )
         return Response(RatingSerializer(rating).data, status=status.HTTP_201_CREATED)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from pingan.accounts.access import sees_business_data
+from pingan.accounts.access import sees_business_data, signed_in_user
 from pingan.core.errors import ApplicationError
 from pingan.core.forms import add_service_errors
 from pingan.core.masking import mask_name
@@ -121,7 +121,7 @@ def suggestion_answer(request: HttpRequest, suggestion_id: int, action: str) -> 
     status = 400
     if form.is_valid():
         try:
-            action_call(action, actor=request.user, suggestion=suggestion, data=form.cleaned_data)
+            action_call(action, actor=signed_in_user(request), suggestion=suggestion, data=form.cleaned_data)
         except ApplicationError as exc:
             add_service_errors(form, exc)
             status = exc.status_code
@@ -155,7 +155,7 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 case = svc.dispute_help_open(
-                    actor=request.user,
+                    actor=signed_in_user(request),
                     enterprise=request.enterprise,  # type: ignore[attr-defined]
                     **form.service_kwargs(),
                 )
@@ -188,7 +188,7 @@ def rate(request: HttpRequest, case_id: int) -> HttpResponse:
     status = 400
     if form.is_valid():
         try:
-            svc.service_rate(actor=request.user, enterprise=enterprise, case=case, **form.cleaned_data)
+            svc.service_rate(actor=signed_in_user(request), enterprise=enterprise, case=case, **form.cleaned_data)
         except ApplicationError as exc:
             add_service_errors(form, exc)
             status = exc.status_code

@@ -113,7 +113,7 @@ def test_the_portal_api_for_the_enterprise(api, g, dispute, people):
     disputes = own.get("/api/v1/portal/disputes/").json()
     assert [d["number"] for d in disputes["results"]] == [finished.number]
     detail = own.get(f"/api/v1/portal/disputes/{finished.pk}/").json()
-    assert detail["timeline"] and all(set(entry) == {"at", "label"} for entry in detail["timeline"])
+    assert detail["timeline"] and all(set(entry) == {"at", "event"} for entry in detail["timeline"])
     rated = own.post("/api/v1/portal/ratings/", {"case": finished.pk, "score": 5, "comment": "满意"}, format="json")
     assert rated.status_code == 201
     again = own.post("/api/v1/portal/ratings/", {"case": finished.pk, "score": 5}, format="json")
