@@ -30,8 +30,7 @@ from pingan.core.errors import ApplicationError, ConflictError, NotFoundError, P
 from pingan.core.models import AuditAction
 
 from .choices import LinkRelation, RecoveryMethod, SuggestionStatus
-from .models import Enterprise, RecoveredLoss, ServiceLink, ServiceRating, Suggestion
-from .portal import enterprise_of
+from .models import Enterprise, EnterpriseAccount, RecoveredLoss, ServiceLink, ServiceRating, Suggestion
 from .services import link_case, portal_intake_user
 
 S = SuggestionStatus
@@ -76,14 +75,27 @@ def is_staff_for(user: User, enterprise: Enterprise) -> bool:
 def _side(actor: User, enterprise: Enterprise) -> str:
     """ "enterprise" (its own portal user), "staff" (jurisdiction covers it); anyone else: 404 (never
     telling an outsider the record exists)."""
-    own = enterprise_of(actor)
+    own = _own_enterprise_id(actor)
     if own is not None:
-        if own.pk != enterprise.pk:
+        if own != enterprise.pk:
             raise NotFoundError(_("记录不存在"))
         return "enterprise"
     if is_staff_for(actor, enterprise):
         return "staff"
     raise NotFoundError(_("记录不存在"))
+
+
+def _own_enterprise_id(actor: User) -> int | None:
+    """The enterprise the actor acts for in the portal (as lawguard.portal.enterprise_of), kept on the user
+    object for the rest of its request (a batch of steps by one user asks once)."""
+    cache = actor.__dict__
+    if "_lawguard_enterprise_id" not in cache:
+        cache["_lawguard_enterprise_id"] = (
+            EnterpriseAccount.objects.filter(user_id=actor.pk, is_active=True, enterprise__is_active=True)
+            .values_list("enterprise_id", flat=True)
+            .first()
+        )
+    return cache["_lawguard_enterprise_id"]
 
 
 def _text(value: str, field: str, message: str, *, max_length: int = 2000) -> str:
@@ -101,7 +113,7 @@ def _text(value: str, field: str, message: str, *, max_length: int = 2000) -> st
 def _locked(suggestion: Suggestion) -> Suggestion:
     return (
         Suggestion.objects.select_for_update(of=("self",))
-        .select_related("enterprise", "source_case", "workstation__organization")
+        .select_related("enterprise", "source_case")
         .get(pk=suggestion.pk)
     )
 
