@@ -37,11 +37,11 @@ S = SuggestionStatus
 MAX_AMOUNT = Decimal("1000000000000")  # ¥10^12: above any enterprise's loss; a typo, not a figure
 DISPUTE_KIND = "dispute"
 
-EV_ACCEPTED = "lawguard_suggestion_accepted"
-EV_DECLINED = "lawguard_suggestion_declined"
-EV_IMPLEMENTED = "lawguard_suggestion_implemented"
-EV_VERIFIED = "lawguard_suggestion_verified"
-EV_REOPENED = "lawguard_suggestion_not_implemented"
+EV_ACCEPTED = "lawguard_sugg_accepted"
+EV_DECLINED = "lawguard_sugg_declined"
+EV_IMPLEMENTED = "lawguard_sugg_implemented"
+EV_VERIFIED = "lawguard_sugg_verified"
+EV_REOPENED = "lawguard_sugg_reopened"
 EV_DISPUTE_HELP = "lawguard_dispute_help"
 EV_LOSS = "lawguard_loss_recorded"
 EV_RATED = "lawguard_service_rated"

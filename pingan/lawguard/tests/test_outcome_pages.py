@@ -153,3 +153,14 @@ def test_api_suggestions_and_losses(api, g, dispute, people):
     assert totals["total"] == "88000.50" and totals["by_method"][0]["method"] == "judgment"
     assert api(people.hetang_clerk).get("/api/v1/lawguard/losses/totals/").json()["count"] == 0
     assert api(people.hetang_clerk).get("/api/v1/lawguard/losses/").json()["count"] == 0
+
+
+def test_the_rating_is_a_panel_on_the_case_page(client, g, dispute, people):
+    case, _attachment = linked_dispute(g, dispute, people, concluded=True, with_file=False)
+    client.force_login(people.clerk)
+    assert "企业服务评价" not in client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    svc.service_rate(actor=g.portal_user, enterprise=g.enterprise, case=case, score=4, comment="调解及时")
+    page = client.get(reverse("case-detail", args=[case.pk])).content.decode()
+    assert "企业服务评价" in page and "调解及时" in page
+    client.force_login(people.hetang_clerk)  # outside the jurisdiction: the case itself is a 404
+    assert client.get(reverse("case-detail", args=[case.pk])).status_code == 404
