@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("pingan.cameras.api.urls")),
     path("", include("pingan.drives.api.urls")),
     path("", include("pingan.majorevents.api.urls")),
+    path("", include("pingan.lawguard.outcome_api_urls")),
 ]

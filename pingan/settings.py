@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "pingan.lawguard.portal_views.PortalLandingMiddleware",  # an enterprise user lands on /qiye/, not the workbench
     "pingan.accounts.access.AccessMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "pingan.core.middleware.RequestContextMiddleware",
@@ -240,6 +241,10 @@ SPECTACULAR_SETTINGS = {
         # The case's channel kept its name when the consultations brought their own (咨询渠道).
         "ChannelEnum": "pingan.cases.choices.Channel",
         "ConsultChannelEnum": "pingan.consultations.choices.ConsultChannel",
+        "LawSuggestionStatusEnum": "pingan.lawguard.choices.SuggestionStatus",
+        "LawSeverityEnum": "pingan.lawguard.choices.Severity",
+        "RecoveryMethodEnum": "pingan.lawguard.choices.RecoveryMethod",
+        "PartyTypeEnum": "pingan.cases.choices.PartyType",
     },
 }
 INSTALLED_APPS.append("drf_spectacular_sidecar")

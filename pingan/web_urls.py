@@ -21,4 +21,6 @@ urlpatterns = [
     path("", include("pingan.cameras.urls")),
     path("", include("pingan.drives.urls")),
     path("", include("pingan.majorevents.urls")),
+    path("", include("pingan.lawguard.outcome_urls")),
+    path("", include("pingan.lawguard.portal_urls")),
 ]

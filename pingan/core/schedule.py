@@ -77,6 +77,9 @@ SCHEDULE: tuple[Job, ...] = (
     # Repeated disputes about the same party, place or category → suggestions on the risk review list
     # (docs/risks-insight.md): enqueued for the task worker; a suggestion already decided does not come back.
     Job("risk_suggestions", every=datetime.timedelta(hours=1)),
+    # 法治护航: the workstations are told of the risk-prevention suggestions whose 回访 date is today, once
+    # (docs/lawguard.md); small, so it runs in the scheduler's process.
+    Job("lawguard_revisit_sweep", daily_at=datetime.time(8, 0)),
     # Not scheduled: `audit_archive --before DATE` moves audit rows older than the retention to a file; it is
     # the operator's decision, with the file kept on backed-up storage (docs/audit-trail.md).
 )

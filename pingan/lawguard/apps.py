@@ -11,3 +11,9 @@ class LawguardConfig(AppConfig):
     name = "pingan.lawguard"
     label = "lawguard"
     verbose_name = _("法治护航")
+
+    def ready(self) -> None:
+        from . import outcome_admin  # noqa: F401  (suggestions, losses and ratings in the back office)
+        from .outcome_hooks import connect
+
+        connect()  # the outcomes' timeline events, the ratings panel, the portal's menu

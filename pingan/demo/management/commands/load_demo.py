@@ -27,6 +27,7 @@ from pingan.demo import (
     grid_people,
     incidents,
     lawguard_figures,
+    lawguard_outcomes,
     majorevents,
     patrols,
     people,
@@ -262,6 +263,13 @@ class Command(BaseCommand):
             scale=1.0,
             load=lambda: lawguard_figures.load(seed=seed, today=today),
             report=lawguard_figures.report,
+        """法治护航 (docs/lawguard.md), in order: register → consultations → lawchecks → outcomes → figures."""
+        self.once(
+            lawguard_outcomes.DATASET,
+            seed=seed,
+            scale=1.0,
+            load=lambda: lawguard_outcomes.load(seed=seed, today=today),
+            report=lawguard_outcomes.report,
         )
 
     def once(
