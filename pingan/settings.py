@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "pingan.disputes",
     "pingan.incidents",
     "pingan.risks",
+    "pingan.lawchecks",
     "pingan.gridwork",
     "pingan.cameras",
     "pingan.map",
