@@ -237,6 +237,7 @@ SPECTACULAR_SETTINGS = {
         "EventShiftEnum": "pingan.majorevents.choices.Shift",
         "EventAdvanceStatusEnum": "pingan.majorevents.choices.ADVANCE_CHOICES",
         "MajorEventStatusEnum": "pingan.majorevents.choices.EventStatus",
+        "CheckAnswerEnum": "pingan.lawchecks.choices.Answer",
     },
 }
 INSTALLED_APPS.append("drf_spectacular_sidecar")

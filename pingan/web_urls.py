@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("pingan.incidents.urls")),
     path("", include("pingan.risks.urls")),
     path("", include("pingan.risks.insight_urls")),
+    path("", include("pingan.lawchecks.urls")),
     path("", include("pingan.cameras.urls")),
     path("", include("pingan.drives.urls")),
     path("", include("pingan.majorevents.urls")),

@@ -98,7 +98,9 @@ class RecordCheckForm(AnswersForm):
 
 
 class StartForm(af.ActionForm):
-    provider_role = forms.ChoiceField(label=_("服务人员角色"), choices=ProviderRole.choices, initial=ProviderRole.STAFF)
+    provider_role = forms.ChoiceField(
+        label=_("服务人员角色"), choices=ProviderRole.choices, initial=ProviderRole.STAFF, required=False
+    )
     provider_name = forms.CharField(label=_("服务人员"), max_length=50, required=False, help_text=_("留空为本人"))
 
 
