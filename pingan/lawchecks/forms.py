@@ -121,12 +121,6 @@ class FindingForm(af.ActionForm):
         )
         item.widget.attrs["class"] = "form-select"
 
-    def clean_implement_by(self) -> datetime.date:
-        value = self.cleaned_data["implement_by"]
-        if value < timezone.localdate():
-            raise forms.ValidationError(_("整改期限不能早于今天"))
-        return value
-
 
 class RemoveFindingForm(af.ActionForm):
     finding = forms.IntegerField(label=_("问题记录"))

@@ -205,24 +205,26 @@ def has_findings(case: Case) -> bool:
 
 
 def _answers_apply(case: Case, answers: Mapping[str, Any], *, own: bool) -> int:
-    """Write checklist answers {item id: {"answer": yes|no|na, "note": …}}; `own` for the self-check."""
-    items = {str(item.pk): item for item in CheckItem.objects.filter(service_id=case.pk)}
-    changed = []
+    """Write checklist answers {item id: {"answer": yes|no|na, "note": …}}; `own` for the self-check. One
+    update per distinct (answer, note), so a checklist answered mostly 符合 costs a couple of statements."""
+    known = set(CheckItem.objects.filter(service_id=case.pk).values_list("pk", flat=True))
+    groups: dict[tuple[str, str], list[int]] = {}
     for key, value in answers.items():
-        item = items.get(str(key))
-        if item is None:
+        try:
+            pk = int(key)
+        except (TypeError, ValueError):
+            pk = 0
+        if pk not in known:
             raise ApplicationError(_("体检事项“%(id)s”不属于本次体检") % {"id": key}, field="answers")
         answer = value.get("answer", "") if isinstance(value, Mapping) else value
         note = str(value.get("note", "") if isinstance(value, Mapping) else "")[:500]
         if answer not in Answer.values:
             raise ApplicationError(_("体检结果须为 符合、不符合 或 不适用"), field="answers")
-        if own:
-            item.self_answer, item.self_note = answer, note
-        else:
-            item.answer, item.note = answer, note
-        changed.append(item)
-    CheckItem.objects.bulk_update(changed, ["self_answer", "self_note"] if own else ["answer", "note"])
-    return len(changed)
+        groups.setdefault((answer, note), []).append(pk)
+    answer_field, note_field = ("self_answer", "self_note") if own else ("answer", "note")
+    for (answer, note), pks in groups.items():
+        CheckItem.objects.filter(pk__in=pks).update(**{answer_field: answer, note_field: note})
+    return sum(len(pks) for pks in groups.values())
 
 
 def handle_confirm(*, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]) -> workflows.Effect:
@@ -276,6 +278,8 @@ def _finding_add(case: Case, actor: User, data: Mapping[str, Any]) -> Finding:
         implement_by = datetime.date.fromisoformat(implement_by)
     if implement_by is None:
         raise ApplicationError(_("请填写整改期限"), field="implement_by")
+    if implement_by < timezone.localtime(case.registered_at).date():
+        raise ApplicationError(_("整改期限不能早于体检登记日期"), field="implement_by")
     return Finding.objects.create(
         service_id=case.pk,
         item=item,

@@ -25,6 +25,7 @@ from pingan.demo import (
     geography,
     grid_people,
     incidents,
+    lawchecks,
     majorevents,
     patrols,
     people,
@@ -213,9 +214,20 @@ class Command(BaseCommand):
             report=drives.drives_report,
         )
         self.major_events_load(seed=seed, today=today)
+        self.lawguard_load(seed=seed, today=today)
         with connection.cursor() as cursor:  # fresh planner statistics after a bulk load
             cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"演示数据加载完成,共用时 {time.perf_counter() - started:.1f} 秒。"))
+
+    def lawguard_load(self, *, seed: int, today: datetime.date) -> None:
+        """法治护航, in order: the register → consultations → legal services and 法治体检 → outcomes → figures."""
+        self.once(
+            lawchecks.DATASET,
+            seed=seed,
+            scale=1.0,  # the seed's 2022 figures, whatever the scale
+            load=lambda: lawchecks.load(seed=seed, today=today),
+            report=lawchecks.report,
+        )
 
     def major_events_load(self, *, seed: int, today: datetime.date) -> None:
         """Major-event security: the 2022 events (from the templates, reviewed) and one in progress."""
