@@ -58,7 +58,9 @@ def _staff(station: Workstation) -> tuple[User, User]:
     """Two members of the workstation (drafter, reviewer), demo accounts added where it has fewer."""
     users = list(
         User.objects.filter(
-            memberships__organization=station.organization, memberships__is_active=True, memberships__role__in=WORKERS,
+            memberships__organization=station.organization,
+            memberships__is_active=True,
+            memberships__role__in=WORKERS,
             is_active=True,
         )
         .exclude(username__startswith="portal-")
@@ -83,7 +85,9 @@ def _moments(year: int, count: int, rng: random.Random, calendar: WorkCalendar) 
     ]
     days = [d for d in days if d <= datetime.date(year, 12, 10)]  # issued within the year
     return sorted(
-        timezone.make_aware(datetime.datetime.combine(rng.choice(days), datetime.time(rng.randint(9, 16), rng.randint(0, 59))))
+        timezone.make_aware(
+            datetime.datetime.combine(rng.choice(days), datetime.time(rng.randint(9, 16), rng.randint(0, 59)))
+        )
         for _n in range(count)
     )
 
@@ -114,8 +118,15 @@ def _checkup(
     self_check: bool = True,
 ) -> Case:
     """Walk a booked 体检 to `stage` (ServiceState), with `findings` findings."""
-    order = [ServiceState.BOOKED, ServiceState.SELF_CHECK, ServiceState.CHECKING, ServiceState.REVIEW,
-             ServiceState.ISSUED, ServiceState.REVISIT, ServiceState.CLOSED]
+    order: list[str] = [
+        ServiceState.BOOKED,
+        ServiceState.SELF_CHECK,
+        ServiceState.CHECKING,
+        ServiceState.REVIEW,
+        ServiceState.ISSUED,
+        ServiceState.REVISIT,
+        ServiceState.CLOSED,
+    ]
     target = order.index(stage)
     if target < 1:
         return case
@@ -147,7 +158,13 @@ def _checkup(
     if target < 4:
         return case
     case = _act(case, reviewer, "approve_report", comment="同意出具")
-    case = _act(case, drafter, "issue_report", issued_on=issued_on.isoformat() if issued_on else "", render="true" if render else "false")
+    case = _act(
+        case,
+        drafter,
+        "issue_report",
+        issued_on=issued_on.isoformat() if issued_on else "",
+        generate="true" if render else "false",
+    )
     if target < 5:
         return case
     case = _act(case, drafter, "start_revisit")
@@ -202,11 +219,20 @@ def load(
         )
         made[code] += 1
         if code == CHECKUP:
-            issued_on = min(calendar_day(when) + datetime.timedelta(days=rng.randint(7, 18)), datetime.date(2022, 12, 30))
+            issued_on = min(
+                calendar_day(when) + datetime.timedelta(days=rng.randint(7, 18)), datetime.date(2022, 12, 30)
+            )
             _checkup(
-                case, drafter=drafter, reviewer=reviewer, rng=rng, experts=experts,
-                findings=base + (1 if walked < extra else 0), stage=ServiceState.CLOSED, issued_on=issued_on,
-                render=walked < RENDERED, self_check=portal,
+                case,
+                drafter=drafter,
+                reviewer=reviewer,
+                rng=rng,
+                experts=experts,
+                findings=base + (1 if walked < extra else 0),
+                stage=ServiceState.CLOSED,
+                issued_on=issued_on,
+                render=walked < RENDERED,
+                self_check=portal,
             )
             walked += 1
         else:
@@ -238,8 +264,14 @@ def _live(
     today: datetime.date,
 ) -> int:
     """One 体检 of recent weeks at each stage before 已办结 (the one at 报告审核 awaits its review)."""
-    stages = [ServiceState.BOOKED, ServiceState.SELF_CHECK, ServiceState.CHECKING, ServiceState.REVIEW,
-              ServiceState.ISSUED, ServiceState.REVISIT]
+    stages = [
+        ServiceState.BOOKED,
+        ServiceState.SELF_CHECK,
+        ServiceState.CHECKING,
+        ServiceState.REVIEW,
+        ServiceState.ISSUED,
+        ServiceState.REVISIT,
+    ]
     now = timezone.now()
     category = Category.objects.get(code=CHECKUP)
     for index, stage in enumerate(stages):
@@ -256,8 +288,17 @@ def _live(
             concerns="劳动用工、数据合规",
             registered_at=min(now, now - datetime.timedelta(days=3 * (len(stages) - index))),
         )
-        _checkup(case, drafter=drafter, reviewer=reviewer, rng=rng, experts=experts, findings=3, stage=stage,
-                 issued_on=None, render=True)
+        _checkup(
+            case,
+            drafter=drafter,
+            reviewer=reviewer,
+            rng=rng,
+            experts=experts,
+            findings=3,
+            stage=stage,
+            issued_on=None,
+            render=True,
+        )
     return len(stages)
 
 

@@ -14,6 +14,8 @@ class LawchecksConfig(AppConfig):
         from . import workflow  # noqa: F401  (registers the lawservice kind)
         from .selectors import awaiting_review_section
 
-        register_section(WorkbenchSection("lawchecks_review", "lawchecks/workbench_review.html", awaiting_review_section))
+        register_section(
+            WorkbenchSection("lawchecks_review", "lawchecks/workbench_review.html", awaiting_review_section)
+        )
         register_portal_link(PortalLink("lawchecks-book", _("预约法治体检"), "lawchecks-portal-book", order=20))
         register_portal_link(PortalLink("lawchecks-mine", _("我的体检"), "lawchecks-portal-list", order=21))

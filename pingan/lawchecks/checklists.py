@@ -146,7 +146,8 @@ INFORMATION = (
 )
 
 # (name, industries, items) of the seeded templates.
-TEMPLATES = (
+Item = tuple[str, str, str, str]
+TEMPLATES: tuple[tuple[str, list[str], tuple[Item, ...]], ...] = (
     ("通用法治体检清单", [], GENERAL),
     ("制造业法治体检清单", ["C"], MANUFACTURING),
     ("信息技术服务业法治体检清单", ["I"], INFORMATION),

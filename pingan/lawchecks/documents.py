@@ -89,7 +89,8 @@ def report_pdf(service: LegalService) -> bytes:
     from reportlab.lib.units import cm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+    from reportlab.platypus.flowables import PageBreak, Spacer
 
     if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
@@ -121,9 +122,7 @@ def report_pdf(service: LegalService) -> bytes:
     )
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
     story += [table, Spacer(1, 6)]
-    story.append(
-        p(f"共检查 {c['checked']} 项,符合 {c['passed']} 项,不符合 {c['failed']} 项,不适用 {c['na']} 项。")
-    )
+    story.append(p(f"共检查 {c['checked']} 项,符合 {c['passed']} 项,不符合 {c['failed']} 项,不适用 {c['na']} 项。"))
     story.append(p("二、发现问题及整改建议", heading))
     for f in c["findings"]:
         story += [

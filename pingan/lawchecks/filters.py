@@ -20,7 +20,7 @@ from .choices import KIND, ServiceState
 def overdue_q() -> Q:
     """超期: open, and a running clock (办结, 服务 or 出具) past its deadline."""
     late = CaseClock.objects.filter(case=OuterRef("pk"), state=ClockState.RUNNING, deadline__lt=timezone.now())
-    return Q(closed_at__isnull=True) & Exists(late)
+    return Q(closed_at__isnull=True) & Q(Exists(late))
 
 
 class LegalServiceFilter(django_filters.FilterSet):

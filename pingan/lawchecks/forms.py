@@ -3,20 +3,18 @@ its pages' forms (the portal's booking, the workstation's offer, the checklist e
 
 from __future__ import annotations
 
-import datetime
 import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pingan.cases import action_forms as af
 from pingan.lawguard.choices import ProviderRole, Severity
-from pingan.lawguard.models import Enterprise, Expert
+from pingan.lawguard.models import Expert
 
-from .choices import Answer, Area, Slot
-from .models import CheckItem, ChecklistItem, Finding
+from .choices import Answer, Slot
+from .models import CheckItem, Finding
 
 if TYPE_CHECKING:
     from pingan.cases.models import Case
@@ -50,10 +48,11 @@ class AnswersForm(af.ActionForm):
             )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        answers = dict(data.get("answers") or {})
+        super().clean()
+        data = self.cleaned_data
         if not isinstance(data.get("answers") or {}, dict):
             raise forms.ValidationError({"answers": _("答复须为 {事项编号: {answer, note}} 的对象")})
+        answers = dict(data.get("answers") or {})
         for key, value in self.data.items():
             match = ITEM_FIELD.match(str(key))
             if match and value:
@@ -109,14 +108,20 @@ class FindingForm(af.ActionForm):
     description = forms.CharField(label=_("问题描述"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     severity = forms.ChoiceField(label=_("风险等级"), choices=Severity.choices)
     suggestion = forms.CharField(
-        label=_("整改建议"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("整改建议"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("留空则用清单事项的默认建议"),
     )
     implement_by = forms.DateField(label=_("整改期限"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def for_case(self, case: Case) -> None:
         item = self.fields["item"] = forms.TypedChoiceField(
-            label=_("体检事项"), coerce=int, required=False, empty_value=None,
+            label=_("体检事项"),
+            coerce=int,
+            required=False,
+            empty_value=None,
             choices=[("", "—")] + [(i.pk, i.question) for i in _items(case) if i.answer == Answer.NO],
         )
         item.widget.attrs["class"] = "form-select"
@@ -127,7 +132,8 @@ class RemoveFindingForm(af.ActionForm):
 
     def for_case(self, case: Case) -> None:
         self.fields["finding"] = forms.TypedChoiceField(
-            label=_("问题记录"), coerce=int,
+            label=_("问题记录"),
+            coerce=int,
             choices=[(f.pk, f.description[:40]) for f in Finding.objects.filter(service_id=case.pk)],
         )
 
@@ -138,13 +144,15 @@ class ReturnForm(af.ActionForm):
 
 class IssueForm(af.ActionForm):
     issued_on = forms.DateField(
-        label=_("出具日期"), required=False, help_text=_("补录此前出具的报告时填写;留空为今天"),
+        label=_("出具日期"),
+        required=False,
+        help_text=_("补录此前出具的报告时填写;留空为今天"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    render = af.YesNoField(label=_("生成文件"), yes=_("立即生成"), no=_("首次下载时生成"), required=False)
+    generate = af.YesNoField(label=_("生成文件"), yes=_("立即生成"), no=_("首次下载时生成"), required=False)
 
-    def clean_render(self) -> bool:
-        value = self.cleaned_data.get("render")
+    def clean_generate(self) -> bool:
+        value = self.cleaned_data.get("generate")
         return True if value is None else bool(value)
 
 
@@ -161,7 +169,10 @@ class BookForm(forms.Form):
     wished_date = forms.DateField(label=_("期望日期"), widget=forms.DateInput(attrs={"type": "date"}))
     wished_slot = forms.ChoiceField(label=_("期望时段"), choices=[("", "—"), *Slot.choices], required=False)
     concerns = forms.CharField(
-        label=_("关注事项"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("关注事项"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("如:劳动用工、合同管理、数据合规"),
     )
 
@@ -176,5 +187,3 @@ class OfferForm(BookForm):
     def __init__(self, *args: Any, categories: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = categories  # type: ignore[attr-defined]
-
-

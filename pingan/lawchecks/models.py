@@ -20,7 +20,7 @@ class ChecklistTemplate(models.Model):
     the copy it took at its start."""
 
     name = models.CharField(_("名称"), max_length=100)
-    industries = models.JSONField(_("适用行业门类"), default=list, blank=True, help_text=_("如 [\"C\"];空为通用"))
+    industries = models.JSONField(_("适用行业门类"), default=list, blank=True, help_text=_('如 ["C"];空为通用'))
     is_active = models.BooleanField(_("启用"), default=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -35,7 +35,9 @@ class ChecklistTemplate(models.Model):
 
 
 class ChecklistItem(models.Model):
-    template = models.ForeignKey(ChecklistTemplate, verbose_name=_("清单"), on_delete=models.CASCADE, related_name="items")
+    template = models.ForeignKey(
+        ChecklistTemplate, verbose_name=_("清单"), on_delete=models.CASCADE, related_name="items"
+    )
     area = models.CharField(_("领域"), max_length=20, choices=Area.choices)
     question = models.CharField(_("检查事项"), max_length=300)
     legal_basis = models.CharField(_("法律依据"), max_length=300)
@@ -74,7 +76,11 @@ class LegalService(models.Model):
     wished_slot = models.CharField(_("期望时段"), max_length=2, choices=Slot.choices, blank=True)
     concerns = models.TextField(_("关注事项"), blank=True)
     served_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("服务人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("服务人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     provider_role = models.CharField(_("服务人员角色"), max_length=12, choices=ProviderRole.choices, blank=True)
@@ -83,22 +89,39 @@ class LegalService(models.Model):
     outcome = models.TextField(_("服务结果"), blank=True)
     # 法治体检 only: the checklist copied at the start, the self-check and the report.
     template = models.ForeignKey(
-        ChecklistTemplate, verbose_name=_("体检清单"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ChecklistTemplate,
+        verbose_name=_("体检清单"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     template_version = models.PositiveIntegerField(_("清单版本"), null=True, blank=True)
     self_checked_at = models.DateTimeField(_("自查提交时间"), null=True, blank=True)
     self_checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("自查填报人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("自查填报人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     drafted_at = models.DateTimeField(_("报告起草时间"), null=True, blank=True)
     drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("报告起草人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报告起草人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     review_comment = models.TextField(_("审核意见"), blank=True)
@@ -126,7 +149,9 @@ class LegalService(models.Model):
 class CheckItem(models.Model):
     """One checklist item of a running 体检, copied from its template at the start."""
 
-    service = models.ForeignKey(LegalService, verbose_name=_("法律服务"), on_delete=models.CASCADE, related_name="items")
+    service = models.ForeignKey(
+        LegalService, verbose_name=_("法律服务"), on_delete=models.CASCADE, related_name="items"
+    )
     area = models.CharField(_("领域"), max_length=20, choices=Area.choices)
     question = models.CharField(_("检查事项"), max_length=300)
     legal_basis = models.CharField(_("法律依据"), max_length=300)
@@ -150,7 +175,9 @@ class Finding(models.Model):
     """A problem the 体检 found (发现问题): its risk colour, the suggestion and the implement-by date; once the
     report is issued, the tracked suggestion (lawguard.Suggestion) it became."""
 
-    service = models.ForeignKey(LegalService, verbose_name=_("法律服务"), on_delete=models.CASCADE, related_name="findings")
+    service = models.ForeignKey(
+        LegalService, verbose_name=_("法律服务"), on_delete=models.CASCADE, related_name="findings"
+    )
     item = models.ForeignKey(
         CheckItem, verbose_name=_("体检事项"), null=True, blank=True, on_delete=models.SET_NULL, related_name="findings"
     )
@@ -159,7 +186,11 @@ class Finding(models.Model):
     suggestion = models.TextField(_("整改建议"))
     implement_by = models.DateField(_("整改期限"))
     suggestion_record = models.OneToOneField(
-        Suggestion, verbose_name=_("风险防范建议"), null=True, blank=True, on_delete=models.SET_NULL,
+        Suggestion,
+        verbose_name=_("风险防范建议"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="finding",
     )
     created_by = models.ForeignKey(

@@ -8,11 +8,15 @@ from typing import Any
 from pingan.accounts.models import User
 from pingan.cases.models import Case
 
-from .models import LegalService
+from .models import CheckItem, Finding, LegalService
 
 
 def _service(case: Case) -> LegalService | None:
-    return LegalService.objects.select_related("enterprise", "served_by", "drafted_by", "reviewed_by").filter(pk=case.pk).first()
+    return (
+        LegalService.objects.select_related("enterprise", "served_by", "drafted_by", "reviewed_by")
+        .filter(pk=case.pk)
+        .first()
+    )
 
 
 def service(case: Case, user: User) -> dict[str, Any]:
@@ -21,16 +25,12 @@ def service(case: Case, user: User) -> dict[str, Any]:
 
 
 def checklist(case: Case, user: User) -> dict[str, Any]:
-    items = list(LegalService.items.rel.related_model.objects.filter(service_id=case.pk))
+    items = list(CheckItem.objects.filter(service_id=case.pk))
     return {"lawservice_items": items or None}
 
 
 def findings(case: Case, user: User) -> dict[str, Any]:
-    rows = list(
-        LegalService.findings.rel.related_model.objects.filter(service_id=case.pk).select_related(
-            "item", "suggestion_record"
-        )
-    )
+    rows = list(Finding.objects.filter(service_id=case.pk).select_related("item", "suggestion_record"))
     return {"lawservice_findings": rows or None}
 
 

@@ -15,9 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pingan.accounts.models import User
-from pingan.cases import clocks
+from pingan.cases import clocks, workflows
 from pingan.cases import services as cs
-from pingan.cases import workflows
 from pingan.cases.choices import Channel
 from pingan.cases.models import Case, Category
 from pingan.core.errors import ApplicationError
@@ -42,7 +41,12 @@ def templates_for(industry: str) -> list[ChecklistTemplate]:
 
 @transaction.atomic
 def checklist_item_save(
-    *, template: ChecklistTemplate, area: str, question: str, legal_basis: str, suggestion: str = "",
+    *,
+    template: ChecklistTemplate,
+    area: str,
+    question: str,
+    legal_basis: str,
+    suggestion: str = "",
     item: ChecklistItem | None = None,
 ) -> ChecklistItem:
     """Add or change an item of a checklist; the template's version goes up (running 体检 keep their copy)."""
@@ -51,7 +55,12 @@ def checklist_item_save(
     if not legal_basis.strip():
         raise ApplicationError(_("请填写法律依据"), field="legal_basis")
     item = item or ChecklistItem(template=template, sort_order=template.items.count() + 1)
-    item.area, item.question, item.legal_basis, item.suggestion = area, question.strip(), legal_basis.strip(), suggestion
+    item.area, item.question, item.legal_basis, item.suggestion = (
+        area,
+        question.strip(),
+        legal_basis.strip(),
+        suggestion,
+    )
     item.full_clean(exclude=["template"])
     item.save()
     ChecklistTemplate.objects.filter(pk=template.pk).update(version=template.version + 1)
@@ -118,7 +127,8 @@ def service_register(
         kind=KIND,
         category=category,
         title=f"{category.name}·{enterprise.name}"[:100],
-        description=concerns.strip() or _("为%(name)s提供%(service)s") % {"name": enterprise.name, "service": category.name},
+        description=concerns.strip()
+        or _("为%(name)s提供%(service)s") % {"name": enterprise.name, "service": category.name},
         channel=Channel.ONLINE if origin == Origin.PORTAL else Channel.VISIT,
         region=enterprise.region,
         address=enterprise.address,
@@ -227,7 +237,9 @@ def _answers_apply(case: Case, answers: Mapping[str, Any], *, own: bool) -> int:
     return sum(len(pks) for pks in groups.values())
 
 
-def handle_confirm(*, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]) -> workflows.Effect:
+def handle_confirm(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     case.accepted_at = case.accepted_at or timezone.now()
     return workflows.Effect(ServiceEvent.CONFIRMED, notify_org=False)
 
@@ -252,7 +264,9 @@ def _served(case: Case, actor: User, data: Mapping[str, Any]) -> None:
     lawguard.link_provider_set(link, provider_role=service.provider_role, provider_name=service.provider_name)
 
 
-def handle_start(*, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]) -> workflows.Effect:
+def handle_start(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     case.accepted_at = case.accepted_at or timezone.now()
     _served(case, actor, data)
     event = ServiceEvent.CHECK_STARTED if is_checkup(case) else ServiceEvent.SERVICE_STARTED
@@ -310,7 +324,9 @@ def handle_add_finding(
     *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
 ) -> workflows.Effect:
     finding = _finding_add(case, actor, data)
-    return workflows.Effect(ServiceEvent.FINDING_ADDED, {"lawservice_finding": finding.description[:60]}, notify_org=False)
+    return workflows.Effect(
+        ServiceEvent.FINDING_ADDED, {"lawservice_finding": finding.description[:60]}, notify_org=False
+    )
 
 
 def handle_remove_finding(
@@ -322,7 +338,9 @@ def handle_remove_finding(
     return workflows.Effect(ServiceEvent.FINDING_REMOVED, notify_org=False)
 
 
-def handle_draft(*, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]) -> workflows.Effect:
+def handle_draft(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     """报告草稿: the findings as they stand go to review; the drafter may not review it."""
     LegalService.objects.filter(pk=case.pk).update(
         drafted_at=timezone.now(), drafted_by=actor, reviewed_at=None, reviewed_by=None, review_comment=""
@@ -330,28 +348,36 @@ def handle_draft(*, case: Case, actor: User, transition: workflows.Transition, d
     return workflows.Effect(ServiceEvent.DRAFTED)
 
 
-def handle_return(*, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]) -> workflows.Effect:
+def handle_return(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     LegalService.objects.filter(pk=case.pk).update(review_comment=data["comment"], reviewed_at=None, reviewed_by=None)
     return workflows.Effect(ServiceEvent.RETURNED)
 
 
-def handle_approve(*, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]) -> workflows.Effect:
+def handle_approve(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     LegalService.objects.filter(pk=case.pk).update(
         reviewed_at=timezone.now(), reviewed_by=actor, review_comment=data.get("comment", "")
     )
     return workflows.Effect(ServiceEvent.APPROVED)
 
 
-def handle_issue(*, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]) -> workflows.Effect:
+def handle_issue(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     """出具: number the report, freeze its documents as the case's attachments (with their hashes), and turn
     each finding into a tracked suggestion (lawguard.Suggestion) with its 回访 date. `issued_on` records a
-    report issued earlier (补录); `render=False` leaves the documents to be rendered on first download."""
+    report issued earlier (补录); `generate=False` leaves the documents to be rendered on first download."""
     service = LegalService.objects.select_related("enterprise__workstation").get(pk=case.pk)
     issued_on: datetime.date | None = data.get("issued_on")
     now = timezone.now()
     issued_at = now
     if issued_on is not None:
-        if issued_on > timezone.localdate() or (service.drafted_at and issued_on < timezone.localtime(case.registered_at).date()):
+        if issued_on > timezone.localdate() or (
+            service.drafted_at and issued_on < timezone.localtime(case.registered_at).date()
+        ):
             raise ApplicationError(_("出具日期须在登记日期与今天之间"), field="issued_on")
         issued_at = timezone.make_aware(datetime.datetime.combine(issued_on, datetime.time(17, 0)))
         issued_at = min(issued_at, now)
@@ -375,7 +401,7 @@ def handle_issue(*, case: Case, actor: User, transition: workflows.Transition, d
         )
     Finding.objects.bulk_update(findings, ["suggestion_record"])
     service.save(update_fields=["issued_at", "report_number"])
-    if data.get("render", True):
+    if data.get("generate", True):
         report_freeze(case=case, service=service, actor=actor)
     return workflows.Effect(
         ServiceEvent.ISSUED, {"lawservice_report": service.report_number, "lawservice_suggestions": len(findings)}
@@ -387,21 +413,29 @@ def report_freeze(*, case: Case, service: LegalService, actor: User) -> LegalSer
     from . import documents
 
     docx = cs.attachment_add(
-        case=case, actor=actor, upload=ContentFile(documents.report_docx(service), name=documents.filename(service, "docx"))
+        case=case,
+        actor=actor,
+        upload=ContentFile(documents.report_docx(service), name=documents.filename(service, "docx")),
     )
     pdf = cs.attachment_add(
-        case=case, actor=actor, upload=ContentFile(documents.report_pdf(service), name=documents.filename(service, "pdf"))
+        case=case,
+        actor=actor,
+        upload=ContentFile(documents.report_pdf(service), name=documents.filename(service, "pdf")),
     )
     service.report_docx, service.report_pdf = docx, pdf
     service.save(update_fields=["report_docx", "report_pdf"])
     return service
 
 
-def handle_revisit(*, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]) -> workflows.Effect:
+def handle_revisit(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     return workflows.Effect(ServiceEvent.REVISIT_STARTED, notify_org=False)
 
 
-def handle_finish(*, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]) -> workflows.Effect:
+def handle_finish(
+    *, case: Case, actor: User, transition: workflows.Transition, data: Mapping[str, Any]
+) -> workflows.Effect:
     outcome = (data.get("outcome") or "").strip()
     if not outcome:
         raise ApplicationError(_("请填写服务结果"), field="outcome")

@@ -24,8 +24,8 @@ from pingan.cases import workflows
 from pingan.cases.models import Case, Category
 from pingan.cases.services import can_register
 from pingan.core.audit import audit_log
-from pingan.core.models import AuditAction
 from pingan.core.errors import ApplicationError
+from pingan.core.models import AuditAction
 from pingan.lawguard.models import Enterprise
 from pingan.lawguard.portal import NOT_AN_ENTERPRISE, portal_view
 
@@ -49,7 +49,7 @@ def service_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     workflow = workflows.get(KIND)
     for case in page.object_list:
-        case.state_label = workflow.state_label(case.status)  # type: ignore[attr-defined]
+        case.state_label = workflow.state_label(case.status)
     context = {
         "filter": filterset,
         "page": page,

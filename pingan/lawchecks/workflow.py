@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from pingan.accounts.choices import Role
 from pingan.cases import common_transitions as ct
-from pingan.cases import timeline as tl
 from pingan.cases.choices import ClockUnit, StateType, Urgency
 from pingan.cases.common_transitions import T
 from pingan.cases.events import EventSpec

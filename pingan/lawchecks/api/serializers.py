@@ -119,8 +119,17 @@ class PortalServiceSerializer(serializers.ModelSerializer[LegalService]):
     class Meta:
         model = LegalService
         fields = [
-            "number", "category", "status", "status_label", "registered_at", "wished_date", "wished_slot",
-            "concerns", "issued_at", "report_number", "report_url",
+            "number",
+            "category",
+            "status",
+            "status_label",
+            "registered_at",
+            "wished_date",
+            "wished_slot",
+            "concerns",
+            "issued_at",
+            "report_number",
+            "report_url",
         ]
 
     def get_status_label(self, service: LegalService) -> str:

@@ -54,7 +54,9 @@ class LegalServiceViewSet(viewsets.GenericViewSet[Case]):
         return self.get_paginated_response(LegalServiceListSerializer(page, many=True).data)
 
 
-FORMAT = OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["docx", "pdf"], description="docx 或 pdf")
+FORMAT = OpenApiParameter(
+    "fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["docx", "pdf"], description="docx 或 pdf"
+)
 
 
 @extend_schema(
@@ -114,5 +116,3 @@ class PortalServiceView(generics.GenericAPIView[LegalService]):
         assert enterprise is not None  # the access rule let only an enterprise user in
         case = services.portal_book(user=signed_in_user(request), enterprise=enterprise, **serializer.validated_data)
         return Response(PortalServiceSerializer(case.legalservice).data, status=status.HTTP_201_CREATED)
-
-

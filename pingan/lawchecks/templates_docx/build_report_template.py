@@ -15,6 +15,7 @@ import importlib.util
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -27,7 +28,7 @@ helpers = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(helpers)
 
 
-def build():
+def build() -> DocxDocument:
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4
@@ -40,7 +41,9 @@ def build():
 
     # Cover.
     helpers.para(document, "{{ status }}", align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=Pt(60))
-    helpers.para(document, "法律风险评估报告", size=Pt(26), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=Pt(8))
+    helpers.para(
+        document, "法律风险评估报告", size=Pt(26), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=Pt(8)
+    )
     helpers.para(document, "(法治体检)", size=Pt(16), align=WD_ALIGN_PARAGRAPH.CENTER, space_after=Pt(60))
     for label, tag in (
         ("报告编号", "number"),
@@ -58,10 +61,10 @@ def build():
     table = document.add_table(rows=4, cols=2)
     table.style = "Table Grid"
     for row, (label, tag) in enumerate(
-        (("风险等级", None), ("红色(重大风险)", "red"), ("橙色(较大风险)", "orange"), ("黄色(一般风险)", "yellow"))
+        (("风险等级", ""), ("红色(重大风险)", "red"), ("橙色(较大风险)", "orange"), ("黄色(一般风险)", "yellow"))
     ):
         table.cell(row, 0).text = label
-        table.cell(row, 1).text = "项数" if tag is None else f"{{{{ {tag} }}}}"
+        table.cell(row, 1).text = "项数" if not tag else f"{{{{ {tag} }}}}"
     helpers.para(document, "共检查 {{ checked }} 项,符合 {{ passed }} 项,不符合 {{ failed }} 项,不适用 {{ na }} 项。")
 
     helpers.heading(document, "二、发现问题及整改建议")

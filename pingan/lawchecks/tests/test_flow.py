@@ -40,7 +40,12 @@ def run_to_review(case, g, *, findings=True):
                 "severity": "red",
                 "implement_by": "2026-12-31",
             },
-            {"description": "隐私政策未列明保存期限", "severity": "yellow", "suggestion": "补充保存期限", "implement_by": "2027-01-15"},
+            {
+                "description": "隐私政策未列明保存期限",
+                "severity": "yellow",
+                "suggestion": "补充保存期限",
+                "implement_by": "2027-01-15",
+            },
         ]
     case = act(case, staff, "record_check", answers=answers, experts=[g.expert.pk], findings=rows)
     return act(case, staff, "draft_report")
@@ -107,7 +112,10 @@ def test_a_running_checkup_keeps_its_copy(lawguard_scene, booked):
 def test_other_services_short_flow(lawguard_scene):
     g = lawguard_scene
     case = service_register(
-        actor=g.staff, enterprise=g.enterprise, category=Category.objects.get(code="lawservice_contract"), origin="offered"
+        actor=g.staff,
+        enterprise=g.enterprise,
+        category=Category.objects.get(code="lawservice_contract"),
+        origin="offered",
     )
     with pytest.raises(TransitionNotAllowed, match="仅法治体检"):
         act(case, g.staff, "confirm")

@@ -32,7 +32,9 @@ def test_the_checkup_through_the_pages(client, lawguard_scene, reviewer):
     assert page.status_code == 200 and "预约法治体检" in page.content.decode()
     refused = client.post(reverse("lawchecks-portal-book"), {"wished_date": "2026-11-01"})
     assert refused.status_code == 400 and "期望日期不能早于今天" in refused.content.decode()
-    assert client.post(reverse("lawchecks-portal-book"), {"wished_date": WISHED, "wished_slot": "am"}).status_code == 302
+    assert (
+        client.post(reverse("lawchecks-portal-book"), {"wished_date": WISHED, "wished_slot": "am"}).status_code == 302
+    )
     service = LegalService.objects.get(enterprise=g.enterprise)
     case_id = service.pk
 
@@ -43,7 +45,10 @@ def test_the_checkup_through_the_pages(client, lawguard_scene, reviewer):
     questionnaire = client.get(reverse("lawchecks-portal-self-check", args=[case_id]))
     assert questionnaire.status_code == 200 and "《中华人民共和国劳动合同法》第十条" in questionnaire.content.decode()
     items = list(CheckItem.objects.filter(service=service))
-    answers = {f"item_{i.pk}": "yes" for i in items} | {f"item_{items[0].pk}": "no", f"note_{items[0].pk}": "无审查记录"}
+    answers = {f"item_{i.pk}": "yes" for i in items} | {
+        f"item_{items[0].pk}": "no",
+        f"note_{items[0].pk}": "无审查记录",
+    }
     assert client.post(reverse("lawchecks-portal-self-check", args=[case_id]), answers).status_code == 302
     items[0].refresh_from_db()
     assert (items[0].self_answer, items[0].self_note) == ("no", "无审查记录")
@@ -54,7 +59,12 @@ def test_the_checkup_through_the_pages(client, lawguard_scene, reviewer):
     assert act(client, case_id, "start_check", provider_role="staff").status_code == 302
     assert act(client, case_id, "record_check", **{f"item_{i.pk}": "yes" for i in items}).status_code == 302
     finding = act(
-        client, case_id, "add_finding", item=items[0].pk, description="重要合同未经审查", severity="orange",
+        client,
+        case_id,
+        "add_finding",
+        item=items[0].pk,
+        description="重要合同未经审查",
+        severity="orange",
         implement_by="2026-12-31",
     )
     assert finding.status_code == 302
@@ -110,7 +120,9 @@ def test_the_checkup_through_the_api(api, lawguard_scene, reviewer):
     assert move(staff, "start_check").status_code == 200
     refused = move(staff, "draft_report")
     assert refused.status_code == 409 and "尚未全部记录体检结果" in refused.json()["error"]["message"]
-    findings = [{"item": items[1].pk, "description": "合同格式条款未提示", "severity": "yellow", "implement_by": "2026-12-20"}]
+    findings = [
+        {"item": items[1].pk, "description": "合同格式条款未提示", "severity": "yellow", "implement_by": "2026-12-20"}
+    ]
     response = move(staff, "record_check", answers=answers, experts=[g.expert.pk], findings=findings)
     assert response.status_code == 200, response.content
     assert move(staff, "draft_report").status_code == 200
@@ -164,7 +176,11 @@ def test_the_offer_form(client, lawguard_scene):
     client.force_login(lawguard_scene.staff)
     response = client.post(
         reverse("lawchecks-offer"),
-        {"credit_code": lawguard_scene.enterprise.credit_code, "category": "lawservice_training", "concerns": "劳动用工宣讲"},
+        {
+            "credit_code": lawguard_scene.enterprise.credit_code,
+            "category": "lawservice_training",
+            "concerns": "劳动用工宣讲",
+        },
     )
     assert response.status_code == 302
     service = LegalService.objects.get()
@@ -189,8 +205,14 @@ def test_the_lists_cost_the_same_queries_for_one_service_or_many(api, client, la
     client.force_login(g.staff)
     staff = api(g.staff)
     staff.get("/api/v1/lawservices/")  # warm: the first call of a client reads the user's posts once
-    one = (count(lambda: staff.get("/api/v1/lawservices/" + filters)), count(lambda: client.get("/lawservices/" + filters)))
+    one = (
+        count(lambda: staff.get("/api/v1/lawservices/" + filters)),
+        count(lambda: client.get("/lawservices/" + filters)),
+    )
     for _n in range(3):
         book()
-    many = (count(lambda: staff.get("/api/v1/lawservices/" + filters)), count(lambda: client.get("/lawservices/" + filters)))
+    many = (
+        count(lambda: staff.get("/api/v1/lawservices/" + filters)),
+        count(lambda: client.get("/lawservices/" + filters)),
+    )
     assert one == many
