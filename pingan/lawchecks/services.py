@@ -375,9 +375,7 @@ def handle_issue(
     now = timezone.now()
     issued_at = now
     if issued_on is not None:
-        if issued_on > timezone.localdate() or (
-            service.drafted_at and issued_on < timezone.localtime(case.registered_at).date()
-        ):
+        if not timezone.localtime(case.registered_at).date() <= issued_on <= timezone.localdate():
             raise ApplicationError(_("出具日期须在登记日期与今天之间"), field="issued_on")
         issued_at = timezone.make_aware(datetime.datetime.combine(issued_on, datetime.time(17, 0)))
         issued_at = min(issued_at, now)

@@ -123,3 +123,34 @@ def test_other_services_short_flow(lawguard_scene):
     case = act(case, g.staff, "finish", outcome="审查合同 3 份,提出修改意见 7 条")
     assert case.status == ServiceState.CLOSED
     assert LegalService.objects.get(pk=case.pk).outcome.startswith("审查合同")
+
+
+def test_an_it_enterprise_gets_the_it_checklist(lawguard_scene):
+    from pingan.lawguard.models import Enterprise
+
+    g = lawguard_scene
+    Enterprise.objects.filter(pk=g.enterprise.pk).update(industry="I")
+    g.enterprise.refresh_from_db()
+    case = service_register(
+        actor=g.staff,
+        enterprise=g.enterprise,
+        category=Category.objects.get(code="lawservice_checkup"),
+        origin="offered",
+    )
+    bases = set(CheckItem.objects.filter(service_id=case.pk).values_list("legal_basis", flat=True))
+    assert "《中华人民共和国数据安全法》第二十七条" in bases  # the 信息技术 checklist
+    assert "《中华人民共和国环境保护法》第四十五条" not in bases  # not the 制造业 one
+    assert LegalService.objects.get(pk=case.pk).template.name == "信息技术服务业法治体检清单"
+
+
+def test_a_report_recorded_later_cannot_be_dated_before_the_booking(lawguard_scene, booked, reviewer):
+    from pingan.core.errors import ApplicationError
+
+    g = lawguard_scene
+    case = run_to_review(booked, g, findings=False)
+    case = act(case, reviewer, "approve_report")
+    with pytest.raises(ApplicationError, match="出具日期须在登记日期与今天之间"):
+        act(case, g.staff, "issue_report", issued_on="2026-01-05")
+    case = act(case, g.staff, "issue_report", generate="false")
+    service = LegalService.objects.get(pk=case.pk)
+    assert service.issued_at and service.report_pdf is None  # rendered at the first download
