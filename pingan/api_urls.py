@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("pingan.risks.api.urls")),
     path("", include("pingan.risks.insight_api_urls")),
     path("", include("pingan.consultations.api.urls")),
+    path("", include("pingan.lawchecks.api.urls")),
     path("", include("pingan.cameras.api.urls")),
     path("", include("pingan.drives.api.urls")),
     path("", include("pingan.majorevents.api.urls")),

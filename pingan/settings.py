@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "pingan.incidents",
     "pingan.risks",
     "pingan.consultations",
+    "pingan.lawchecks",
     "pingan.gridwork",
     "pingan.cameras",
     "pingan.map",
@@ -245,6 +246,7 @@ SPECTACULAR_SETTINGS = {
         "LawSeverityEnum": "pingan.lawguard.choices.Severity",
         "RecoveryMethodEnum": "pingan.lawguard.choices.RecoveryMethod",
         "PartyTypeEnum": "pingan.cases.choices.PartyType",
+        "CheckAnswerEnum": "pingan.lawchecks.choices.Answer",
     },
 }
 INSTALLED_APPS.append("drf_spectacular_sidecar")

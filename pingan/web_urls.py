@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("pingan.risks.urls")),
     path("", include("pingan.risks.insight_urls")),
     path("", include("pingan.consultations.urls")),
+    path("", include("pingan.lawchecks.urls")),
     path("", include("pingan.cameras.urls")),
     path("", include("pingan.drives.urls")),
     path("", include("pingan.majorevents.urls")),

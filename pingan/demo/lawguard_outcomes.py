@@ -193,8 +193,9 @@ def suggestions_move(rng: random.Random, people: People, today: datetime.date) -
     return counts
 
 
-def disputes_open(rng: random.Random, people: People) -> list[Case]:
-    """About 60 enterprises (with a workstation) get help with a dispute in 2022."""
+def disputes_open(rng: random.Random, people: People, count: int = DISPUTES) -> list[Case]:
+    """About 60 enterprises (with a workstation) get help with a dispute in 2022 (`count`, fewer at a small
+    --scale)."""
     enterprises = list(
         Enterprise.objects.filter(is_active=True, workstation__isnull=False, workstation__is_active=True)
         .select_related("workstation", "region")
@@ -202,8 +203,8 @@ def disputes_open(rng: random.Random, people: People) -> list[Case]:
     )
     if not enterprises:
         return []
-    chosen = rng.sample(enterprises, min(DISPUTES, len(enterprises)))
-    chosen += [rng.choice(enterprises) for _ in range(DISPUTES - len(chosen))]
+    chosen = rng.sample(enterprises, min(count, len(enterprises)))
+    chosen += [rng.choice(enterprises) for _ in range(count - len(chosen))]
     cases = []
     for enterprise in chosen:
         actor = people.enterprise_side(enterprise)
@@ -321,13 +322,13 @@ def ratings_give(rng: random.Random, people: People, today: datetime.date) -> in
     return rated
 
 
-def load(*, seed: int, today: datetime.date) -> dict[str, Any]:
+def load(*, seed: int, today: datetime.date, disputes: int = DISPUTES) -> dict[str, Any]:
     rng = random.Random(seed * 1_000_003 + 11)
     people = People()
     counts: dict[str, Any] = suggestions_move(rng, people, today)
-    disputes = disputes_open(rng, people)
-    counts["disputes"] = len(disputes)
-    counts.update(losses_record(rng, people, disputes))
+    helped = disputes_open(rng, people, disputes)
+    counts["disputes"] = len(helped)
+    counts.update(losses_record(rng, people, helped))
     counts["ratings"] = ratings_give(rng, people, today)
     return counts
 

@@ -28,6 +28,7 @@ from pingan.demo import (
     incidents,
     lawguard_figures,
     lawguard_outcomes,
+    lawchecks,
     majorevents,
     patrols,
     people,
@@ -216,20 +217,10 @@ class Command(BaseCommand):
             report=drives.drives_report,
         )
         self.major_events_load(seed=seed, today=today)
-        self.lawguard_load(seed=seed, today=today)
+        self.lawguard_load(seed=seed, scale=scale, today=today)
         with connection.cursor() as cursor:  # fresh planner statistics after a bulk load
             cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"演示数据加载完成,共用时 {time.perf_counter() - started:.1f} 秒。"))
-
-    def lawguard_load(self, *, seed: int, today: datetime.date) -> None:
-        """法治护航, in order: register → consultations → lawchecks → outcomes → figures (each reads what exists)."""
-        self.once(
-            consultations.KEY,
-            seed=seed,
-            scale=1.0,
-            load=lambda: consultations.load(seed=seed, today=today),
-            report=consultations.report,
-        )
 
     def major_events_load(self, *, seed: int, today: datetime.date) -> None:
         """Major-event security: the 2022 events (from the templates, reviewed) and one in progress."""
@@ -254,22 +245,52 @@ class Command(BaseCommand):
             ),
         )
 
-    def lawguard_load(self, *, seed: int, today: datetime.date) -> None:
-        """法治护航, in order: register → consultations → lawchecks → outcomes → figures (the check of the seed's
-        2022 figures, computed by the ledger's indicators from what the steps before wrote, comes last)."""
+    def lawguard_load(self, *, seed: int, scale: float, today: datetime.date) -> None:
+        """法治护航 (docs/lawguard.md), in order, each step reading what the ones before wrote: the consultations,
+        the legal services and 法治体检 with their suggestions, the suggestions' lifecycle, disputes helped and
+        losses recovered; last, the ledger's check of the seed's 2022 figures. The 2022 volumes follow --scale
+        (the register, the ¥30.6M recovered and the structure figures do not), and so do the check's thresholds."""
+
+        def scaled(count: int) -> int:
+            return max(1, round(count * scale))
+
         self.once(
-            "lawguard-figures",
+            consultations.KEY,
             seed=seed,
-            scale=1.0,
-            load=lambda: lawguard_figures.load(seed=seed, today=today),
-            report=lawguard_figures.report,
-        """法治护航 (docs/lawguard.md), in order: register → consultations → lawchecks → outcomes → figures."""
+            scale=scale,
+            load=lambda: consultations.load(seed=seed, today=today, count=scaled(consultations.SEED_COUNT)),
+            report=consultations.report,
+        )
+        self.once(
+            lawchecks.DATASET,
+            seed=seed,
+            scale=scale,
+            load=lambda: lawchecks.load(
+                seed=seed,
+                today=today,
+                services=scaled(lawchecks.SERVICES_2022),
+                checkups=scaled(lawchecks.CHECKUPS_2022),
+                suggestions=scaled(lawchecks.SUGGESTIONS_2022),
+            ),
+            report=lawchecks.report,
+        )
         self.once(
             lawguard_outcomes.DATASET,
             seed=seed,
-            scale=1.0,
-            load=lambda: lawguard_outcomes.load(seed=seed, today=today),
+            scale=scale,
+            load=lambda: lawguard_outcomes.load(seed=seed, today=today, disputes=scaled(lawguard_outcomes.DISPUTES)),
             report=lawguard_outcomes.report,
+        )
+        volumes = {"lg_services", "lg_consultations", "lg_suggestions"}
+        thresholds = {
+            code: scaled(int(least)) if code in volumes else least for code, least in lawguard_figures.SEED.items()
+        }
+        self.once(
+            "lawguard-figures",
+            seed=seed,
+            scale=scale,
+            load=lambda: lawguard_figures.load(seed=seed, today=today, thresholds=thresholds),
+            report=lawguard_figures.report,
         )
 
     def once(
