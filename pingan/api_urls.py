@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("pingan.cameras.api.urls")),
     path("", include("pingan.drives.api.urls")),
     path("", include("pingan.majorevents.api.urls")),
+    path("", include("pingan.lawguard.api.urls")),
 ]

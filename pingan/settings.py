@@ -236,6 +236,9 @@ SPECTACULAR_SETTINGS = {
         "EventShiftEnum": "pingan.majorevents.choices.Shift",
         "EventAdvanceStatusEnum": "pingan.majorevents.choices.ADVANCE_CHOICES",
         "MajorEventStatusEnum": "pingan.majorevents.choices.EventStatus",
+        # 法治护航's register (pingan.lawguard)
+        "SpecialisationLevelEnum": "pingan.lawguard.choices.SpecialisationLevel",
+        "GuardRoleEnum": "pingan.lawguard.choices.GuardRole",
     },
 }
 INSTALLED_APPS.append("drf_spectacular_sidecar")

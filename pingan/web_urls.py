@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("pingan.cameras.urls")),
     path("", include("pingan.drives.urls")),
     path("", include("pingan.majorevents.urls")),
+    path("", include("pingan.lawguard.urls")),
 ]
