@@ -866,7 +866,7 @@ def choice_lookup(choices: type[TextChoices]) -> dict[str, str]:
     table: dict[str, str] = {}
     for choice in choices:
         label = str(choice.label)
-        table[label] = table[choice.value.lower()] = choice.value
+        table[label] = table[choice.value] = table[choice.value.lower()] = choice.value
         if " " in label:
             table[label.split(" ", 1)[1]] = choice.value
     return table
@@ -917,7 +917,8 @@ def _check_enterprise_rows(rows: list[tuple[int, dict[str, str]]], errors: list[
             problems.append(("credit_code", _("%(code)s 已在企业名录中登记") % {"code": code}))
         elif code:
             first_seen[code] = row
-        industry = industries.get(values["industry"].upper()) or industries.get(values["industry"])
+        industry = industries.get(values["industry"].upper()) if len(values["industry"]) == 1 else None
+        industry = industry or industries.get(values["industry"])
         if industry is None:
             problems.append(("industry", _("“%(value)s”不是 GB/T 4754-2017 的门类") % {"value": values["industry"]}))
         scale = scales.get(values["scale"].lower()) or scales.get(values["scale"])
@@ -960,8 +961,7 @@ def enterprises_import(*, rows: list[dict[str, Any]], actor: User) -> ImportResu
     column; a credit code twice in the file or already in the register is refused."""
     prefixes = _require_register(actor)
     result, checked = check_table(rows, ENTERPRISE_COLUMNS, REQUIRED_ENTERPRISE_COLUMNS, _check_enterprise_rows)
-    if result.errors:
-        return result
+    # The rows that passed are located and checked against the jurisdiction too: every problem is reported.
     regions = {r.code: r for r in Region.objects.filter(code__in={c.region_code for c in checked if c.region_code})}
     stations = {
         s.organization.code: s
