@@ -241,7 +241,11 @@ def test_experts_and_the_ranking_for_a_question(scene, people, city_clerk):
     )
     with pytest.raises(ApplicationError):
         services.expert_create(
-            actor=city_clerk, team=scene.team_org, name="x", unit="y", specialities=["astrology"],
+            actor=city_clerk,
+            team=scene.team_org,
+            name="x",
+            unit="y",
+            specialities=["astrology"],
             joined_on=datetime.date(2022, 3, 1),
         )
     ranked = selectors.experts_for_question([Speciality.IP, Speciality.CONTRACT])
