@@ -708,6 +708,24 @@ def _specialities_clean(values: list[str]) -> list[str]:
     return chosen
 
 
+@transaction.atomic
+def expert_team_create(*, actor: User, code: str, name: str, region: Region) -> Organization:
+    """组建法律专家团: an organisation of that type (escalated questions are routed to it)."""
+    prefixes = _centre_prefixes(actor)
+    _require_region_inside(prefixes, region, "region")
+    code = _text(code, field="code", label=_("机构代码"), max_length=40)
+    if Organization.objects.filter(code=code).exists():
+        raise ApplicationError(_("机构代码 %(code)s 已存在") % {"code": code}, field="code", code="duplicate")
+    team = Organization.objects.create(
+        code=code,
+        name=_text(name, field="name", label=_("名称"), max_length=100),
+        org_type=OrgType.EXPERT_TEAM,
+        region=region,
+    )
+    audit_log(actor=actor, action=AuditAction.CREATE, obj=team, region_code=region.code)
+    return team
+
+
 EXPERT_FIELDS = ("name", "unit", "title", "specialities", "phone", "user", "joined_on", "is_active")
 
 

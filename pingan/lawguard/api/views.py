@@ -31,6 +31,7 @@ from .serializers import (
     EnterpriseAccountSerializer,
     EnterpriseAccountWriteSerializer,
     EnterpriseDetailSerializer,
+    EnterpriseImportResultSerializer,
     EnterpriseSerializer,
     EnterpriseUpdateSerializer,
     EnterpriseWriteSerializer,
@@ -38,7 +39,6 @@ from .serializers import (
     ExpertWriteSerializer,
     GuardAssignmentSerializer,
     GuardAssignWriteSerializer,
-    EnterpriseImportResultSerializer,
     ImportSerializer,
     WorkstationSerializer,
 )

@@ -73,7 +73,11 @@ def test_guards_list_and_assign(api, scene):
 
 def test_import_all_or_nothing(api, scene):
     client = api(scene.staff)
-    csv = "企业名称,统一社会信用代码,行业门类,企业规模,地址,区划代码\n甲,91440300192317458F,C,小型,泰山路,430211004001\n乙,91440300192317458F,C,小型,泰山路,430211004001\n"
+    csv = (
+        "企业名称,统一社会信用代码,行业门类,企业规模,地址,区划代码\n"
+        "甲,91440300192317458F,C,小型,泰山路,430211004001\n"
+        "乙,91440300192317458F,C,小型,泰山路,430211004001\n"
+    )
     upload = SimpleUploadedFile("e.csv", csv.encode())
     response = client.post("/api/v1/lawguard/enterprises/import/", {"file": upload}, format="multipart")
     assert response.status_code == 400

@@ -25,6 +25,7 @@ from pingan.demo import (
     geography,
     grid_people,
     incidents,
+    lawguard_register,
     majorevents,
     patrols,
     people,
@@ -213,6 +214,7 @@ class Command(BaseCommand):
             report=drives.drives_report,
         )
         self.major_events_load(seed=seed, today=today)
+        self.lawguard_load(seed=seed, today=today, first_login_change=first_login_change)
         with connection.cursor() as cursor:  # fresh planner statistics after a bulk load
             cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"演示数据加载完成,共用时 {time.perf_counter() - started:.1f} 秒。"))
@@ -238,6 +240,16 @@ class Command(BaseCommand):
                 f"进行中的重大活动 1 项({c['today']} 前后):任务完成 {c['done']} 项、逾期 {c['late']} 项,"
                 f"值班 {c['shifts']} 班次,日报 {c['reports']} 期"
             ),
+        )
+
+    def lawguard_load(self, *, seed: int, today: datetime.date, first_login_change: bool = True) -> None:
+        """法治护航 (issue 11), in order: the register → consultations → lawchecks → outcomes → figures."""
+        self.once(
+            lawguard_register.DATASET,
+            seed=seed,
+            scale=1.0,  # the seed's register, whatever the scale
+            load=lambda: lawguard_register.load(seed=seed, today=today, first_login_change=first_login_change),
+            report=lawguard_register.report,
         )
 
     def once(
