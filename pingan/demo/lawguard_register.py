@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import random
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -89,7 +90,7 @@ WORDS = [
     "金鼎",
     "明辉",
 ]
-TRADES = {
+TRADES: dict[str, list[str]] = {
     Industry.C: [
         "硬质合金",
         "轨道交通装备",
@@ -277,7 +278,7 @@ def _guards_load(
     """The enterprise's 三官一律 from 2021; about one in five has one role change hands during 2022."""
     region = station.organization.region
     county = region.parent
-    units = {
+    units: dict[str, str] = {
         GuardRole.JUDGE: f"{county.name if county else ''}人民法院",
         GuardRole.PROSECUTOR: f"{county.name if county else ''}人民检察院",
         GuardRole.POLICE: f"{region.name.removesuffix('街道').removesuffix('镇').removesuffix('乡')}派出所",
@@ -321,8 +322,8 @@ def _enterprise(
     *,
     place: Region,
     level: str,
-    industries: list[str],
-    scales: list[str],
+    industries: Sequence[str],
+    scales: Sequence[str],
     name: str = "",
 ) -> Enterprise:
     industry = rng.choice(industries)

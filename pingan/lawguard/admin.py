@@ -34,7 +34,7 @@ class GuardAssignmentAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, HistoryAd
     list_display = ["enterprise", "role", "person_name", "unit", "started_on", "ended_on"]
     list_filter = ["role"]
     list_select_related = ["enterprise"]
-    fields = ["enterprise", "role", "person_name", "unit", "user", "started_on", "ended_on", "end_reason"]
+    fields = ("enterprise", "role", "person_name", "unit", "user", "started_on", "ended_on", "end_reason")
     readonly_fields = fields
 
 
@@ -43,7 +43,7 @@ class ExpertAdmin(JurisdictionAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
     jurisdiction_field = "team__region__code"
     list_display = ["name", "unit", "title", "team", "is_active"]
     list_filter = ["is_active"]
-    fields = ["team", "name", "unit", "title", "specialities", "user", "joined_on", "is_active"]
+    fields = ("team", "name", "unit", "title", "specialities", "user", "joined_on", "is_active")
     readonly_fields = fields
 
 

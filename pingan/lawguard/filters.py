@@ -43,7 +43,7 @@ class EnterpriseFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, workstations: QuerySet[Workstation] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if workstations is not None:
-            self.filters["workstation"].queryset = workstations
+            self.filters["workstation"].queryset = workstations  # type: ignore[attr-defined]
 
     def filter_q(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
         value = value.strip()

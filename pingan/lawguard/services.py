@@ -254,7 +254,9 @@ def credit_code_clean(value: str, *, exclude: int | None = None) -> str:
         code = normalize_credit_code(value or "")
     except ValidationError as exc:
         raise ApplicationError(exc.messages[0], field="credit_code") from None
-    taken = Enterprise.objects.filter(credit_code=code).exclude(pk=exclude)
+    taken = Enterprise.objects.filter(credit_code=code)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
     if taken.exists():
         raise ApplicationError(
             _("统一社会信用代码 %(code)s 已登记,同一企业不能重复登记") % {"code": code},
@@ -988,7 +990,7 @@ def enterprises_import(*, rows: list[dict[str, Any]], actor: User) -> ImportResu
         )
     }
     located = [c for c in checked if c.lng is not None]
-    grid_codes = locate_many([c.lng for c in located], [c.lat for c in located]) if located else []
+    grid_codes = locate_many([c.lng or 0.0 for c in located], [c.lat or 0.0 for c in located]) if located else []
     grids = {r.code: r for r in Region.objects.filter(code__in={g for g in grid_codes if g})}
     places: dict[int, Place] = {}
     for c, grid_code in zip(located, grid_codes, strict=True):
@@ -1036,9 +1038,8 @@ def enterprises_import(*, rows: list[dict[str, Any]], actor: User) -> ImportResu
 
 def import_template() -> bytes:
     """The import template (.xlsx): the header row and one example row."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = str(_("企业名录"))
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(_("企业名录")))
     sheet.append([names[0] for names in ENTERPRISE_COLUMNS.values()])
     sheet.append(
         [

@@ -3,6 +3,8 @@ services, which check the rules (credit code, place, jurisdiction)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -113,7 +115,7 @@ class EnterpriseDetailSerializer(EnterpriseSerializer):
         fields = [*EnterpriseSerializer.Meta.fields, "contacts", "guards", "suggestion_count"]
 
     @extend_schema_field(GuardAssignmentSerializer(many=True))
-    def get_guards(self, enterprise: Enterprise) -> list:
+    def get_guards(self, enterprise: Enterprise) -> Any:
         return GuardAssignmentSerializer(enterprise.guard_assignments.order_by("role", "-started_on"), many=True).data
 
     def get_suggestion_count(self, enterprise: Enterprise) -> int:

@@ -25,9 +25,7 @@ def city_clerk(zhuzhou):
 
 
 def small(seed=2022):
-    return lawguard_register.load(
-        seed=seed, today=datetime.date(2026, 11, 18), stations=2, little_giants=12, others=9
-    )
+    return lawguard_register.load(seed=seed, today=datetime.date(2026, 11, 18), stations=2, little_giants=12, others=9)
 
 
 def test_the_register_loads_through_the_services(city_clerk, grids):
