@@ -196,11 +196,23 @@ ENTERPRISE_FIELDS = (
 
 
 def station_memberships(actor: User) -> list[Workstation]:
-    """The workstations where `actor` holds a post."""
-    org_ids = [
-        m.organization_id for m in actor.active_memberships if m.organization.org_type == OrgType.LAW_WORKSTATION
-    ]
-    return list(Workstation.objects.filter(organization_id__in=org_ids, is_active=True).prefetch_related("regions"))
+    """The workstations where `actor` holds a post (read once per user object, like its memberships)."""
+    cached: list[Workstation] | None = actor.__dict__.get("_lawguard_stations")
+    if cached is None:
+        org_ids = [
+            m.organization_id for m in actor.active_memberships if m.organization.org_type == OrgType.LAW_WORKSTATION
+        ]
+        cached = (
+            list(
+                Workstation.objects.filter(organization_id__in=org_ids, is_active=True)
+                .select_related("organization__region")
+                .prefetch_related("regions")
+            )
+            if org_ids
+            else []
+        )
+        actor.__dict__["_lawguard_stations"] = cached
+    return cached
 
 
 def register_prefixes(actor: User) -> list[str] | None:
@@ -308,14 +320,18 @@ def place_resolve(
 
 def workstation_serving(region_code: str) -> Workstation | None:
     """The active workstation whose served regions (or own region) hold `region_code` most closely."""
-    best: tuple[int, Workstation] | None = None
-    for station in (
-        Workstation.objects.filter(is_active=True).select_related("organization__region").prefetch_related("regions")
-    ):
-        for region in [*station.regions.all(), station.organization.region]:
-            if region_code.startswith(region.prefix) and (best is None or len(region.prefix) > best[0]):
-                best = (len(region.prefix), station)
-    return best[1] if best else None
+    candidates = {region_code[:length] for length in range(1, len(region_code) + 1)}
+    through = Workstation.regions.through.objects.filter(workstation__is_active=True, region__prefix__in=candidates)
+    found = [
+        *through.values_list("region__prefix", "workstation_id"),
+        *Workstation.objects.filter(is_active=True, organization__region__prefix__in=candidates).values_list(
+            "organization__region__prefix", "pk"
+        ),
+    ]
+    if not found:
+        return None
+    _prefix, station_id = max(found, key=lambda item: (len(item[0]), -item[1]))
+    return Workstation.objects.get(pk=station_id)
 
 
 def _enterprise_values(values: dict[str, Any]) -> dict[str, Any]:
