@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from pingan.accounts.models import Membership, User
@@ -65,7 +65,9 @@ def my_guard_enterprises(user: User) -> QuerySet[Enterprise]:
 
 def guard_history(enterprise: Enterprise) -> QuerySet[GuardAssignment]:
     """Who served when, per role: the current holders first, then their predecessors, newest first."""
-    return enterprise.guard_assignments.select_related("user").order_by("role", "ended_on", "-started_on")
+    return enterprise.guard_assignments.select_related("user").order_by(
+        "role", F("ended_on").asc(nulls_first=True), "-started_on"
+    )
 
 
 def workstations_for(user: User) -> QuerySet[Workstation]:

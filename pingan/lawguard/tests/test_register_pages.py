@@ -269,3 +269,12 @@ def test_the_portal_user_is_refused_and_the_nav_shows_the_register(client, scene
     client.force_login(scene.staff)
     body = client.get(reverse("lawguard-enterprise-list")).content.decode()
     assert reverse("lawguard-workstation-list") in body and "法治护航" in body
+
+
+def test_detail_links_to_the_enterprises_cases(staff_client, scene, dispute):
+    from pingan.lawguard.choices import LinkRelation
+    from pingan.lawguard.services import link_case
+
+    link_case(enterprise=scene.enterprise, case=dispute, relation=LinkRelation.DISPUTE)
+    body = staff_client.get(reverse("lawguard-enterprise-detail", args=[scene.enterprise.pk])).content.decode()
+    assert dispute.number in body and reverse("case-detail", args=[dispute.pk]) in body
