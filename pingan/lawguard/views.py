@@ -190,7 +190,8 @@ def _save_enterprise(request: HttpRequest, form: EnterpriseForm, enterprise: Ent
     if enterprise is None:
         return _attempt(form, lambda: services.enterprise_create(actor=user, **data))
     coord_system = data.pop("coord_system")
-    changes = {k: v for k, v in data.items() if k in form.changed_data or k == "region"}
+    # Only what was changed: a region left alone keeps the located point and grid cell.
+    changes = {k: v for k, v in data.items() if k in form.changed_data}
     if "lng" in form.changed_data or "lat" in form.changed_data:
         changes.update(lng=form.cleaned_data["lng"], lat=form.cleaned_data["lat"])
     return _attempt(

@@ -278,3 +278,24 @@ def test_detail_links_to_the_enterprises_cases(staff_client, scene, dispute):
     link_case(enterprise=scene.enterprise, case=dispute, relation=LinkRelation.DISPUTE)
     body = staff_client.get(reverse("lawguard-enterprise-detail", args=[scene.enterprise.pk])).content.decode()
     assert dispute.number in body and reverse("case-detail", args=[dispute.pk]) in body
+
+
+def test_editing_keeps_the_located_point(staff_client, scene, grids):
+    enterprise = services.enterprise_create(
+        actor=scene.staff,
+        name="定位企业",
+        credit_code=credit_code("91430211MA4L7K6J5"),
+        industry=Industry.C,
+        scale=Scale.SMALL,
+        address="泰山路",
+        lng=113.09,
+        lat=27.80,
+    )
+    url = reverse("lawguard-enterprise-edit", args=[enterprise.pk])
+    form = staff_client.get(url).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(coord_system="wgs84", name="定位企业(新名)", workstation=scene.station.pk)
+    assert staff_client.post(url, data).status_code == 302
+    enterprise.refresh_from_db()
+    assert enterprise.name == "定位企业(新名)" and enterprise.grid_code == grids.taishan_1.code
+    assert enterprise.lng == pytest.approx(113.09)
