@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import check_password, make_password
 from django.utils import timezone
 
 from pingan.accounts.choices import Role
@@ -34,7 +34,7 @@ from pingan.lawguard.models import Enterprise, Workstation
 from pingan.regions.choices import OrgType, RegionLevel
 from pingan.regions.models import Organization, Region
 
-from .staff import DEMO_PASSWORD, person_name
+from .staff import DEMO_PASSWORD, account_specs, person_name
 
 DATASET = "lawguard-register"
 STATIONS = 36
@@ -366,7 +366,11 @@ def load(
     rng = random.Random(f"{seed}-lawguard-register")
     clerk = _city_clerk()
     station_list = _stations_load(clerk, _station_townships(rng, stations))
-    password = make_password(DEMO_PASSWORD)
+    # The demo password's hash that every demo account shares (demo.staff hashes it once for everyone).
+    shared = User.objects.filter(username__in=[s.username for s in account_specs()]).values_list(
+        "password", flat=True
+    ).first()
+    password = shared if shared and check_password(DEMO_PASSWORD, shared) else make_password(DEMO_PASSWORD)
     staff = _station_staff(station_list, password)
     experts = _experts_load(clerk, rng)
     codes, names = Codes(rng), set(Enterprise.objects.values_list("name", flat=True))
@@ -412,14 +416,15 @@ def load(
     giants.sort(key=lambda pair: pair[0].name != ZUANSHI)  # the documented login first
     for number, (enterprise, station) in enumerate(giants[:PORTAL_ACCOUNTS]):
         username = ENTERPRISE_LOGIN if enterprise.name == ZUANSHI else f"qiye_{number:02d}"
-        account, _password = services.enterprise_account_create(
+        account, _temporary = services.enterprise_account_create(
             actor=staff[station.pk],
             enterprise=enterprise,
             username=username,
             full_name=f"{enterprise.name[:40]}法务",
-            password=DEMO_PASSWORD,
         )
         accounts.append(account.user_id)
+    # Like every demo account, the portal accounts open with the documented demo password (the shared hash).
+    User.objects.filter(pk__in=accounts).update(password=password)
     password_change_require([*accounts, *(user.pk for user in staff.values())], required=first_login_change)
     enterprises = Enterprise.objects.filter(is_active=True)
     return {

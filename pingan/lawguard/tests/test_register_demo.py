@@ -21,7 +21,7 @@ from pingan.lawguard.portal import enterprise_of
 
 @pytest.fixture
 def city_clerk(zhuzhou):
-    return make_user("city_clerk", "市综治", (zhuzhou.city_centre, Role.CENTRE_STAFF))
+    return make_user("zz_centre_clerk", "市综治", (zhuzhou.city_centre, Role.CENTRE_STAFF))
 
 
 def small(seed=2022):
@@ -50,6 +50,11 @@ def test_the_register_loads_through_the_services(city_clerk, grids):
     assert portal.check_password(DEMO_PASSWORD)
     assert enterprise_of(portal).name == lawguard_register.ZUANSHI
     assert EnterpriseAccount.objects.count() == counts["accounts"] == 5
+    assert portal.must_change_password
+    from django.db.models import Q
+
+    loaded = User.objects.filter(Q(username__startswith="fzhh_") | Q(username__startswith="qiye_"))
+    assert loaded.values("password").distinct().count() == 1  # the demo's one hash, as demo.staff's accounts
     assert "工作站 2 个" in lawguard_register.report(counts)
 
 
