@@ -15,8 +15,14 @@ from .choices import Industry, Scale, SpecialisationLevel, Speciality
 from .models import Enterprise, EnterpriseAccount, Expert, GuardAssignment, Workstation
 
 
-class WorkstationChoiceFilter(django_filters.ModelChoiceFilter):
-    """A workstation among those the user may see (the queryset is set per request by the FilterSet)."""
+def visible_workstations(request: Any) -> QuerySet[Workstation]:
+    """The workstations the requesting user may see (the choices of the workstation filter)."""
+    from .selectors import workstations_for
+
+    user = getattr(request, "user", None)
+    if user is None:
+        return Workstation.objects.none()
+    return workstations_for(user).select_related(None).only("pk", "organization__name")
 
 
 class EnterpriseFilter(django_filters.FilterSet):
@@ -30,8 +36,8 @@ class EnterpriseFilter(django_filters.FilterSet):
         method="filter_level",
     )
     region = RegionFilter()
-    workstation = WorkstationChoiceFilter(
-        label=_("服务工作站"), queryset=Workstation.objects.none(), empty_label=_("全部工作站")
+    workstation = django_filters.ModelChoiceFilter(
+        label=_("服务工作站"), queryset=visible_workstations, empty_label=_("全部工作站")
     )
     has_guards = django_filters.BooleanFilter(label=_("已派驻三官一律"), method="filter_has_guards")
     active = django_filters.BooleanFilter(label=_("在册"), field_name="is_active")
@@ -39,11 +45,6 @@ class EnterpriseFilter(django_filters.FilterSet):
     class Meta:
         model = Enterprise
         fields: list[str] = []
-
-    def __init__(self, *args: Any, workstations: QuerySet[Workstation] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if workstations is not None:
-            self.filters["workstation"].queryset = workstations  # type: ignore[attr-defined]
 
     def filter_q(self, queryset: QuerySet[Enterprise], name: str, value: str) -> QuerySet[Enterprise]:
         value = value.strip()

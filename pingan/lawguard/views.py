@@ -78,11 +78,7 @@ def _attempt(form: forms.Form, call: Callable[[], Any], aliases: dict[str, str] 
 
 
 def _enterprise_filter(request: HttpRequest, user: User) -> EnterpriseFilter:
-    return EnterpriseFilter(
-        request.GET,
-        queryset=selectors.enterprise_list(user=user),
-        workstations=selectors.workstations_for(user).select_related(None).only("pk", "organization__name"),
-    )
+    return EnterpriseFilter(request.GET, queryset=selectors.enterprise_list(user=user), request=request)
 
 
 @login_required

@@ -113,3 +113,14 @@ def test_workstations_experts_and_accounts(api, scene, people):
 
 def test_the_portal_user_gets_nothing(api, scene):
     assert api(scene.portal_user).get(reverse("api-lawguard-enterprise-list")).status_code == 403
+
+
+def test_the_workstation_filter_works_in_the_api(api, scene, people):
+    client = api(scene.staff)
+    rows = client.get("/api/v1/lawguard/enterprises/", {"workstation": scene.station.pk}).json()["results"]
+    assert [row["name"] for row in rows] == [scene.enterprise.name]
+    # A workstation the user may not see is no valid choice.
+    assert (
+        api(people.hetang_clerk).get("/api/v1/lawguard/enterprises/", {"workstation": scene.station.pk}).status_code
+        == 400
+    )
