@@ -37,7 +37,9 @@ class EnterpriseFilter(django_filters.FilterSet):
     )
     region = RegionFilter()
     workstation = django_filters.ModelChoiceFilter(
-        label=_("服务工作站"), queryset=visible_workstations, empty_label=_("全部工作站")
+        label=_("服务工作站"),
+        queryset=visible_workstations,  # type: ignore[arg-type]  # django-filter takes a callable of the request
+        empty_label=_("全部工作站"),
     )
     has_guards = django_filters.BooleanFilter(label=_("已派驻三官一律"), method="filter_has_guards")
     active = django_filters.BooleanFilter(label=_("在册"), field_name="is_active")
