@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("pingan.cameras.api.urls")),
     path("", include("pingan.drives.api.urls")),
     path("", include("pingan.majorevents.api.urls")),
+    path("", include("pingan.lawguard.api.urls")),
     path("", include("pingan.lawguard.outcome_api_urls")),
 ]

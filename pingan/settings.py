@@ -247,6 +247,9 @@ SPECTACULAR_SETTINGS = {
         "RecoveryMethodEnum": "pingan.lawguard.choices.RecoveryMethod",
         "PartyTypeEnum": "pingan.cases.choices.PartyType",
         "CheckAnswerEnum": "pingan.lawchecks.choices.Answer",
+        # 法治护航's register (pingan.lawguard)
+        "SpecialisationLevelEnum": "pingan.lawguard.choices.SpecialisationLevel",
+        "GuardRoleEnum": "pingan.lawguard.choices.GuardRole",
     },
 }
 INSTALLED_APPS.append("drf_spectacular_sidecar")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("pingan.cameras.urls")),
     path("", include("pingan.drives.urls")),
     path("", include("pingan.majorevents.urls")),
+    path("", include("pingan.lawguard.urls")),
     path("", include("pingan.lawguard.outcome_urls")),
     path("", include("pingan.lawguard.portal_urls")),
 ]

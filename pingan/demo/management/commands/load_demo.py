@@ -29,6 +29,7 @@ from pingan.demo import (
     lawchecks,
     lawguard_figures,
     lawguard_outcomes,
+    lawguard_register,
     majorevents,
     patrols,
     people,
@@ -217,7 +218,7 @@ class Command(BaseCommand):
             report=drives.drives_report,
         )
         self.major_events_load(seed=seed, today=today)
-        self.lawguard_load(seed=seed, scale=scale, today=today)
+        self.lawguard_load(seed=seed, scale=scale, today=today, first_login_change=first_login_change)
         with connection.cursor() as cursor:  # fresh planner statistics after a bulk load
             cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"演示数据加载完成,共用时 {time.perf_counter() - started:.1f} 秒。"))
@@ -245,15 +246,22 @@ class Command(BaseCommand):
             ),
         )
 
-    def lawguard_load(self, *, seed: int, scale: float, today: datetime.date) -> None:
-        """法治护航 (docs/lawguard.md), in order, each step reading what the ones before wrote: the consultations,
-        the legal services and 法治体检 with their suggestions, the suggestions' lifecycle, disputes helped and
-        losses recovered; last, the ledger's check of the seed's 2022 figures. The 2022 volumes follow --scale
+    def lawguard_load(self, *, seed: int, scale: float, today: datetime.date, first_login_change: bool = True) -> None:
+        """法治护航 (docs/lawguard.md), in order, each step reading what the ones before wrote: the register
+        (workstations, experts, enterprises with their 三官一律, portal accounts), the consultations, the legal
+        services and 法治体检 with their suggestions, the suggestions' lifecycle, disputes helped and losses recovered; last, the ledger's check of the seed's 2022 figures. The 2022 volumes follow --scale
         (the register, the ¥30.6M recovered and the structure figures do not), and so do the check's thresholds."""
 
         def scaled(count: int) -> int:
             return max(1, round(count * scale))
 
+        self.once(
+            lawguard_register.DATASET,
+            seed=seed,
+            scale=1.0,  # the seed's register, whatever the scale
+            load=lambda: lawguard_register.load(seed=seed, today=today, first_login_change=first_login_change),
+            report=lawguard_register.report,
+        )
         self.once(
             consultations.KEY,
             seed=seed,
