@@ -250,6 +250,7 @@ SPECTACULAR_SETTINGS = {
         # 法治护航's register (pingan.lawguard)
         "SpecialisationLevelEnum": "pingan.lawguard.choices.SpecialisationLevel",
         "GuardRoleEnum": "pingan.lawguard.choices.GuardRole",
+        "ProviderRoleEnum": "pingan.lawguard.choices.ProviderRole",
     },
 }
 INSTALLED_APPS.append("drf_spectacular_sidecar")

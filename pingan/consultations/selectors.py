@@ -13,6 +13,7 @@ from django.utils import timezone
 from pingan.cases import selectors as case_selectors
 from pingan.cases.choices import ClockState
 from pingan.cases.models import Case, CaseClock
+from pingan.lawguard import selectors as lawguard_selectors
 from pingan.lawguard.choices import Speciality
 from pingan.lawguard.models import Enterprise, Expert
 
@@ -62,18 +63,18 @@ class RankedExpert:
 
 
 def experts_for_question(specialities: Iterable[str]) -> list[RankedExpert]:
-    """The active experts, best match first (how many of the question's specialities they cover), then by name."""
+    """Every active expert, ranked by the register (lawguard.selectors.experts_for_question: best match first),
+    with how many of the question's specialities each covers and their fields for the escalation form."""
     wanted = set(specialities)
     names = dict(Speciality.choices)
-    ranked = [
+    return [
         RankedExpert(
             expert,
             len(wanted & set(expert.specialities or [])),
             "、".join(str(names.get(value, value)) for value in expert.specialities or []),
         )
-        for expert in Expert.objects.filter(is_active=True).select_related("team", "user")
+        for expert in lawguard_selectors.experts_for_question(wanted, everyone=True)
     ]
-    return sorted(ranked, key=lambda r: (-r.matched, r.expert.name, r.expert.pk))
 
 
 def workbench_context(user: User) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from .choices import RecoveryMethod
 from .models import RecoveredLoss, Suggestion
 from .outcome_filters import LossFilter, SuggestionFilter
 from .outcome_views import action_call, available_actions
+from .selectors import enterprises_for
 
 
 class LawSuggestionSerializer(serializers.ModelSerializer[Suggestion]):
@@ -248,7 +249,7 @@ class LossViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[RecoveredLoss])
         serializer = RecoveredLossCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        enterprise = sel._enterprises_visible_to(user).filter(pk=data.pop("enterprise")).first()
+        enterprise = enterprises_for(user).filter(pk=data.pop("enterprise")).first()
         if enterprise is None:
             raise NotFoundError(_("企业不存在或不在您的辖区内"))
         case = Case.objects.filter(pk=data.pop("case")).first()

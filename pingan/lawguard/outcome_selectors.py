@@ -13,31 +13,22 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils import timezone
 
-from pingan.accounts.access import sees_business_data
 from pingan.cases.events import event_label, public_event_types
 from pingan.cases.models import Case
-from pingan.core.jurisdiction import prefix_q
 
 from .choices import OPEN_SUGGESTION_STATUSES, LinkRelation, SuggestionStatus
 from .models import Enterprise, RecoveredLoss, ServiceLink, ServiceRating, Suggestion
 from .outcome_services import FINISHED_STATE_TYPES
+from .selectors import enterprises_for
 
 S = SuggestionStatus
-
-
-def _enterprises_visible_to(user: Any) -> QuerySet[Enterprise]:
-    """Enterprises whose region lies inside the user's posts' regions (staff with a business post only).
-    A minimal stand-in: the integrator replaces it by `lawguard.selectors.enterprises_for(user)`."""
-    if not sees_business_data(user):
-        return Enterprise.objects.none()
-    return Enterprise.objects.filter(prefix_q("region_code", user.jurisdiction_prefixes()))
 
 
 # --- suggestions ----------------------------------------------------------------------------------------
 
 
 def suggestions_for(user: Any) -> QuerySet[Suggestion]:
-    return Suggestion.objects.filter(enterprise__in=_enterprises_visible_to(user)).select_related(
+    return Suggestion.objects.filter(enterprise__in=enterprises_for(user)).select_related(
         "enterprise", "workstation__organization", "source_case"
     )
 
@@ -114,7 +105,7 @@ def ratings_of(enterprise: Enterprise) -> QuerySet[ServiceRating]:
 
 
 def ratings_for(user: Any) -> QuerySet[ServiceRating]:
-    return ServiceRating.objects.filter(enterprise__in=_enterprises_visible_to(user))
+    return ServiceRating.objects.filter(enterprise__in=enterprises_for(user))
 
 
 def case_ratings(case: Case, user: Any) -> list[ServiceRating]:
@@ -126,7 +117,7 @@ def case_ratings(case: Case, user: Any) -> list[ServiceRating]:
 
 
 def losses_for(user: Any) -> QuerySet[RecoveredLoss]:
-    return RecoveredLoss.objects.filter(enterprise__in=_enterprises_visible_to(user)).select_related(
+    return RecoveredLoss.objects.filter(enterprise__in=enterprises_for(user)).select_related(
         "enterprise", "case", "workstation__organization"
     )
 

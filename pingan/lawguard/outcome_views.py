@@ -40,6 +40,7 @@ from .outcome_forms import (
     LossForm,
     VerifyForm,
 )
+from .selectors import enterprises_for
 
 PAGE_SIZE = 30
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -148,7 +149,7 @@ def suggestion_action(request: HttpRequest, suggestion_id: int, action: str) -> 
 def dispute_help_new(request: HttpRequest) -> HttpResponse:
     """申请纠纷化解 on behalf of an enterprise of the jurisdiction (?enterprise=<id>)."""
     user = signed_in_user(request)
-    enterprise = sel._enterprises_visible_to(user).filter(pk=_int(request.GET.get("enterprise"))).first()
+    enterprise = enterprises_for(user).filter(pk=_int(request.GET.get("enterprise"))).first()
     if enterprise is None:
         raise Http404
     form = DisputeHelpForm(request.POST or None)
@@ -263,9 +264,7 @@ def loss_export(request: HttpRequest) -> HttpResponse:
 def loss_new(request: HttpRequest) -> HttpResponse:
     """登记挽回损失 for an enterprise of the jurisdiction (?enterprise=<id>), on one of its cases."""
     user = signed_in_user(request)
-    enterprise: Enterprise | None = (
-        sel._enterprises_visible_to(user).filter(pk=_int(request.GET.get("enterprise"))).first()
-    )
+    enterprise: Enterprise | None = enterprises_for(user).filter(pk=_int(request.GET.get("enterprise"))).first()
     if enterprise is None:
         raise Http404
     cases = sel.linked_cases(enterprise)

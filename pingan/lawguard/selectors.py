@@ -116,17 +116,20 @@ def expert_get(*, user: User, expert_id: int | str) -> Expert:
     return expert
 
 
-def experts_for_question(specialities: Iterable[str], *, team_id: int | None = None) -> list[Expert]:
+def experts_for_question(
+    specialities: Iterable[str], *, team_id: int | None = None, everyone: bool = False
+) -> list[Expert]:
     """Active experts ranked for a question in these fields: most matching specialities first, then fewer
-    specialities overall (the more specialised), then by name. Experts matching none are left out."""
+    specialities overall (the more specialised), then by name. Experts matching none are left out, unless
+    `everyone` (an escalation may go to any member: they come last)."""
     wanted = set(specialities)
-    experts = Expert.objects.filter(is_active=True).select_related("team")
+    experts = Expert.objects.filter(is_active=True).select_related("team", "user")
     if team_id is not None:
         experts = experts.filter(team_id=team_id)
     scored = [(len(wanted & set(e.specialities)), e) for e in experts]
     ranked = sorted(
-        ((score, e) for score, e in scored if score),
-        key=lambda item: (-item[0], len(item[1].specialities), item[1].name),
+        ((score, e) for score, e in scored if score or everyone),
+        key=lambda item: (-item[0], len(item[1].specialities), item[1].name, item[1].pk),
     )
     return [expert for _score, expert in ranked]
 

@@ -249,8 +249,9 @@ class Command(BaseCommand):
     def lawguard_load(self, *, seed: int, scale: float, today: datetime.date, first_login_change: bool = True) -> None:
         """法治护航 (docs/lawguard.md), in order, each step reading what the ones before wrote: the register
         (workstations, experts, enterprises with their 三官一律, portal accounts), the consultations, the legal
-        services and 法治体检 with their suggestions, the suggestions' lifecycle, disputes helped and losses recovered; last, the ledger's check of the seed's 2022 figures. The 2022 volumes follow --scale
-        (the register, the ¥30.6M recovered and the structure figures do not), and so do the check's thresholds."""
+        services and 法治体检 with their suggestions, the suggestions' lifecycle, disputes helped and losses
+        recovered; last, the ledger's check of the seed's 2022 figures. The 2022 volumes follow --scale (the
+        register, the ¥30.6M recovered and the structure figures do not), and so do the check's thresholds."""
 
         def scaled(count: int) -> int:
             return max(1, round(count * scale))
