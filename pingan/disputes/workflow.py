@@ -36,8 +36,10 @@ AFTER_CONCLUSION = frozenset({S.CONCLUDED, S.VERIFIED, S.CLOSED})
 # the departments whose staff accept and mediate (司法所, 派出所, 信访, 人社, 住建 and others); and the
 # court, arbitration committee or administrative department that takes over a failed mediation
 # (转入诉讼/仲裁/行政 registers the follow-up case with them). The 政法委 and the procuratorate hold none
-# of the roles the transitions below name, so a dispute sent to them would sit with nobody.
-ORG_TYPES = frozenset(OrgType.values) - {OrgType.PLA_COMMITTEE, OrgType.PROCURATORATE}
+# of the roles the transitions below name, so a dispute sent to them would sit with nobody. A 法治护航工作站
+# (where the 三官一律 mediate enterprises' disputes) may hold one; the 法律专家团 answers questions, it does
+# not mediate.
+ORG_TYPES = frozenset(OrgType.values) - {OrgType.PLA_COMMITTEE, OrgType.PROCURATORATE, OrgType.EXPERT_TEAM}
 
 
 def _restore_categories(apps: Any, schema_editor: Any) -> None:
