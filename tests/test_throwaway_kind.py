@@ -21,7 +21,7 @@ from pingan.accounts.choices import Role
 from pingan.cases import action_forms as af
 from pingan.cases import services as cs
 from pingan.cases import workflows
-from pingan.cases.choices import ClockUnit, StateType, Urgency
+from pingan.cases.choices import ClockUnit, RoutingBasis, StateType, Urgency
 from pingan.cases.common_transitions import T, resume, supervise, suspend
 from pingan.cases.events import EventSpec, event_spec
 from pingan.cases.models import Case, CaseEvent, Category
@@ -372,3 +372,95 @@ def test_a_detail_extension_must_name_its_kinds_and_a_known_column():
         DetailExtension("x", frozenset(), "x.html", lambda case, user: {})
     with pytest.raises(ValueError, match="column"):
         DetailExtension("x", frozenset({KIND}), "x.html", lambda case, user: {}, column="top")
+
+
+# --- a kind's own routing and its own record at registration (Workflow.intake_route, Workflow.on_register) ---
+
+ROUTED = "routed"
+ROUTED_LOG: list[tuple[str, str, int]] = []
+
+
+def route_to_the_named_centre(*, parties, category, region):
+    """A kind's routing: the centre named in the first party's address, if any (None: the routing rules)."""
+    from pingan.regions.models import Organization
+
+    named = next((p.address for p in parties if p.address.startswith("C")), "")
+    return Organization.objects.filter(code=named).first()
+
+
+def remember_the_registration(*, case, actor, parties):
+    ROUTED_LOG.append((case.number, actor.username, len(parties)))
+
+
+ROUTED_KIND = Workflow(
+    kind=ROUTED,
+    label=_("试验分流事项"),
+    number_prefix="TF",
+    initial="new",
+    states=(State("new", "待办"), State("closed", "已结案", StateType.CLOSED)),
+    clocks={Urgency.NORMAL: (3, ClockUnit.WORKING_DAYS)},
+    org_types=frozenset({OrgType.CENTRE}),
+    transitions=(T("close", "结案", {"new"}, "closed", cs.handle_close, roles=CENTRE),),
+    intake_route=route_to_the_named_centre,
+    on_register=remember_the_registration,
+)
+
+
+def basis(case: Case) -> str:
+    return case.events.get(type="routed").params["basis"]
+
+
+@pytest.fixture
+def routed_kind(db):
+    ROUTED_LOG.clear()
+    workflows.register(ROUTED_KIND)
+    yield Category.objects.create(kind=ROUTED, code="routed_any", name="分流")
+    workflows.unregister(ROUTED)
+
+
+def test_a_kinds_routing_and_record_at_registration_whatever_the_door(routed_kind, api, zhuzhou, people):
+    party = {"name": "株洲某公司", "role": "applicant", "party_type": "organization", "address": "C430211"}
+    payload = {
+        "kind": ROUTED,
+        "category": "routed_any",
+        "title": "试验分流",
+        "description": "按事项自己的规则分流",
+        "channel": "visit",
+        "region": zhuzhou.taishan.code,
+        "parties": [party],
+    }
+    routed = api(people.clerk).post("/api/v1/cases/", payload, format="json")
+    assert routed.status_code == 201, routed.json()
+    case = Case.objects.get(number=routed.json()["number"])
+    assert case.assigned_org == zhuzhou.tianyuan_centre  # the kind's routing, not the nearest centre
+    # Without a unit from the kind, the engine's routing (a visit: the centre where it was received, 首接负责).
+    plain = cs.case_register(
+        actor=people.clerk,
+        kind=ROUTED,
+        category=routed_kind,
+        title="试验分流",
+        description="无指定单位",
+        channel="visit",
+        region=zhuzhou.taishan,
+    )
+    assert plain.assigned_org == zhuzhou.songshan_centre and basis(plain) == RoutingBasis.FIRST_CONTACT
+    assert basis(case) == RoutingBasis.ASSIGNED
+    # A unit the caller names wins over the kind's routing.
+    named = cs.case_register(
+        actor=people.clerk,
+        kind=ROUTED,
+        category=routed_kind,
+        title="试验分流",
+        description="指定单位",
+        channel="visit",
+        region=zhuzhou.taishan,
+        parties=[party],
+        assigned_org=zhuzhou.songshan_centre,
+    )
+    assert named.assigned_org == zhuzhou.songshan_centre
+    # The kind's own record is written once per registration, by either door.
+    assert [
+        (case.number, "songshan_clerk", 1),
+        (plain.number, "songshan_clerk", 0),
+        (named.number, "songshan_clerk", 1),
+    ] == ROUTED_LOG

@@ -31,6 +31,13 @@ ENCRYPTED = {
     "grids_gridmember": ("id_number", "phone"),
     "grids_historicalgridmember": ("id_number", "phone"),
     "accounts_user": ("phone",),
+    # 法治护航's register: enterprises' contacts, the 三官一律 and the experts (pingan.lawguard).
+    "lawguard_enterprisecontact": ("phone",),
+    "lawguard_historicalenterprisecontact": ("phone",),
+    "lawguard_guardassignment": ("phone",),
+    "lawguard_historicalguardassignment": ("phone",),
+    "lawguard_expert": ("phone",),
+    "lawguard_historicalexpert": ("phone",),
 }
 
 
@@ -49,9 +56,15 @@ def key_1(settings):
 
 
 @pytest.fixture
-def people_on_file(key_1, dispute, grids, people):
+def people_on_file(key_1, dispute, grids, people, lawguard_scene):
     people.clerk.phone = "13800138001"
     people.clerk.save()
+    lawguard_scene.enterprise.contacts.create(name="钱法务", phone="13800138002")
+    guard = lawguard_scene.enterprise.guard_assignments.first()
+    guard.phone = "13800138003"
+    guard.save()
+    lawguard_scene.expert.phone = "13800138004"
+    lawguard_scene.expert.save()
     return dispute
 
 
