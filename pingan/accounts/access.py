@@ -23,6 +23,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 
 from pingan.core.admin_types import ModelAdminMixinBase
+from pingan.core.errors import PermissionDeniedError
 
 from .choices import BUSINESS_ROLES
 from .passwords import password_change_refusal
@@ -130,7 +131,10 @@ class ApiAccess(IsAuthenticated):
         if not super().has_permission(request, view):
             return False
         password_change_refusal(request.user)  # a password to change first: 403 with its own code
-        return may_open(request.user, type(view))
+        reason = refusal(request.user, type(view))
+        if reason is not None:
+            raise PermissionDeniedError(reason)  # the 403 says why, as the page would
+        return True
 
 
 class BusinessRecordAdminMixin(ModelAdminMixinBase):

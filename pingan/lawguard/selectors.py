@@ -5,6 +5,7 @@ and those where they serve as one of the 三官一律; an enterprise user sees o
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -18,15 +19,13 @@ from pingan.regions.selectors import user_prefixes
 from .models import Enterprise, EnterpriseAccount, Expert, GuardAssignment, Workstation
 
 
-def station_ids_of(user: User) -> list[int]:
-    """The workstations where `user` holds an active post."""
-    return list(
-        Workstation.objects.filter(
-            organization__memberships__user=user,
-            organization__memberships__is_active=True,
-            organization__org_type=OrgType.LAW_WORKSTATION,
-        ).values_list("pk", flat=True)
-    )
+def station_ids_of(user: User) -> QuerySet[Workstation, Any]:
+    """The workstations where `user` holds an active post (their ids, as a subquery: no query of its own)."""
+    return Workstation.objects.filter(
+        organization__memberships__user=user,
+        organization__memberships__is_active=True,
+        organization__org_type=OrgType.LAW_WORKSTATION,
+    ).values("pk")
 
 
 def enterprises_for(user: User) -> QuerySet[Enterprise]:

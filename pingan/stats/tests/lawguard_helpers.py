@@ -64,7 +64,11 @@ CATEGORIES = (
 
 @contextmanager
 def lawguard_kinds() -> Iterator[None]:
-    """The kinds `consult` and `lawservice` as throwaway workflows, with the contract's categories."""
+    """The kinds `consult` and `lawservice` as throwaway workflows, with the contract's categories, in place of
+    the real ones (pingan.consultations, pingan.lawchecks) for the test's duration: the ledger counts by the
+    contract (kind strings, category codes, ServiceLink), never by those apps' code. The real ones are put
+    back afterwards."""
+    real = [workflow for workflow in workflows.kinds() if workflow.kind in ("consult", "lawservice")]
     for workflow in (_kind("consult", "法律咨询", "ZX"), _kind("lawservice", "法律服务", "FW")):
         workflows.register(workflow)
     for kind, code, name in CATEGORIES:
@@ -74,6 +78,8 @@ def lawguard_kinds() -> Iterator[None]:
     finally:
         workflows.unregister("consult")
         workflows.unregister("lawservice")
+        for workflow in real:
+            workflows.register(workflow)
 
 
 def local(*args) -> datetime.datetime:
