@@ -9,10 +9,11 @@ Outside sources:
   0–9 and A–Y without I, O, S, V, Z (表 1).
 - Codes of well-known enterprises as they publish them: the A-share annual reports' 公司基本情况 of 比亚迪股份有限公司
   (002594) and 中国石油天然气股份有限公司 (601857), and the 国家企业信用信息公示系统 (gsxt.gov.cn) entries of
-  华为技术有限公司, 阿里巴巴(中国)有限公司, 腾讯科技(深圳)有限公司 and 北京百度网讯科技有限公司. Cross-checked (2026-12) against
-  other public records of the same codes: PetroChina's GLEIF LEI record 529900RPY4YG47TRSV05 (registeredAs
-  91110000710925462X), Baidu Netcom's 组织机构代码 802100433 inside its code, and published records pairing each of
-  the others with the same enterprise; not against gsxt.gov.cn itself, which these machines cannot reach.
+  华为技术有限公司, 阿里巴巴(中国)有限公司, 腾讯科技(深圳)有限公司 and 北京百度网讯科技有限公司.
+  Cross-checked (2026-12) against other public records of the same codes: PetroChina's GLEIF LEI record
+  529900RPY4YG47TRSV05 (registeredAs 91110000710925462X), Baidu Netcom's 组织机构代码 802100433 inside its code,
+  and published records pairing each of the others with the same enterprise; not against gsxt.gov.cn itself,
+  which these machines cannot reach.
 """
 
 from __future__ import annotations
