@@ -22,12 +22,14 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from pingan.accounts.choices import Role
 from pingan.accounts.models import Membership, User
 from pingan.cases.models import Case, Category
 from pingan.cases.services import case_transition
+from pingan.demo.staff import DEMO_PASSWORD
 from pingan.lawchecks.choices import CHECKUP, KIND, Origin, ServiceState
 from pingan.lawchecks.models import CheckItem
 from pingan.lawchecks.services import service_register
@@ -67,10 +69,13 @@ def _staff(station: Workstation) -> tuple[User, User]:
         .distinct()
         .order_by("id")[:2]
     )
+    # The demo password's one hash (every demo account shares it), taken from a demo account.
+    shared = User.objects.filter(username="city_clerk").values_list("password", flat=True).first()
+    password = users[0].password if users else (shared or make_password(DEMO_PASSWORD))
     for index in range(len(users), 2):
         user, _created = User.objects.get_or_create(
             username=f"demo-{station.organization.code}-{index + 1}".lower(),
-            defaults={"full_name": f"{station.organization.name[:8]}工作人员{index + 1}"},
+            defaults={"full_name": f"{station.organization.name[:8]}工作人员{index + 1}", "password": password},
         )
         Membership.objects.get_or_create(user=user, organization=station.organization, role=Role.DEPARTMENT_STAFF)
         users.append(user)

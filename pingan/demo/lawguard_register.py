@@ -241,7 +241,9 @@ def _station_staff(stations: list[Workstation], password: str) -> dict[int, User
     return staff
 
 
-def _experts_load(clerk: User, rng: random.Random) -> int:
+def _experts_load(clerk: User, rng: random.Random, password: str) -> int:
+    """The city's 法律专家团: 18 experts, each with an account (`fzzj_01` …, 职能部门工作人员 in the team) so that
+    they answer the questions escalated to them."""
     city = Region.objects.filter(level=RegionLevel.CITY).order_by("code").first()
     assert city is not None
     team = Organization.objects.filter(code=f"{TEAM_CODE}-{city.code}").first() or services.expert_team_create(
@@ -251,15 +253,21 @@ def _experts_load(clerk: User, rng: random.Random) -> int:
     for index in range(EXPERTS):
         unit, title = EXPERT_UNITS[index % len(EXPERT_UNITS)]
         specialities = [fields[index % len(fields)], *rng.sample(fields, rng.randint(0, 2))]
+        name = person_name(4000 + index)
+        user, _created = User.objects.update_or_create(
+            username=f"fzzj_{index + 1:02d}", defaults={"full_name": name, "password": password, "is_active": True}
+        )
+        Membership.objects.get_or_create(user=user, organization=team, role=Role.DEPARTMENT_STAFF)
         services.expert_create(
             actor=clerk,
             team=team,
-            name=person_name(4000 + index),
+            name=name,
             unit=unit,
             title=title,
             specialities=sorted(set(specialities), key=fields.index),
             phone=_phone(rng),
             joined_on=datetime.date(2021, 4 + index % 6, 1 + index),
+            user=user,
         )
     return EXPERTS
 
@@ -374,7 +382,7 @@ def load(
     )
     password = shared if shared and check_password(DEMO_PASSWORD, shared) else make_password(DEMO_PASSWORD)
     staff = _station_staff(station_list, password)
-    experts = _experts_load(clerk, rng)
+    experts = _experts_load(clerk, rng, password)
     codes, names = Codes(rng), set(Enterprise.objects.values_list("name", flat=True))
     places = {station.pk: _places(station.organization.region) for station in station_list}
     counts: Counter[str] = Counter()

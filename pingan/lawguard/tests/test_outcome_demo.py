@@ -16,6 +16,7 @@ from django.utils import timezone
 from conftest import make_user, mediate_to_agreement
 from pingan.accounts.choices import Role
 from pingan.cases.choices import Channel
+from pingan.cases.models import Case
 from pingan.cases.services import attachment_add, case_register
 from pingan.demo import lawguard_outcomes
 from pingan.lawguard.choices import LinkRelation, Severity
@@ -84,7 +85,10 @@ def test_the_loader_moves_the_2022_outcomes(lawguard_scene, zhuzhou, people, cat
     assert total == Decimal(counts["loss_total"]) == lawguard_outcomes.LOSS_TOTAL
     assert all(loss.evidence.exists() for loss in RecoveredLoss.objects.all())
     assert all(loss.recovered_on.year == 2022 for loss in RecoveredLoss.objects.all())
-    assert ServiceRating.objects.filter(case=service).count() == counts["ratings"] == 1
+    assert ServiceRating.objects.filter(case=service).count() == 1
+    assert counts["ratings"] == ServiceRating.objects.count()  # the service and the helped disputes closed in 2022
+    closed = Case.objects.filter(enterprise_links__relation=LinkRelation.DISPUTE, closed_at__year=2022)
+    assert counts["disputes_closed"] == closed.count()
     assert "挽回损失" in lawguard_outcomes.report(counts)
 
 
