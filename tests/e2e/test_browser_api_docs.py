@@ -50,7 +50,10 @@ def test_swagger_ui_draws_the_operations_under_the_csp(migration_data, chromium,
         assert script_src and script_src.group(1).startswith("'self'") and "unsafe" not in script_src.group(1)
         expect(page.locator(".swagger-ui .info .title")).to_contain_text("Ping'an API")
         cases = page.locator(".opblock-summary-path", has_text=re.compile(r"^/api/v1/cases/$"))
-        expect(cases.first).to_be_visible()
+        # Swagger UI draws the operations tag by tag after the title: with every app's routes (some 400
+        # operations) that takes longer than expect()'s 5-second default on a busy machine, so the wait is the
+        # page's own budget (20 s), not a shorter one.
+        expect(cases.first).to_be_visible(timeout=20_000)
         assert page.locator(".opblock").count() > 20  # every operation of the API, drawn
         shot(page, "api-docs", full_page=False)
 
